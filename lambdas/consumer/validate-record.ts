@@ -1,0 +1,107 @@
+/**
+ * Decides, for one Kafka record, whether it is a valid gold row or why it is not.
+ * Pure: the same record and catalog always give the same verdict (replay depends on it).
+ */
+import type { z } from 'zod';
+import { isKnownTopic, TOPIC_SCHEMAS, type Topic, type Transaction, type UserEvent } from '../shared/contracts/events.js';
+import type { ReferenceCatalog } from '../shared/reference-catalog.js';
+import type { KafkaRecord } from './kafka-record.js';
+import type { Reason } from './reasons.js';
+
+/** Header the local `--input` reader sets on a line it could not read, so the reason travels with it. */
+export const INPUT_ERROR_HEADER = 'streamflow-input-error';
+
+/** Event times earlier than this are not e-commerce events of ours (and break date spines). */
+export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
+/** How far an event may claim to be ahead of the broker's clock (client clock skew). */
+export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
+export type Verdict =
+  | { readonly ok: true; readonly topic: Topic; readonly value: UserEvent | Transaction }
+  | { readonly ok: false; readonly reasons: readonly Reason[] };
+
+const reject = (...reasons: Reason[]): Verdict => ({ ok: false, reasons });
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+const isPresent = (root: unknown, path: readonly PropertyKey[]): boolean => {
+  let node = root;
+  for (const part of path) {
+    if (typeof node !== 'object' || node === null || !(part in node)) return false;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node !== undefined;
+};
+
+const reasonsFromZod = (error: z.ZodError, value: unknown): Reason[] =>
+  error.issues.map((issue) => {
+    const field = issue.path.join('.');
+    if (issue.code === 'invalid_type') {
+      return isPresent(value, issue.path)
+        ? { code: 'invalid_type', field, detail: issue.message }
+        : { code: 'missing_field', field, detail: `${field} is required` };
+    }
+    return { code: 'invalid_value', field, detail: issue.message };
+  });
+
+const referenceReasons = (topic: Topic, value: UserEvent | Transaction, catalog: ReferenceCatalog): Reason[] => {
+  const reasons: Reason[] = [];
+  if (!catalog.hasUser(value.user_id)) {
+    reasons.push({ code: 'unknown_user_id', field: 'user_id', detail: `user ${value.user_id} is not in reference/customers` });
+  }
+  const productIds =
+    topic === 'transactions'
+      ? (value as Transaction).products.map((item) => item.product_id)
+      : (value as UserEvent).product_id
+        ? [(value as UserEvent).product_id!]
+        : [];
+  for (const productId of productIds) {
+    if (!catalog.hasProduct(productId)) {
+      reasons.push({ code: 'unknown_product_id', field: 'product_id', detail: `product ${productId} is not in reference/products` });
+    }
+  }
+  return reasons;
+};
+
+const timeReasons = (eventTs: string, brokerTime: number): Reason[] => {
+  const eventTime = Date.parse(eventTs);
+  if (eventTime < EARLIEST_EVENT_TIME) {
+    return [{ code: 'ancient_timestamp', field: 'event_ts', detail: `${eventTs} is before 2000-01-01` }];
+  }
+  if (brokerTime > 0 && eventTime > brokerTime + MAX_CLOCK_SKEW_MS) {
+    return [{ code: 'future_timestamp', field: 'event_ts', detail: `${eventTs} is more than a day after the broker time` }];
+  }
+  return [];
+};
+
+/** Validates one record against its topic's contract, the reference data and the broker clock. */
+export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog): Verdict => {
+  const inputError = record.headers[INPUT_ERROR_HEADER];
+  if (inputError !== undefined) return reject({ code: 'invalid_input_line', detail: inputError });
+  if (!isKnownTopic(record.topic)) {
+    return reject({ code: 'unknown_topic', detail: `topic "${record.topic}" has no contract` });
+  }
+  if (record.value === null) return reject({ code: 'tombstone', detail: 'record has no value (tombstone)' });
+
+  let text: string;
+  try {
+    text = decoder.decode(record.value);
+  } catch {
+    return reject({ code: 'invalid_utf8', detail: 'value is not valid UTF-8' });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return reject({ code: 'malformed_json', detail: (error as Error).message.slice(0, 200) });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return reject({ code: 'not_an_object', detail: `value is ${Array.isArray(parsed) ? 'an array' : typeof parsed}` });
+  }
+
+  const result = TOPIC_SCHEMAS[record.topic].safeParse(parsed);
+  if (!result.success) return reject(...reasonsFromZod(result.error, parsed));
+
+  const reasons = [...timeReasons(result.data.event_ts, record.timestamp), ...referenceReasons(record.topic, result.data, catalog)];
+  return reasons.length > 0 ? reject(...reasons) : { ok: true, topic: record.topic, value: result.data };
+};

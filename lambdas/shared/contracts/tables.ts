@@ -1,0 +1,157 @@
+/**
+ * Table definitions: the single source of the gold CSV column order, the Bronze DDL and the
+ * loader's COPY column list. Each column says how it is read from a validated record, so the
+ * CSV writer and the DDL cannot drift apart.
+ */
+import type { Customer, Product } from './reference.js';
+import type { Topic, Transaction, UserEvent } from './events.js';
+import { TOPICS } from './events.js';
+
+/** Logical column types; each warehouse adapter maps them to its own DDL type. */
+export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'decimal' | 'timestamp' | 'date' | 'boolean' | 'json';
+
+export interface Column<T> {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly read: (row: T) => unknown;
+}
+
+/** Kafka coordinates of the record a gold row came from (kept as Bronze does in seed 003). */
+export interface KafkaMetadata {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: string | null;
+}
+
+/** A validated record together with where it came from: what gold columns are read from. */
+export interface Sourced<T> {
+  readonly value: T;
+  readonly kafka: KafkaMetadata;
+}
+
+const col = <T>(name: string, type: ColumnType, read: (row: T) => unknown, nullable = false): Column<T> => ({
+  name,
+  type,
+  nullable,
+  read,
+});
+
+const kafkaColumns = <T>(): Column<Sourced<T>>[] => [
+  col('kafka_topic', 'varchar', (r) => r.kafka.topic),
+  col('kafka_partition', 'integer', (r) => r.kafka.partition),
+  col('kafka_offset', 'bigint', (r) => r.kafka.offset),
+  col('kafka_timestamp', 'timestamp', (r) => new Date(r.kafka.timestamp)),
+  col('kafka_key', 'varchar', (r) => r.kafka.key, true),
+];
+
+export interface GoldTable<T> {
+  /** Folder under `gold/` and the suffix of the Bronze table (`raw_<name>`). */
+  readonly name: string;
+  readonly topic: Topic;
+  readonly bronzeTable: string;
+  readonly columns: readonly Column<Sourced<T>>[];
+}
+
+export const USER_EVENTS_TABLE: GoldTable<UserEvent> = {
+  name: 'user_events',
+  topic: TOPICS.userEvents,
+  bronzeTable: 'raw_user_events',
+  columns: [
+    col('event_id', 'varchar', (r) => r.value.event_id),
+    col('user_id', 'varchar', (r) => r.value.user_id),
+    col('session_id', 'varchar', (r) => r.value.session_id),
+    col('event_type', 'varchar', (r) => r.value.event_type),
+    col('event_ts', 'timestamp', (r) => new Date(r.value.event_ts)),
+    col('page_url', 'varchar', (r) => r.value.page_url),
+    col('product_id', 'varchar', (r) => r.value.product_id, true),
+    col('search_query', 'varchar', (r) => r.value.search_query, true),
+    col('transaction_id', 'varchar', (r) => r.value.transaction_id, true),
+    col('device_type', 'varchar', (r) => r.value.device_type),
+    col('browser', 'varchar', (r) => r.value.browser),
+    col('operating_system', 'varchar', (r) => r.value.operating_system),
+    col('referrer', 'varchar', (r) => r.value.referrer),
+    ...kafkaColumns<UserEvent>(),
+  ],
+};
+
+export const TRANSACTIONS_TABLE: GoldTable<Transaction> = {
+  name: 'transactions',
+  topic: TOPICS.transactions,
+  bronzeTable: 'raw_transactions',
+  columns: [
+    col('transaction_id', 'varchar', (r) => r.value.transaction_id),
+    col('user_id', 'varchar', (r) => r.value.user_id),
+    col('session_id', 'varchar', (r) => r.value.session_id, true),
+    col('event_ts', 'timestamp', (r) => new Date(r.value.event_ts)),
+    // Nested items stay one JSON column in Bronze; Silver flattens them (stg_transaction_items).
+    col('products', 'json', (r) => r.value.products),
+    col('item_count', 'integer', (r) => r.value.products.reduce((n, item) => n + item.quantity, 0)),
+    col('subtotal', 'decimal', (r) => r.value.subtotal),
+    col('discount', 'decimal', (r) => r.value.discount),
+    col('tax', 'decimal', (r) => r.value.tax),
+    col('total', 'decimal', (r) => r.value.total),
+    col('currency', 'varchar', (r) => r.value.currency),
+    col('payment_method', 'varchar', (r) => r.value.payment_method),
+    col('status', 'varchar', (r) => r.value.status),
+    col('shipping_state', 'varchar', (r) => r.value.shipping_state),
+    ...kafkaColumns<Transaction>(),
+  ],
+};
+
+/** Gold tables by the topic that feeds them. */
+export const GOLD_TABLE_BY_TOPIC: Readonly<Record<Topic, GoldTable<UserEvent> | GoldTable<Transaction>>> = {
+  [TOPICS.userEvents]: USER_EVENTS_TABLE,
+  [TOPICS.transactions]: TRANSACTIONS_TABLE,
+};
+
+/** Reference tables: loaded from `reference/` into Bronze as they are. */
+export interface ReferenceTable<T> {
+  readonly name: string;
+  readonly bronzeTable: string;
+  readonly columns: readonly Column<T>[];
+}
+
+export const PRODUCTS_TABLE: ReferenceTable<Product> = {
+  name: 'products',
+  bronzeTable: 'raw_products',
+  columns: [
+    col('product_id', 'varchar', (p) => p.product_id),
+    col('product_name', 'varchar', (p) => p.product_name),
+    col('description', 'varchar', (p) => p.description),
+    col('category', 'varchar', (p) => p.category),
+    col('subcategory', 'varchar', (p) => p.subcategory),
+    col('brand', 'varchar', (p) => p.brand),
+    col('manufacturer', 'varchar', (p) => p.manufacturer),
+    col('msrp', 'decimal', (p) => p.msrp),
+    col('cost_price', 'decimal', (p) => p.cost_price),
+    col('created_date', 'date', (p) => p.created_date),
+    col('is_active', 'boolean', (p) => p.is_active),
+  ],
+};
+
+export const CUSTOMERS_TABLE: ReferenceTable<Customer> = {
+  name: 'customers',
+  bronzeTable: 'raw_customers',
+  columns: [
+    col('user_id', 'varchar', (c) => c.user_id),
+    col('email', 'varchar', (c) => c.email),
+    col('first_name', 'varchar', (c) => c.first_name),
+    col('last_name', 'varchar', (c) => c.last_name),
+    col('registration_date', 'date', (c) => c.registration_date),
+    col('account_type', 'varchar', (c) => c.account_type),
+    col('date_of_birth', 'date', (c) => c.date_of_birth),
+    col('loyalty_points', 'integer', (c) => c.loyalty_points),
+    col('state', 'varchar', (c) => c.state),
+    col('region', 'varchar', (c) => c.region),
+  ],
+};
+
+/** Columns the loader appends to every Bronze table, after the file's own columns. */
+export const LOAD_METADATA_COLUMNS: readonly { name: string; type: ColumnType }[] = [
+  { name: '_source_file', type: 'varchar' },
+  { name: '_source_row_number', type: 'bigint' },
+  { name: '_loaded_at', type: 'timestamp' },
+];

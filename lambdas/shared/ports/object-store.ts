@@ -1,0 +1,23 @@
+/** Port: the bucket. S3 in AWS, a folder in the local twin; business logic sees only this. */
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  /** Content hash as S3 reports it for single-part uploads (hex MD5); the loader's skip key. */
+  readonly etag: string;
+}
+
+export interface ObjectStore {
+  /** Writes the whole object; an existing object under the same key is replaced. */
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** Reads the whole object, or `undefined` if there is none. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Lists objects whose key starts with `prefix`, in key order. */
+  list(prefix: string): Promise<StoredObject[]>;
+}
+
+/** Keys are built by our own code from validated parts; this guards the adapters all the same. */
+export const assertSafeKey = (key: string): void => {
+  if (key === '' || key.startsWith('/') || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+    throw new Error(`Unsafe object key "${key}": keys are relative, without empty, "." or ".." segments`);
+  }
+};
