@@ -33,14 +33,15 @@ const isPresent = (root: unknown, path: readonly PropertyKey[]): boolean => {
   return node !== undefined;
 };
 
+// An absent field is `missing_field` whatever zod calls it: for an enum it reports `invalid_value`,
+// for a field required by another's value (product_id of a product_view) a custom issue.
 const reasonsFromZod = (error: z.ZodError, value: unknown): Reason[] =>
   error.issues.map((issue) => {
     const field = issue.path.join('.');
-    if (issue.code === 'invalid_type') {
-      return isPresent(value, issue.path)
-        ? { code: 'invalid_type', field, detail: issue.message }
-        : { code: 'missing_field', field, detail: `${field} is required` };
+    if (!isPresent(value, issue.path)) {
+      return { code: 'missing_field', field, detail: issue.code === 'custom' ? `${field} ${issue.message}` : `${field} is required` };
     }
+    if (issue.code === 'invalid_type') return { code: 'invalid_type', field, detail: issue.message };
     return { code: 'invalid_value', field, detail: issue.message };
   });
 

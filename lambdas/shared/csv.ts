@@ -19,7 +19,7 @@ export const csvCell = (type: ColumnType, value: unknown): string => {
       return (value as number).toFixed(2);
     case 'integer':
     case 'bigint':
-      return String(value);
+      return (value as number).toString();
     case 'boolean':
       return value ? 'true' : 'false';
     case 'timestamp':
@@ -28,7 +28,7 @@ export const csvCell = (type: ColumnType, value: unknown): string => {
       return csvText(JSON.stringify(value));
     case 'date':
     case 'varchar':
-      return csvText(String(value));
+      return csvText(value as string);
   }
 };
 

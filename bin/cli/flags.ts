@@ -1,0 +1,34 @@
+/** Flag parsing and validation shared by the commands, with errors that say how to fix them. */
+import { existsSync } from 'node:fs';
+
+export class UsageError extends Error {}
+
+export const integerFlag = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${raw}"`);
+  }
+  return value;
+};
+
+export const rateFlag = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError(`--${name} must be a share from 0 to 1 (e.g. 0.05 for 5 %), got "${raw}"`);
+  }
+  return value;
+};
+
+export const dateFlag = (name: string, raw: string | undefined, fallback: Date): Date => {
+  if (raw === undefined) return fallback;
+  const value = new Date(raw);
+  if (Number.isNaN(value.getTime())) throw new UsageError(`--${name} must be an ISO date or timestamp (e.g. 2026-11-21T00:00:00Z), got "${raw}"`);
+  return value;
+};
+
+export const existingFileFlag = (name: string, raw: string | undefined): string | undefined => {
+  if (raw !== undefined && !existsSync(raw)) throw new UsageError(`--${name} ${raw}: no such file`);
+  return raw;
+};

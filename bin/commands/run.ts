@@ -1,0 +1,72 @@
+/** `streamflow run`: the local twin end to end. */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
+import { ingest, publishReferenceData } from '../../lambdas/local/ingest.js';
+import { readInputFile } from '../../lambdas/local/input-file.js';
+import { prepareOutDir } from '../../lambdas/local/out-dir.js';
+import { generateEventStream } from '../../lambdas/producer/event-stream.js';
+import { eventWindow } from '../../lambdas/producer/seasonality.js';
+import { dateFlag, existingFileFlag, integerFlag, rateFlag } from '../cli/flags.js';
+import { progressBar } from '../cli/progress.js';
+import { printRunSummary } from '../cli/run-summary.js';
+
+export const RUN_USAGE = `streamflow run [options]
+  Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda,
+  and write landing / gold / quarantine files under the output folder.
+
+  --events N        events to generate (default 50000)
+  --seed S          random seed; the same seed and window give the same events (default 42)
+  --out DIR         output folder, also the local bucket (default .streamflow)
+  --input FILE      replay FILE (one {"topic","key","value"} JSON object a line) instead of generating
+  --dirty-rate R    share of dirty records to inject, 0 to 1 (default 0)
+  --days N          spread events over the last N days (default: the last 13 months)
+  --until TIME      end of the event window, ISO-8601 (default: now)
+  --batch-size N    event source mapping batch size, 1 to 10000 (default ${DEFAULT_ESM_SETTINGS.batchSize})
+  --partitions N    partitions per topic (default 3)
+  --json            print the summary as JSON`;
+
+export const runCommand = async (args: string[]): Promise<number> => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      input: { type: 'string' },
+      'dirty-rate': { type: 'string' },
+      days: { type: 'string' },
+      until: { type: 'string' },
+      'batch-size': { type: 'string' },
+      partitions: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const events = integerFlag('events', values.events, 50_000, 1, 50_000_000);
+  const seed = integerFlag('seed', values.seed, 42, 0, 2 ** 31 - 1);
+  const dirtyRate = rateFlag('dirty-rate', values['dirty-rate'], 0);
+  const days = values.days === undefined ? undefined : integerFlag('days', values.days, 0, 1, 3650);
+  const until = dateFlag('until', values.until, new Date());
+  const input = existingFileFlag('input', values.input);
+  const outDir = resolve(values.out ?? '.streamflow');
+  const esm = { ...DEFAULT_ESM_SETTINGS, batchSize: integerFlag('batch-size', values['batch-size'], DEFAULT_ESM_SETTINGS.batchSize, 1, 10_000) };
+  const partitions = integerFlag('partitions', values.partitions, 3, 1, 64);
+
+  const started = performance.now();
+  await prepareOutDir(outDir);
+  const store = new FolderObjectStore(outDir);
+  await publishReferenceData(store);
+
+  const source = input ? readInputFile(input, until.getTime()) : generateEventStream({ events, seed, window: eventWindow(until, days), dirtyRate });
+  const progress = progressBar(input ? 'replaying ' : 'ingesting ', input ? 0 : events);
+  const summary = await ingest({ store, source, esm, partitions, onProgress: (done) => progress.update(done) });
+  progress.finish();
+
+  const ledger = await countObjectLedger(store);
+  printRunSummary({ outDir, summary, ledger, elapsedMs: performance.now() - started, json: values.json ?? false });
+  return ledger.lost === 0 && summary.failedBatches.length === 0 ? 0 : 1;
+};

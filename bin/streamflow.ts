@@ -1,0 +1,40 @@
+/** The `streamflow` command line: the user's interface to the local twin (and, later, to AWS). */
+import { OutDirError } from '../lambdas/local/out-dir.js';
+import { UsageError } from './cli/flags.js';
+import { RUN_USAGE, runCommand } from './commands/run.js';
+
+const USAGE = `Usage: streamflow <command> [options]
+
+Commands:
+  run       run the local twin end to end (try: streamflow run --events 20000 --dirty-rate 0.05)
+  help      show this help
+
+${RUN_USAGE}`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand };
+
+const main = async (argv: string[]): Promise<number> => {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command "${command}"`);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  return run(args);
+};
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const isUsage = error instanceof UsageError || error instanceof OutDirError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  console.error(`streamflow: ${(error as Error).message}`);
+  if (isUsage) console.error('Run `streamflow help` for the commands and their options.');
+  else if (process.env.STREAMFLOW_DEBUG) console.error(error);
+  else console.error('Set STREAMFLOW_DEBUG=1 for the stack trace.');
+  process.exitCode = isUsage ? 2 : 1;
+}

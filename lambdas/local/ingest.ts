@@ -1,0 +1,106 @@
+/**
+ * The ingestion half of the local twin: messages → topic log → ESM simulator → the consumer
+ * Lambda's own handler → landing / gold / quarantine objects in the local bucket.
+ */
+import { readFile } from 'node:fs/promises';
+import type { MSKEvent } from 'aws-lambda';
+import { makeConsumerHandler } from '../consumer/make-handler.js';
+import type { BatchLedger } from '../consumer/transform-batch.js';
+import type { ProducedMessage } from '../shared/ports/event-publisher.js';
+import type { ObjectStore } from '../shared/ports/object-store.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { REFERENCE_KEYS, loadReferenceCatalog } from '../shared/reference-catalog.js';
+import { EsmSimulator, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
+import { localLambdaContext } from './lambda-context.js';
+import { TopicLog } from './topic-log.js';
+
+/** Messages produced between delivery rounds: bounds the topic log's memory on long runs. */
+const PRODUCE_CHUNK = 20_000;
+
+export interface IngestOptions {
+  readonly store: ObjectStore;
+  readonly source: Iterable<ProducedMessage> | AsyncIterable<ProducedMessage>;
+  readonly esm: EsmSettings;
+  readonly partitions: number;
+  /** Called after each delivery round with the messages produced so far. */
+  readonly onProgress?: (produced: number) => void;
+}
+
+export interface IngestSummary {
+  readonly produced: Record<string, number>;
+  readonly esm: EsmStats;
+  readonly consumed: { in: number; gold: Record<string, number>; quarantined: number; reasons: Record<string, number> };
+  readonly failedBatches: FailedBatch[];
+  readonly timings: { produceMs: number; deliverMs: number };
+}
+
+/** Copies `data/*.json` to the bucket's `reference/` prefix, as the CDK deployment does. */
+export const publishReferenceData = async (store: ObjectStore): Promise<void> => {
+  for (const [name, key] of Object.entries(REFERENCE_KEYS)) {
+    const body = await readFile(new URL(`../../data/${name}.json`, import.meta.url));
+    await store.put(key, body, 'application/json');
+  }
+};
+
+/** The on-failure destination of the local twin: the failed invocation, replayable, in the bucket. */
+export const onFailureKeyFor = (failure: FailedBatch): string =>
+  `onfailure/${failure.topic}/${failure.topic}+${failure.partition}+${failure.firstOffset}-${failure.lastOffset}.json`;
+
+export const ingest = async (options: IngestOptions): Promise<IngestSummary> => {
+  const { store } = options;
+  const catalog = await loadReferenceCatalog(store);
+  const handler = makeConsumerHandler({ store, referenceCatalog: () => Promise.resolve(catalog), logger, metrics });
+
+  const consumed = { in: 0, gold: {} as Record<string, number>, quarantined: 0, reasons: {} as Record<string, number> };
+  const tally = (ledgers: BatchLedger[]): void => {
+    for (const ledger of ledgers) {
+      consumed.in += ledger.in;
+      consumed.gold[ledger.topic] = (consumed.gold[ledger.topic] ?? 0) + ledger.gold;
+      consumed.quarantined += ledger.quarantined;
+      for (const [code, count] of Object.entries(ledger.reasons)) consumed.reasons[code] = (consumed.reasons[code] ?? 0) + count;
+    }
+  };
+  const failedBatches: FailedBatch[] = [];
+  const log = new TopicLog(options.partitions);
+  const esm = new EsmSimulator(
+    log,
+    async (event: MSKEvent) => tally(await handler(event, localLambdaContext('streamflow-consumer'))),
+    async (failure) => {
+      failedBatches.push(failure);
+      await store.put(onFailureKeyFor(failure), Buffer.from(JSON.stringify(failure)), 'application/json');
+      logger.error('batch sent to the on-failure destination', { key: onFailureKeyFor(failure), error: failure.error });
+    },
+    options.esm,
+  );
+
+  const produced: Record<string, number> = {};
+  const timings = { produceMs: 0, deliverMs: 0 };
+  let chunk: ProducedMessage[] = [];
+  let total = 0;
+  const deliver = async (flush: boolean): Promise<void> => {
+    let started = performance.now();
+    await log.publish(chunk);
+    chunk = [];
+    timings.produceMs += performance.now() - started;
+    started = performance.now();
+    await (flush ? esm.drain() : esm.poll());
+    timings.deliverMs += performance.now() - started;
+    options.onProgress?.(total);
+  };
+
+  let started = performance.now();
+  for await (const message of options.source) {
+    produced[message.topic] = (produced[message.topic] ?? 0) + 1;
+    total++;
+    chunk.push(message);
+    if (chunk.length >= PRODUCE_CHUNK) {
+      timings.produceMs += performance.now() - started;
+      await deliver(false);
+      started = performance.now();
+    }
+  }
+  timings.produceMs += performance.now() - started;
+  await deliver(true);
+
+  return { produced, esm: { ...esm.stats }, consumed, failedBatches, timings };
+};

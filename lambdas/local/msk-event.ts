@@ -1,0 +1,31 @@
+/** Builds the exact event Lambda's MSK event source mapping delivers, from logged messages. */
+import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import type { LoggedMessage } from './topic-log.js';
+
+export const LOCAL_CLUSTER_ARN = 'arn:aws:kafka:local:000000000000:cluster/streamflow-local/00000000-0000-0000-0000-000000000000-s1';
+
+const toMskRecord = (message: LoggedMessage): MSKRecord => ({
+  topic: message.topic,
+  partition: message.partition,
+  offset: message.offset,
+  timestamp: message.timestamp,
+  timestampType: 'CREATE_TIME',
+  key: message.key === null ? (null as unknown as string) : Buffer.from(message.key, 'utf8').toString('base64'),
+  value: message.value === null ? (null as unknown as string) : message.value.toString('base64'),
+  headers: Object.entries(message.headers ?? {}).map(([name, value]) => ({ [name]: [...Buffer.from(value, 'utf8')] })),
+});
+
+/** One event for one topic-partition batch (records keyed `"<topic>-<partition>"` as AWS does). */
+export const mskEventOf = (messages: readonly LoggedMessage[]): MSKEvent => {
+  const first = messages[0];
+  return {
+    eventSource: 'aws:kafka',
+    eventSourceArn: LOCAL_CLUSTER_ARN,
+    bootstrapServers: 'local-topic-log:9098',
+    records: first ? { [`${first.topic}-${first.partition}`]: messages.map(toMskRecord) } : {},
+  };
+};
+
+/** Bytes a record adds to the invocation payload (base64 plus JSON framing), for the 6 MB cap. */
+export const payloadBytesOf = (message: LoggedMessage): number =>
+  Math.ceil(((message.value?.length ?? 0) + (message.key?.length ?? 0)) / 3) * 4 + 160;
