@@ -1,17 +1,21 @@
 /** The `streamflow` command line: the user's interface to the local twin (and, later, to AWS). */
 import { OutDirError } from '../lambdas/local/out-dir.js';
 import { UsageError } from './cli/flags.js';
+import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 
 const USAGE = `Usage: streamflow <command> [options]
 
 Commands:
   run       run the local twin end to end (try: streamflow run --events 20000 --dirty-rate 0.05)
+  produce   publish generated events to Amazon MSK
   help      show this help
 
-${RUN_USAGE}`;
+${RUN_USAGE}
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand };
+${PRODUCE_USAGE}`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, produce: produceCommand };
 
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...args] = argv;
