@@ -21,7 +21,8 @@ export interface PartitionBatch {
 }
 
 const decodeHeaders = (headers: MSKRecord['headers'] | undefined): Record<string, string> => {
-  const decoded: Record<string, string> = {};
+  // No prototype, so a header named `__proto__` is kept like any other.
+  const decoded = Object.create(null) as Record<string, string>;
   for (const header of headers ?? []) {
     for (const [name, bytes] of Object.entries(header)) decoded[name] = Buffer.from(bytes).toString('utf8');
   }
@@ -33,7 +34,7 @@ const decodeRecord = (record: MSKRecord): KafkaRecord => ({
   partition: record.partition,
   offset: Number(record.offset),
   timestamp: Number(record.timestamp),
-  key: record.key ? Buffer.from(record.key, 'base64').toString('utf8') : null,
+  key: record.key === undefined || record.key === null ? null : Buffer.from(record.key, 'base64').toString('utf8'),
   value: record.value === undefined || record.value === null ? null : Buffer.from(record.value, 'base64'),
   headers: decodeHeaders(record.headers),
 });

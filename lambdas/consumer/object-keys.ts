@@ -14,7 +14,7 @@ export const batchName = (batch: PartitionBatch): string => {
 /** `dt=` partition from the broker time of the batch's first record (UTC), stable on redelivery. */
 const dtOf = (batch: PartitionBatch): string => {
   const timestamp = batch.records[0]!.timestamp;
-  const date = Number.isFinite(timestamp) && timestamp > 0 ? new Date(timestamp) : new Date(0);
+  const date = Number.isFinite(timestamp) && timestamp > 0 && timestamp <= 8.64e15 ? new Date(timestamp) : new Date(0);
   return `dt=${date.toISOString().slice(0, 10)}`;
 };
 

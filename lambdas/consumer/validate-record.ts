@@ -11,6 +11,9 @@ import type { Reason } from './reasons.js';
 /** Header the local `--input` reader sets on a line it could not read, so the reason travels with it. */
 export const INPUT_ERROR_HEADER = 'streamflow-input-error';
 
+/** JavaScript dates end at ±8.64e15 ms; a broker time outside that cannot be written anywhere. */
+const isValidTime = (ms: number): boolean => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+
 /** Event times earlier than this are not e-commerce events of ours (and break date spines). */
 export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
 /** How far an event may claim to be ahead of the broker's clock (client clock skew). */
@@ -82,6 +85,9 @@ export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog): 
   if (!isKnownTopic(record.topic)) {
     return reject({ code: 'unknown_topic', detail: `topic "${record.topic}" has no contract` });
   }
+  if (!isValidTime(record.timestamp)) {
+    return reject({ code: 'invalid_value', field: 'kafka_timestamp', detail: `broker timestamp ${record.timestamp} is not a time` });
+  }
   if (record.value === null) return reject({ code: 'tombstone', detail: 'record has no value (tombstone)' });
 
   let text: string;
@@ -97,7 +103,7 @@ export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog): 
     return reject({ code: 'malformed_json', detail: (error as Error).message.slice(0, 200) });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return reject({ code: 'not_an_object', detail: `value is ${Array.isArray(parsed) ? 'an array' : typeof parsed}` });
+    return reject({ code: 'not_an_object', detail: `value is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}` });
   }
 
   const result = TOPIC_SCHEMAS[record.topic].safeParse(parsed);

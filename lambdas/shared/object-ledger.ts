@@ -30,6 +30,22 @@ const linesOf = (body: Uint8Array): string[] => {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
 };
 
+/**
+ * Rows of a gold CSV file, header included. A line break inside a quoted field (a search query
+ * or page URL holding a newline) does not end a row, so lines cannot be counted.
+ */
+const csvRecordsOf = (body: Uint8Array): number => {
+  const text = gunzipSync(body).toString('utf8');
+  let records = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x22) quoted = !quoted;
+    else if (char === 0x0a && !quoted) records++;
+  }
+  return text === '' || text.endsWith('\n') ? records : records + 1;
+};
+
 /** The batch a key belongs to, e.g. `user_events+0+0-4999`. */
 const batchOf = (key: string): string | undefined => {
   const parsed = parseBatchName(key);
@@ -58,7 +74,7 @@ export const countObjectLedger = async (store: ObjectStore): Promise<ObjectLedge
   for (const object of gold) {
     const ledger = entry(object.key);
     // Every gold file starts with its header line.
-    if (ledger) ledger.gold += Math.max(0, linesOf((await store.get(object.key))!).length - 1);
+    if (ledger) ledger.gold += Math.max(0, csvRecordsOf((await store.get(object.key))!) - 1);
   }
   for (const object of quarantine) {
     const ledger = entry(object.key);
@@ -81,6 +97,7 @@ export const countObjectLedger = async (store: ObjectStore): Promise<ObjectLedge
     topic.quarantined += batch.quarantined;
     topic.lost += batch.lost;
   }
-  const lost = Object.values(topics).reduce((sum, topic) => sum + Math.abs(topic.lost), 0);
+  // Summed per batch: a batch short of a row and another with one too many must not cancel out.
+  const lost = [...batches.values()].reduce((sum, batch) => sum + Math.abs(batch.lost), 0);
   return { topics, batches: batches.size, unbalanced, reasons, lost };
 };

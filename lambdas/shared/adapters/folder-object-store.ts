@@ -3,7 +3,8 @@ import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { assertSafeKey, type ObjectStore, type StoredObject } from '../ports/object-store.js';
 
-const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+/** No object there: nothing at the path, a folder (a key prefix), or a file in the way (S3 has none of these). */
+const isMissing = (error: unknown): boolean => ['ENOENT', 'ENOTDIR', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 /**
  * Object store on a local folder (the local twin's bucket). Writes go to a temporary file and
@@ -32,6 +33,7 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<StoredObject[]> {
+    if (prefix.split('/').some((part) => part === '..' || part === '.')) throw new Error(`Unsafe prefix "${prefix}"`);
     // Start from the deepest folder the prefix names, then filter by the full prefix.
     const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     let entries: string[];
@@ -50,7 +52,7 @@ export class FolderObjectStore implements ObjectStore {
         body = await readFile(join(this.root, key));
       } catch (error) {
         // A folder, or a file removed since the listing: neither is an object.
-        if ((error as NodeJS.ErrnoException).code === 'EISDIR' || isMissing(error)) continue;
+        if (isMissing(error)) continue;
         throw error;
       }
       objects.push({ key, size: body.length, etag: createHash('md5').update(body).digest('hex') });

@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeMskEvent, fromLandingLine, toLandingLine, type KafkaRecord, type LandingLine } from '../../lambdas/consumer/kafka-record.js';
+import { kafkaRecordArb } from '../support/arbitraries.js';
+import { BROKER_TIME, mskEvent, raw } from '../support/msk-event.js';
+
+/** What a landing line goes through on its way to S3 and back. */
+const throughNdjson = (line: LandingLine): LandingLine => JSON.parse(JSON.stringify(line)) as LandingLine;
+
+describe('decodeMskEvent', () => {
+  it('decodes base64 keys and values, header bytes and Kafka coordinates', () => {
+    // Prepare
+    const event = mskEvent([
+      { topic: 'user_events', partition: 3, offset: 41, timestamp: BROKER_TIME + 5, key: 'USR-00042', value: { event_id: 'e-1' }, headers: { source: 'web', 'trace-id': 'abc' } },
+    ]);
+
+    // Act
+    const [batch] = decodeMskEvent(event);
+
+    // Assess
+    expect(batch).toBeDefined();
+    expect(batch!.topic).toBe('user_events');
+    expect(batch!.partition).toBe(3);
+    const [record] = batch!.records;
+    expect(record).toMatchObject({ topic: 'user_events', partition: 3, offset: 41, timestamp: BROKER_TIME + 5, key: 'USR-00042', headers: { source: 'web', 'trace-id': 'abc' } });
+    expect(record!.value!.toString('utf8')).toBe('{"event_id":"e-1"}');
+  });
+
+  it('splits an event into one batch per topic-partition, each in offset order', () => {
+    // Prepare: offsets delivered out of order within partitions.
+    const event = mskEvent([
+      { topic: 'user_events', partition: 0, offset: 12, value: { n: 3 } },
+      { topic: 'transactions', partition: 1, offset: 7, value: { n: 5 } },
+      { topic: 'user_events', partition: 0, offset: 10, value: { n: 1 } },
+      { topic: 'user_events', partition: 1, offset: 10, value: { n: 4 } },
+      { topic: 'user_events', partition: 0, offset: 11, value: { n: 2 } },
+    ]);
+
+    // Act
+    const batches = decodeMskEvent(event);
+
+    // Assess
+    const summary = batches
+      .map((batch) => ({ group: `${batch.topic}-${batch.partition}`, offsets: batch.records.map((record) => record.offset) }))
+      .sort((a, b) => a.group.localeCompare(b.group));
+    expect(summary).toEqual([
+      { group: 'transactions-1', offsets: [7] },
+      { group: 'user_events-0', offsets: [10, 11, 12] },
+      { group: 'user_events-1', offsets: [10] },
+    ]);
+  });
+
+  it('decodes a record without key or value (a tombstone) to null key and null value', () => {
+    // Prepare
+    const event = mskEvent([{ topic: 'transactions', key: null, value: null }]);
+    const encoded = Object.values(event.records)[0]![0]!;
+
+    // Act
+    const [batch] = decodeMskEvent(event);
+
+    // Assess
+    expect('key' in encoded || 'value' in encoded).toBe(false);
+    expect(batch!.records[0]).toMatchObject({ key: null, value: null });
+  });
+
+  it('also treats an explicit null value as a tombstone', () => {
+    // Prepare
+    const event = mskEvent([{ topic: 'transactions', key: 'k', value: { any: 1 } }]);
+    const encoded = Object.values(event.records)[0]![0]! as unknown as { value: string | null };
+    encoded.value = null;
+
+    // Act
+    const [batch] = decodeMskEvent(event);
+
+    // Assess
+    expect(batch!.records[0]!.value).toBeNull();
+  });
+
+  it('keeps value bytes exactly, including bytes that are not UTF-8', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        // Prepare
+        const event = mskEvent([{ topic: 'user_events', value: bytes }]);
+
+        // Act
+        const [batch] = decodeMskEvent(event);
+
+        // Assess
+        expect(batch!.records[0]!.value!.equals(Buffer.from(bytes))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('ignores empty topic-partition groups and yields nothing for an event without records', () => {
+    // Prepare
+    const event = { ...mskEvent([]), records: { 'user_events-0': [] } };
+
+    // Act
+    const batches = [decodeMskEvent(event), decodeMskEvent(mskEvent([]))];
+
+    // Assess
+    expect(batches).toEqual([[], []]);
+  });
+});
+
+describe('landing lines', () => {
+  it('round-trip every record through NDJSON to the same record', () => {
+    fc.assert(
+      fc.property(kafkaRecordArb, (record) => {
+        // Act
+        const replayed = fromLandingLine(throughNdjson(toLandingLine(record)));
+
+        // Assess
+        expect(replayed).toEqual(record);
+        if (record.value !== null) expect(replayed.value!.equals(record.value)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('are byte-identical when a replayed record is written to landing again', () => {
+    fc.assert(
+      fc.property(kafkaRecordArb, (record) => {
+        // Prepare
+        const first = JSON.stringify(toLandingLine(record));
+
+        // Act
+        const second = JSON.stringify(toLandingLine(fromLandingLine(JSON.parse(first) as LandingLine)));
+
+        // Assess
+        expect(second).toBe(first);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keep a UTF-8 value as readable text, and other bytes as base64', () => {
+    // Prepare
+    const base = { topic: 'user_events', partition: 0, offset: 1, timestamp: BROKER_TIME, key: null, headers: {} };
+    const text: KafkaRecord = { ...base, value: raw('{"page_url":"caf\u00e9"}') };
+    const latin1: KafkaRecord = { ...base, value: Buffer.from([0x63, 0x61, 0x66, 0xe9]) };
+
+    // Act
+    const lines = [toLandingLine(text), toLandingLine(latin1)];
+
+    // Assess
+    expect(lines[0]).toMatchObject({ value: '{"page_url":"caf\u00e9"}' });
+    expect(lines[0]).not.toHaveProperty('value_base64');
+    expect(lines[1]).toMatchObject({ value: null, value_base64: Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('base64') });
+  });
+
+  it('tell a tombstone apart from an empty value', () => {
+    // Prepare
+    const base = { topic: 'user_events', partition: 0, offset: 1, timestamp: BROKER_TIME, key: 'k', headers: {} };
+
+    // Act
+    const tombstone = fromLandingLine(throughNdjson(toLandingLine({ ...base, value: null })));
+    const empty = fromLandingLine(throughNdjson(toLandingLine({ ...base, value: Buffer.alloc(0) })));
+
+    // Assess
+    expect(tombstone.value).toBeNull();
+    expect(empty.value).toEqual(Buffer.alloc(0));
+  });
+
+  it('keep the Kafka coordinates, key and headers', () => {
+    // Prepare
+    const record: KafkaRecord = { topic: 'transactions', partition: 4, offset: 9001, timestamp: BROKER_TIME, key: 'USR-00001', headers: { source: 'pos' }, value: raw('{}') };
+
+    // Act
+    const line = toLandingLine(record);
+
+    // Assess
+    expect(line).toEqual({ topic: 'transactions', partition: 4, offset: 9001, timestamp: BROKER_TIME, key: 'USR-00001', headers: { source: 'pos' }, value: '{}' });
+  });
+});

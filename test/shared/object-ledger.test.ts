@@ -1,0 +1,202 @@
+import '../support/quiet-powertools.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeBatch } from '../../lambdas/consumer/consume-event.js';
+import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import { NO_REFERENCE_DATA } from '../../lambdas/shared/reference-catalog.js';
+import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
+import { ingest, publishReferenceData } from '../../lambdas/local/ingest.js';
+import { generateEventStream } from '../../lambdas/producer/event-stream.js';
+import { eventWindow } from '../../lambdas/producer/seasonality.js';
+import { tempFolder } from '../support/files.js';
+import { partitionBatch } from '../support/msk-event.js';
+import { countRunFiles, filesUnder, gunzipFile, linesOf } from '../support/run-files.js';
+import { parseCsvTable } from '../support/csv-parser.js';
+
+let root: Awaited<ReturnType<typeof tempFolder>>;
+let runs = 0;
+
+/** A folder holding the files of a small local run with dirty records. */
+const ingestedFolder = async (): Promise<{ dir: string; store: FolderObjectStore }> => {
+  const dir = join(root.path, `run-${++runs}`);
+  const store = new FolderObjectStore(dir);
+  await publishReferenceData(store);
+  await ingest({
+    store,
+    source: generateEventStream({ events: 4_000, seed: 8, window: eventWindow(new Date('2025-06-15T12:00:00Z'), 20), dirtyRate: 0.1 }),
+    esm: { ...DEFAULT_ESM_SETTINGS, batchSize: 300 },
+    partitions: 2,
+  });
+  return { dir, store };
+};
+
+/** The batch name a file of the run belongs to, e.g. `user_events+0+0-299`. */
+const batchNameOf = (path: string): string => /([^/]+)\.(?:ndjson|csv)\.gz$/.exec(path)![1]!;
+
+beforeAll(async () => {
+  root = await tempFolder('ledger');
+});
+
+afterAll(async () => {
+  await root.remove();
+});
+
+describe('countObjectLedger', () => {
+  let run: Awaited<ReturnType<typeof ingestedFolder>>;
+  beforeEach(async () => {
+    run = await ingestedFolder();
+  });
+
+  it('balances the files of a run: nothing lost, no unbalanced batch, counts as in the files', async () => {
+    // Prepare
+    const files = await countRunFiles(run.dir);
+
+    // Act
+    const ledger = await countObjectLedger(run.store);
+
+    // Assess
+    expect(ledger.lost).toBe(0);
+    expect(ledger.unbalanced).toEqual([]);
+    expect(ledger.batches).toBe((await filesUnder(run.dir, 'landing')).length);
+    for (const [topic, counts] of Object.entries(files)) {
+      expect(ledger.topics[topic]).toEqual({ landed: counts.landing, gold: counts.gold, quarantined: counts.quarantine, lost: 0 });
+    }
+    expect(Object.values(ledger.reasons).reduce((a, b) => a + b, 0)).toBe(files.user_events!.quarantine + files.transactions!.quarantine);
+  });
+
+  it('counts the quarantined records by their first reason', async () => {
+    // Prepare
+    const lines = [];
+    for (const path of await filesUnder(run.dir, 'quarantine')) lines.push(...linesOf(await gunzipFile(run.dir, path)));
+    const expected: Record<string, number> = {};
+    for (const line of lines) {
+      const code = (JSON.parse(line) as { reasons: { code: string }[] }).reasons[0]!.code;
+      expected[code] = (expected[code] ?? 0) + 1;
+    }
+
+    // Act
+    const { reasons } = await countObjectLedger(run.store);
+
+    // Assess
+    expect(reasons).toEqual(expected);
+  });
+
+  it('reports the rows of a deleted gold file as lost, naming its batch as unbalanced', async () => {
+    // Prepare
+    const goldFile = (await filesUnder(run.dir, 'gold/user_events'))[0]!;
+    const rows = parseCsvTable(await gunzipFile(run.dir, goldFile)).rows.length;
+    await rm(join(run.dir, goldFile));
+
+    // Act
+    const ledger = await countObjectLedger(run.store);
+
+    // Assess
+    expect(rows).toBeGreaterThan(0);
+    expect(ledger.lost).toBe(rows);
+    expect(ledger.topics.user_events!.lost).toBe(rows);
+    expect(ledger.unbalanced).toEqual([batchNameOf(goldFile)]);
+  });
+
+  it('reports the records of a deleted quarantine file as lost', async () => {
+    // Prepare
+    const quarantineFile = (await filesUnder(run.dir, 'quarantine/user_events'))[0]!;
+    const records = linesOf(await gunzipFile(run.dir, quarantineFile)).length;
+    await rm(join(run.dir, quarantineFile));
+
+    // Act
+    const ledger = await countObjectLedger(run.store);
+
+    // Assess
+    expect(ledger.lost).toBe(records);
+    expect(ledger.unbalanced).toEqual([batchNameOf(quarantineFile)]);
+  });
+});
+
+describe('countObjectLedger on hand-made files', () => {
+  let store: FolderObjectStore;
+  beforeEach(() => {
+    store = new FolderObjectStore(join(root.path, `hand-${++runs}`));
+  });
+
+  const put = (key: string, text: string) => store.put(key, gzipSync(text), 'application/gzip');
+  const landing = (count: number): string => Array.from({ length: count }, (_, i) => `{"offset":${i}}\n`).join('');
+  const gold = (rows: number): string => `event_id,page_url\n${Array.from({ length: rows }, (_, i) => `e${i},/p\n`).join('')}`;
+
+  it('counts a gold row whose quoted field holds a line break as one row', async () => {
+    // Prepare: the consumer's own writer, a valid event whose page URL and search query hold line breaks
+    const batch = partitionBatch('user_events', [
+      {
+        value: {
+          event_id: 'e-1',
+          user_id: 'USR-00001',
+          session_id: 's-1',
+          event_type: 'search',
+          event_ts: '2025-03-01T11:00:00Z',
+          page_url: '/search?q=a\nb',
+          search_query: 'a\r\nb "quoted"',
+          device_type: 'mobile',
+          browser: 'chrome',
+          operating_system: 'ios',
+          referrer: 'direct',
+        },
+      },
+    ]);
+    const written = await writeBatch(store, batch, NO_REFERENCE_DATA);
+
+    // Act
+    const ledger = await countObjectLedger(store);
+
+    // Assess
+    expect(written.gold).toBe(1);
+    expect(ledger.topics.user_events).toEqual({ landed: 1, gold: 1, quarantined: 0, lost: 0 });
+    expect(ledger.lost).toBe(0);
+  });
+
+  it('does not let a batch with a row too many hide a batch with a row too few', async () => {
+    // Prepare
+    await put('landing/user_events/dt=2025-03-01/user_events+0+0-1.ndjson.gz', landing(2));
+    await put('gold/user_events/dt=2025-03-01/user_events+0+0-1.csv.gz', gold(3));
+    await put('landing/user_events/dt=2025-03-01/user_events+0+2-3.ndjson.gz', landing(2));
+    await put('gold/user_events/dt=2025-03-01/user_events+0+2-3.csv.gz', gold(1));
+
+    // Act
+    const ledger = await countObjectLedger(store);
+
+    // Assess
+    expect(ledger.unbalanced.sort()).toEqual(['user_events+0+0-1', 'user_events+0+2-3']);
+    expect(ledger.lost).toBe(2);
+  });
+
+  it('joins the files of a batch across prefixes by its name, whatever their dt folder', async () => {
+    // Prepare
+    await put('landing/transactions/dt=2025-03-01/transactions+2+10-14.ndjson.gz', landing(5));
+    await put('gold/transactions/dt=2025-03-01/transactions+2+10-14.csv.gz', gold(3));
+    await put('quarantine/transactions/dt=2025-03-01/transactions+2+10-14.ndjson.gz', '{"reasons":[{"code":"malformed_json"}]}\n{"offset":1}\n');
+
+    // Act
+    const ledger = await countObjectLedger(store);
+
+    // Assess
+    expect(ledger).toEqual({
+      topics: { transactions: { landed: 5, gold: 3, quarantined: 2, lost: 0 } },
+      batches: 1,
+      unbalanced: [],
+      reasons: { malformed_json: 1, unrecorded: 1 },
+      lost: 0,
+    });
+  });
+
+  it('ignores files whose names are not batch names and counts an empty store as balanced', async () => {
+    // Prepare
+    await put('landing/notes/readme.txt.gz', 'hello\n');
+
+    // Act
+    const ledger = await countObjectLedger(store);
+
+    // Assess
+    expect(ledger).toEqual({ topics: {}, batches: 0, unbalanced: [], reasons: {}, lost: 0 });
+  });
+});
