@@ -13,6 +13,11 @@ export const progressBar = (label: string, total: number, stream: NodeJS.WriteSt
   const started = performance.now();
   let lastDecile = -1;
   const render = (done: number): string => {
+    // Without a known total (a replay file), show the count and rate only.
+    if (total <= 0) {
+      const rate = Math.round(done / Math.max((performance.now() - started) / 1000, 1e-3));
+      return `${label} ${done.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s)`;
+    }
     const ratio = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(ratio * WIDTH);
     const seconds = (performance.now() - started) / 1000;

@@ -5,7 +5,7 @@
  * within a partition), up to `concurrency` at a time.
  */
 import type { MSKEvent } from 'aws-lambda';
-import { mskEventOf, payloadBytesOf } from './msk-event.js';
+import { envelopeBytesOf, mskEventOf, payloadBytesOf } from './msk-event.js';
 import type { LoggedMessage, TopicLog } from './topic-log.js';
 
 export interface EsmSettings {
@@ -57,6 +57,7 @@ export const validateEsmSettings = (settings: EsmSettings): void => {
   if (!Number.isInteger(settings.batchSize) || settings.batchSize < 1 || settings.batchSize > 10_000) problems.push('batchSize must be an integer from 1 to 10000');
   if (!(settings.batchingWindowMs >= 0 && settings.batchingWindowMs <= 300_000)) problems.push('batchingWindowMs must be from 0 to 300000');
   if (!Number.isInteger(settings.maximumRetryAttempts) || settings.maximumRetryAttempts < -1) problems.push('maximumRetryAttempts must be -1 or a non-negative integer');
+  if (!Number.isInteger(settings.maxPayloadBytes) || settings.maxPayloadBytes < 1) problems.push('maxPayloadBytes must be a positive integer');
   if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1) problems.push('concurrency must be a positive integer');
   if (problems.length > 0) throw new Error(`Invalid event source mapping settings: ${problems.join('; ')}`);
 };
@@ -118,7 +119,7 @@ export class EsmSimulator {
     const pending = this.log.read(topic, partition, this.offsetOf(topic, partition), this.settings.batchSize);
     if (pending.length === 0) return undefined;
     const batch: LoggedMessage[] = [];
-    let bytes = 0;
+    let bytes = envelopeBytesOf(topic, partition);
     for (const message of pending) {
       const size = payloadBytesOf(message);
       if (batch.length > 0 && bytes + size > this.settings.maxPayloadBytes) break;

@@ -26,6 +26,12 @@ export const mskEventOf = (messages: readonly LoggedMessage[]): MSKEvent => {
   };
 };
 
-/** Bytes a record adds to the invocation payload (base64 plus JSON framing), for the 6 MB cap. */
-export const payloadBytesOf = (message: LoggedMessage): number =>
-  Math.ceil(((message.value?.length ?? 0) + (message.key?.length ?? 0)) / 3) * 4 + 160;
+/**
+ * Bytes a record adds to the invocation payload, for the 6 MB cap: its JSON in the event (headers
+ * and topic included) and the comma before the next one.
+ */
+export const payloadBytesOf = (message: LoggedMessage): number => Buffer.byteLength(JSON.stringify(toMskRecord(message))) + 1;
+
+/** Bytes of an event for one topic-partition before any record is added (its envelope). */
+export const envelopeBytesOf = (topic: string, partition: number): number =>
+  Buffer.byteLength(JSON.stringify({ ...mskEventOf([]), records: { [`${topic}-${partition}`]: [] } }));

@@ -3,7 +3,7 @@
  * but only a folder StreamFlow made (it holds a marker file), so `--out ~` cannot wipe a home.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const MARKER = '.streamflow-out';
@@ -14,6 +14,7 @@ export class OutDirError extends Error {}
 
 export const prepareOutDir = async (dir: string): Promise<void> => {
   if (existsSync(dir)) {
+    if (!(await stat(dir)).isDirectory()) throw new OutDirError(`--out ${dir} is a file, not a folder; choose a new or empty folder`);
     const entries = await readdir(dir);
     if (entries.length > 0 && !entries.includes(MARKER)) {
       throw new OutDirError(`--out ${dir} is not empty and was not made by StreamFlow; choose a new or empty folder`);

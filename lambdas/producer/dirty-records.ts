@@ -3,12 +3,20 @@
  * fields, wrong types, duplicates, unknown ids, malformed JSON and absurd amounts.
  */
 import type { Faker } from '@faker-js/faker';
+import { TOPICS } from '../shared/contracts/events.js';
 import type { ProducedMessage } from '../shared/ports/event-publisher.js';
 
 export const DIRT_KINDS = ['missing_field', 'bad_type', 'duplicate', 'unknown_id', 'malformed_json', 'absurd_amount'] as const;
 export type DirtKind = (typeof DIRT_KINDS)[number];
 
-const REQUIRED_FIELDS = ['user_id', 'event_ts', 'session_id', 'event_type', 'event_id', 'transaction_id', 'payment_method', 'total'];
+/**
+ * Fields each contract requires of every record. Optional ones (a page view's null
+ * `transaction_id`, a transaction's `session_id`) are left out: without them a record is still valid.
+ */
+const REQUIRED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  [TOPICS.userEvents]: ['event_id', 'user_id', 'session_id', 'event_type', 'event_ts'],
+  [TOPICS.transactions]: ['transaction_id', 'user_id', 'event_ts', 'payment_method', 'total'],
+};
 
 const withValue = (message: ProducedMessage, value: string): ProducedMessage => ({ ...message, value: Buffer.from(value, 'utf8') });
 
@@ -25,7 +33,7 @@ export const makeDirty = (message: ProducedMessage, kind: DirtKind, faker: Faker
     case 'malformed_json':
       return [withValue(message, text.slice(0, faker.number.int({ min: 1, max: text.length - 2 })))];
     case 'missing_field': {
-      const present = REQUIRED_FIELDS.filter((field) => field in record);
+      const present = (REQUIRED_FIELDS[message.topic] ?? []).filter((field) => field in record);
       delete record[faker.helpers.arrayElement(present)];
       return [withValue(message, JSON.stringify(record))];
     }

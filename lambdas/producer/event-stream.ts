@@ -34,7 +34,7 @@ const message = (topic: string, key: string, value: unknown, timestamp: number):
 const activityWeights = (faker: Faker, customers: readonly Customer[]) =>
   customers.map((customer) => ({ value: customer, weight: 0.2 + faker.number.float({ min: 0, max: 1 }) ** 3 * 8 }));
 
-/** Yields the messages of one day's sessions, in time order. */
+/** Yields one day's sessions, each as its messages in time order. */
 function* daySessions(faker: Faker, day: Date, window: EventWindow, customers: ReturnType<typeof activityWeights>, count: number) {
   const dayEnd = Math.min(day.getTime() + DAY_MS, window.end.getTime());
   const starts = Array.from({ length: count }, () => {
@@ -45,14 +45,25 @@ function* daySessions(faker: Faker, day: Date, window: EventWindow, customers: R
   }).sort((a, b) => a - b);
   for (const start of starts) {
     const session = generateSession({ faker, customer: faker.helpers.weightedArrayElement(customers), products: PRODUCTS, start, end: window.end.getTime() });
-    const messages = session.events.map((event) => message(TOPICS.userEvents, event.user_id, event, Date.parse(event.event_ts)));
+    const messages = session.events.map((event) => ({
+      message: message(TOPICS.userEvents, event.user_id, event, Date.parse(event.event_ts)),
+      buying: event.event_type === 'purchase',
+    }));
     if (session.transaction) {
       const txn = session.transaction;
-      messages.push(message(TOPICS.transactions, txn.user_id, txn, Date.parse(txn.event_ts)));
+      messages.push({ message: message(TOPICS.transactions, txn.user_id, txn, Date.parse(txn.event_ts)), buying: true });
     }
-    yield* messages.sort((a, b) => a.timestamp - b.timestamp);
+    yield messages.sort((a, b) => a.message.timestamp - b.message.timestamp);
   }
 }
+
+/**
+ * The part of a session that fits in `room` messages: all of it, or, when a day's share or the
+ * total cuts it short, a visit abandoned before buying, so that a purchase event never appears
+ * without its transaction (nor a transaction without its purchase).
+ */
+const fitSession = (session: readonly { message: ProducedMessage; buying: boolean }[], room: number): ProducedMessage[] =>
+  (session.length <= room ? session : session.filter((entry) => !entry.buying).slice(0, room)).map((entry) => entry.message);
 
 /** Average messages per session, measured on the session model (used only to size days). */
 const MESSAGES_PER_SESSION = 4.6;
@@ -74,14 +85,16 @@ export function* generateEventStream(options: EventStreamOptions): Generator<Pro
     // Sessions are drawn in rounds until the day has its share; the last day takes the remainder.
     while (emitted < target) {
       const sessions = Math.max(1, Math.ceil((target - emitted) / MESSAGES_PER_SESSION));
-      for (const clean of daySessions(faker, days[i]!, options.window, customers, sessions)) {
-        const out = dirtyRate > 0 && faker.number.float({ min: 0, max: 1 }) < dirtyRate
-          ? makeDirty(clean, faker.helpers.arrayElement(DIRT_KINDS), faker)
-          : [clean];
-        for (const produced of out) {
-          if (emitted >= target) break;
-          emitted++;
-          yield produced;
+      for (const session of daySessions(faker, days[i]!, options.window, customers, sessions)) {
+        for (const clean of fitSession(session, target - emitted)) {
+          const out = dirtyRate > 0 && faker.number.float({ min: 0, max: 1 }) < dirtyRate
+            ? makeDirty(clean, faker.helpers.arrayElement(DIRT_KINDS), faker)
+            : [clean];
+          for (const produced of out) {
+            if (emitted >= target) break;
+            emitted++;
+            yield produced;
+          }
         }
         if (emitted >= target) break;
       }

@@ -23,7 +23,10 @@ export interface EventWindow {
 
 /** The window of `days` days ending at `end`; without `days`, the 13 months up to `end`. */
 export const eventWindow = (end: Date, days?: number): EventWindow => {
-  const startDay = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()));
+  // Counted from the day of the window's last instant: an `end` at midnight closes the day before,
+  // so `--days 1 --until 2025-01-01` is the whole of 31 December, not an empty window.
+  const last = new Date(end.getTime() - 1);
+  const startDay = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), last.getUTCDate()));
   if (days !== undefined) startDay.setTime(startDay.getTime() - (days - 1) * DAY_MS);
   else startDay.setUTCMonth(startDay.getUTCMonth() - 13);
   return { start: startDay, end };
