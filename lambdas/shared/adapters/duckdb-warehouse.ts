@@ -47,8 +47,14 @@ const identifier = (name: string): string => {
 
 const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
+/**
+ * DuckDB reports a lost race three ways: a write-write conflict, a failed commit, or, when the
+ * winner committed after this transaction started, a duplicate primary key at insert time.
+ */
 const isConflict = (error: unknown): boolean =>
-  error instanceof Error && /TransactionContext Error/.test(error.message) && /conflict|constraint violation/i.test(error.message);
+  error instanceof Error &&
+  ((/TransactionContext Error/.test(error.message) && /conflict|constraint violation/i.test(error.message)) ||
+    /Constraint Error: Duplicate key .* violates primary key constraint/.test(error.message));
 
 /** One DuckDB instance per warehouse file in this process: DuckDB allows a single writer per file. */
 interface SharedInstance {

@@ -1,0 +1,122 @@
+/**
+ * The warehouse half of the local twin, for the CLI: load the bucket's gold and reference files
+ * into DuckDB with the loader Lambda's own handler (as a schedule tick would), run the task graph
+ * (refresh_silver → refresh_gold → dq_checks), and reconcile the ledger. Each function opens the
+ * warehouse file, does its job and closes it, so `load`, `refresh` and `report` also run alone.
+ */
+import { DuckDbWarehouse } from '../shared/adapters/duckdb-warehouse.js';
+import type { ObjectStore } from '../shared/ports/object-store.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { makeLoaderHandler } from '../loader/make-handler.js';
+import { scheduledTick, type LoaderEvent } from '../loader/loader-request.js';
+import type { LoaderSummary } from '../loader/run-loader.js';
+import { BRONZE_TABLES } from '../warehouse/bronze-tables.js';
+import type { DataQualityResult } from '../warehouse/dq-checks.js';
+import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report.js';
+import { prepareWarehouse } from '../warehouse/prepare-warehouse.js';
+import { runTaskGraph, type StepRun, type TaskGraphRun } from '../warehouse/run-task-graph.js';
+import { localLambdaContext } from './lambda-context.js';
+
+/** What is happening now, for a progress line. */
+export type WarehouseStage = 'load' | 'refresh_silver' | 'refresh_gold' | 'dq_checks';
+
+export interface WarehouseStageOptions {
+  readonly store: ObjectStore;
+  /** `DIR/warehouse.duckdb`; created when missing. */
+  readonly warehouseFile: string;
+  readonly onProgress?: (stage: WarehouseStage) => void;
+}
+
+export interface LoadOptions extends WarehouseStageOptions {
+  /** The loader's input; a schedule tick (load everything pending) when omitted. */
+  readonly event?: LoaderEvent;
+}
+
+export interface RefreshOptions {
+  readonly warehouseFile: string;
+  /** Drop the Silver and Gold tables and rebuild them from Bronze. */
+  readonly fullRefresh?: boolean;
+  readonly onProgress?: (stage: WarehouseStage) => void;
+}
+
+export interface WarehouseStageSummary {
+  readonly files: {
+    readonly loaded: number;
+    readonly skipped: number;
+    readonly failed: number;
+    readonly rejected: readonly { key: string; error: string }[];
+  };
+  /** Rows loaded by this run, per Bronze table. */
+  readonly rowsLoaded: Record<string, number>;
+  /** Rows now in each Bronze table. */
+  readonly bronzeRows: Record<string, number>;
+  /** Rows now in each Silver and Gold table, with what the refresh changed. */
+  readonly steps: readonly StepRun[];
+  readonly dq: readonly DataQualityResult[];
+  readonly timings: { readonly loadMs: number; readonly tasks: Record<string, number>; readonly totalMs: number };
+}
+
+/** Opens the warehouse, makes sure Bronze and the control tables exist, runs `work`, closes it. */
+export const withWarehouse = async <T>(warehouseFile: string, work: (warehouse: Warehouse) => Promise<T>): Promise<T> => {
+  const warehouse = await DuckDbWarehouse.open(warehouseFile);
+  try {
+    await prepareWarehouse(warehouse);
+    return await work(warehouse);
+  } finally {
+    await warehouse.close();
+  }
+};
+
+const invokeLoader = (store: ObjectStore, warehouse: Warehouse, event: LoaderEvent): Promise<LoaderSummary> =>
+  makeLoaderHandler({ store, warehouse, logger, metrics })(event, localLambdaContext('streamflow-loader'));
+
+/** `streamflow load`: loads pending files (or what `event` asks for) into Bronze. */
+export const loadFiles = (options: LoadOptions): Promise<LoaderSummary> =>
+  withWarehouse(options.warehouseFile, (warehouse) => {
+    options.onProgress?.('load');
+    return invokeLoader(options.store, warehouse, options.event ?? scheduledTick());
+  });
+
+/** `streamflow refresh`: runs the task graph once. */
+export const refreshWarehouse = (options: RefreshOptions): Promise<TaskGraphRun> =>
+  withWarehouse(options.warehouseFile, (warehouse) =>
+    runTaskGraph(warehouse, { fullRefresh: options.fullRefresh ?? false, onTask: (task) => options.onProgress?.(task as WarehouseStage) }),
+  );
+
+/** `streamflow report`: the ledger from landing to Gold, with the latest data quality results. */
+export const ledgerReport = (options: { readonly store: ObjectStore; readonly warehouseFile: string }): Promise<LedgerReport> =>
+  withWarehouse(options.warehouseFile, (warehouse) => buildLedgerReport(options.store, warehouse));
+
+/** `streamflow run`, after ingestion: load everything pending, then refresh and check, as a schedule would. */
+export const loadAndRefresh = (options: WarehouseStageOptions): Promise<WarehouseStageSummary> =>
+  withWarehouse(options.warehouseFile, async (warehouse) => {
+    const started = performance.now();
+    options.onProgress?.('load');
+    const load = await invokeLoader(options.store, warehouse, scheduledTick());
+    const loadMs = Math.round(performance.now() - started);
+    const graph = await runTaskGraph(warehouse, { onTask: (task) => options.onProgress?.(task as WarehouseStage) });
+
+    const bronzeRows: Record<string, number> = {};
+    for (const { table } of BRONZE_TABLES) {
+      const [row] = await warehouse.query<{ rows: number }>(`select count(*) as rows from ${table.schema}.${table.name}`);
+      bronzeRows[`${table.schema}.${table.name}`] = row?.rows ?? 0;
+    }
+    return {
+      files: {
+        loaded: load.loaded,
+        skipped: load.skipped,
+        failed: load.failed,
+        rejected: load.files.flatMap((file) => (file.status === 'failed' ? [{ key: file.key, error: file.error }] : [])),
+      },
+      rowsLoaded: load.rowsLoaded,
+      bronzeRows,
+      steps: graph.steps,
+      dq: graph.checks,
+      timings: {
+        loadMs,
+        tasks: Object.fromEntries(graph.tasks.map((task) => [task.task, task.ms])),
+        totalMs: Math.round(performance.now() - started),
+      },
+    };
+  });

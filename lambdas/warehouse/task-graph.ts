@@ -1,0 +1,155 @@
+/**
+ * The refresh pipeline, declared once: which model builds which table, how the table is kept up
+ * to date, and in what order. The local runner (run-task-graph.ts) executes it against DuckDB
+ * after each load; the same declaration renders Snowflake's task bodies, where each incremental
+ * step reads a stream on its `changesFrom` table instead of the table itself.
+ *
+ *   refresh_silver  ->  refresh_gold  ->  dq_checks
+ */
+import type { TableName } from '../shared/ports/warehouse.js';
+
+/** How a model's table is maintained: decided here, outside the model (STYLE.md). */
+export type Materialization =
+  /** Replaced by the model's result: small dimensions and aggregates, where that is cheap. */
+  | { readonly kind: 'rebuild' }
+  /**
+   * MERGE of the model's rows on `uniqueKey`. `whenMatched: 'keep'` keeps the row already there
+   * (events are immutable: the first delivery wins); `'update'` overwrites changed columns
+   * (reference data: the latest snapshot wins). `changesFrom` is the upstream table whose new rows
+   * drive the step (a stream on it in Snowflake).
+   */
+  | {
+      readonly kind: 'merge';
+      readonly uniqueKey: readonly string[];
+      readonly whenMatched: 'keep' | 'update';
+      readonly changesFrom: string;
+    }
+  /**
+   * Slowly changing dimension, type 2: the model gives the current row per `uniqueKey`; a change in
+   * a tracked column closes the current version and opens a new one from `changedAt`; other
+   * columns are overwritten in the current version (type 1).
+   */
+  | {
+      readonly kind: 'scd2';
+      readonly uniqueKey: string;
+      readonly trackedColumns: readonly string[];
+      readonly changedAt: string;
+      readonly surrogateKey: string;
+    };
+
+export interface ModelStep {
+  /** `<layer>/<table>`: the model file under sql/models/ and the table it builds. */
+  readonly model: string;
+  readonly materialization: Materialization;
+}
+
+export interface ModelTask {
+  readonly name: string;
+  readonly kind: 'models';
+  readonly after?: string;
+  /** Run in order, in one transaction, so every step sees the same upstream changes. */
+  readonly steps: readonly ModelStep[];
+}
+
+export interface ChecksTask {
+  readonly name: string;
+  readonly kind: 'checks';
+  readonly after: string;
+}
+
+export type Task = ModelTask | ChecksTask;
+
+/** Columns an SCD2 table has beyond its model's: version number and validity window. */
+export const SCD2_COLUMNS = ['scd_version', 'valid_from', 'valid_to', 'is_current'] as const;
+
+export const TASK_GRAPH: readonly Task[] = [
+  {
+    name: 'refresh_silver',
+    kind: 'models',
+    steps: [
+      {
+        model: 'silver/stg_user_events',
+        materialization: { kind: 'merge', uniqueKey: ['event_id'], whenMatched: 'keep', changesFrom: 'bronze.raw_user_events' },
+      },
+      {
+        model: 'silver/stg_transactions',
+        materialization: { kind: 'merge', uniqueKey: ['transaction_id'], whenMatched: 'keep', changesFrom: 'bronze.raw_transactions' },
+      },
+      {
+        model: 'silver/stg_transaction_items',
+        materialization: {
+          kind: 'merge',
+          uniqueKey: ['transaction_id', 'line_number'],
+          whenMatched: 'keep',
+          changesFrom: 'bronze.raw_transactions',
+        },
+      },
+      {
+        model: 'silver/stg_products',
+        materialization: { kind: 'merge', uniqueKey: ['product_id'], whenMatched: 'update', changesFrom: 'bronze.raw_products' },
+      },
+      {
+        model: 'silver/stg_customers',
+        materialization: { kind: 'merge', uniqueKey: ['user_id'], whenMatched: 'update', changesFrom: 'bronze.raw_customers' },
+      },
+    ],
+  },
+  {
+    name: 'refresh_gold',
+    kind: 'models',
+    after: 'refresh_silver',
+    steps: [
+      { model: 'gold/dim_date', materialization: { kind: 'rebuild' } },
+      { model: 'gold/dim_product', materialization: { kind: 'rebuild' } },
+      {
+        model: 'gold/dim_customer',
+        materialization: {
+          kind: 'scd2',
+          uniqueKey: 'user_id',
+          trackedColumns: ['account_type', 'loyalty_tier', 'state', 'region'],
+          changedAt: 'updated_at',
+          surrogateKey: 'customer_key',
+        },
+      },
+      {
+        model: 'gold/fact_transactions',
+        materialization: {
+          kind: 'merge',
+          uniqueKey: ['transaction_id', 'line_number'],
+          whenMatched: 'keep',
+          changesFrom: 'silver.stg_transaction_items',
+        },
+      },
+      {
+        model: 'gold/fact_user_activity',
+        materialization: { kind: 'merge', uniqueKey: ['event_id'], whenMatched: 'keep', changesFrom: 'silver.stg_user_events' },
+      },
+      { model: 'gold/agg_daily_revenue', materialization: { kind: 'rebuild' } },
+      { model: 'gold/agg_daily_events', materialization: { kind: 'rebuild' } },
+    ],
+  },
+  { name: 'dq_checks', kind: 'checks', after: 'refresh_gold' },
+];
+
+/** The table a model builds: `silver/stg_user_events` -> silver.stg_user_events. */
+export const tableOf = (model: string): TableName => {
+  const [schema, name, ...rest] = model.split('/');
+  if (!schema || !name || rest.length > 0) throw new Error(`A model is named <layer>/<table>, got "${model}"`);
+  return { schema, name };
+};
+
+/** Name of the Snowflake stream that tracks new rows of a table. */
+export const streamNameFor = (table: string): string => `${table}_stream`;
+
+/** Every model step of a graph, in run order. */
+export const modelStepsOf = (graph: readonly Task[] = TASK_GRAPH): ModelStep[] =>
+  graph.flatMap((task) => (task.kind === 'models' ? task.steps : []));
+
+/**
+ * The streams a task consumes: its Snowflake `WHEN SYSTEM$STREAM_HAS_DATA(...)` condition, so an
+ * idle pipeline runs nothing.
+ */
+export const streamsOf = (task: Task): string[] =>
+  task.kind === 'models'
+    ? [...new Set(task.steps.flatMap((step) => (step.materialization.kind === 'merge' ? [streamNameFor(step.materialization.changesFrom)] : [])))]
+    : [];

@@ -1,0 +1,67 @@
+-- grain: one row per item of a transaction (transaction_id, line_number), taken from the same first loaded copy as stg_transactions
+with
+
+source as (
+
+    select * from bronze.raw_transactions
+
+),
+
+transactions as (
+
+    select
+        trim(transaction_id) as transaction_id,
+        products,
+        _source_file as source_file,
+        _source_row_number as source_row_number,
+        _loaded_at as loaded_at
+
+    from source
+
+    qualify row_number() over (
+        partition by trim(transaction_id)
+        order by _loaded_at, _source_file, _source_row_number
+    ) = 1
+
+),
+
+flattened as (
+
+    {{ flatten_transaction_products }}
+
+),
+
+typed as (
+
+    select
+        transaction_id,
+        cast(item_index as integer) + 1 as line_number,
+        trim(item_product_id) as product_id,
+        try_cast(item_quantity as integer) as quantity,
+        try_cast(item_unit_price as decimal(12, 2)) as unit_price,
+        source_file,
+        source_row_number,
+        loaded_at
+
+    from flattened
+
+),
+
+priced as (
+
+    select
+        transaction_id,
+        line_number,
+        product_id,
+        quantity,
+        unit_price,
+        cast(quantity * unit_price as decimal(12, 2)) as line_amount,
+        source_file,
+        source_row_number,
+        loaded_at
+
+    from typed
+
+)
+
+select * from priced

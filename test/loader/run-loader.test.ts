@@ -1,0 +1,228 @@
+import '../support/quiet-powertools.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
+import { DuckDbWarehouse } from '../../lambdas/shared/adapters/duckdb-warehouse.js';
+import { logger } from '../../lambdas/shared/powertools.js';
+import { consumeBatch, openWarehouseFixture, transaction, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
+
+let fixture: WarehouseFixture;
+let deps: LoaderDeps;
+
+beforeEach(async () => {
+  fixture = await openWarehouseFixture('loader');
+  deps = { store: fixture.store, warehouse: fixture.warehouse, logger };
+});
+
+afterEach(async () => {
+  await fixture.close();
+});
+
+const bronzeCount = async (table: string): Promise<number> => {
+  const [row] = await fixture.warehouse.query<{ n: number }>(`select count(*) as n from bronze.${table}`);
+  return row?.n ?? 0;
+};
+
+const GOLD_EVENTS_KEY = 'gold/user_events/dt=2025-03-01/user_events+0+0-3.csv.gz';
+
+describe('runLoader', () => {
+  it('loads every pending gold and reference file into Bronze with its load metadata', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess: 2 reference files, 2 user_events files, 1 transactions file, 1 quarantine file
+    expect(summary).toMatchObject({ loaded: 6, skipped: 0, failed: 0 });
+    expect(summary.rowsLoaded).toEqual({
+      'bronze.raw_products': 2000,
+      'bronze.raw_customers': 1000,
+      'bronze.raw_user_events': 6,
+      'bronze.raw_transactions': 4,
+      'bronze.raw_quarantine': 1,
+    });
+    expect(summary.ignored.length).toBe(0);
+    const rows = await fixture.warehouse.query(
+      `select event_id, _source_file, _source_row_number from bronze.raw_user_events where _source_file = ? order by _source_row_number`,
+      [GOLD_EVENTS_KEY],
+    );
+    expect(rows).toEqual([
+      { event_id: 'E-1', _source_file: GOLD_EVENTS_KEY, _source_row_number: 1 },
+      { event_id: 'E-2', _source_file: GOLD_EVENTS_KEY, _source_row_number: 2 },
+      { event_id: 'E-3', _source_file: GOLD_EVENTS_KEY, _source_row_number: 3 },
+    ]);
+    const history = await fixture.warehouse.query('select status, count(*) as files, sum(rows_loaded) as rows from bronze.load_history group by status');
+    expect(history).toEqual([{ status: 'loaded', files: 6, rows: 3011 }]);
+  });
+
+  it('skips files it already loaded: a second run loads nothing', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+    await runLoader({ kind: 'pending' }, deps);
+
+    // Act
+    const again = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(again).toMatchObject({ loaded: 0, skipped: 6, failed: 0, rowsLoaded: {} });
+    expect(await bronzeCount('raw_user_events')).toBe(6);
+  });
+
+  it('loads each file once when two invocations run at the same time', async () => {
+    // Prepare: the second invocation has its own warehouse handle, as a second Lambda would
+    await writeStandardScenario(fixture.store);
+    const other = await DuckDbWarehouse.open(fixture.warehouseFile);
+
+    try {
+      // Act
+      const [first, second] = await Promise.all([runLoader({ kind: 'pending' }, deps), runLoader({ kind: 'pending' }, { ...deps, warehouse: other })]);
+
+      // Assess
+      expect(first.loaded + second.loaded).toBe(6);
+      expect(first.failed + second.failed).toBe(0);
+      expect(await bronzeCount('raw_user_events')).toBe(6);
+      expect(await bronzeCount('raw_transactions')).toBe(4);
+      expect(await bronzeCount('raw_products')).toBe(2000);
+      const duplicated = await fixture.warehouse.query(
+        'select _source_file, _source_row_number from bronze.raw_user_events group by 1, 2 having count(*) > 1',
+      );
+      expect(duplicated).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('loads only the object an S3 event names', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+
+    // Act
+    const summary = await runLoader({ kind: 'object', key: GOLD_EVENTS_KEY }, deps);
+    const missing = await runLoader({ kind: 'object', key: 'gold/user_events/dt=2025-03-01/nothing+0+0-1.csv.gz' }, deps);
+
+    // Assess
+    expect(summary.files).toEqual([expect.objectContaining({ status: 'loaded', key: GOLD_EVENTS_KEY, rows: 3 })]);
+    expect(await bronzeCount('raw_user_events')).toBe(3);
+    expect(missing.files).toEqual([]);
+  });
+
+  it('finds an object whose key the event carries URL-encoded', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+
+    // Act
+    const summary = await runLoader({ kind: 'object', key: encodeURIComponent(GOLD_EVENTS_KEY).replaceAll('%2F', '/') }, deps);
+
+    // Assess
+    expect(summary.loaded).toBe(1);
+  });
+
+  it('reloads a prefix when forced, replacing rows instead of adding them', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+    await runLoader({ kind: 'pending' }, deps);
+
+    // Act
+    const unforced = await runLoader({ kind: 'reload', prefix: 'gold/user_events/', force: false }, deps);
+    const forced = await runLoader({ kind: 'reload', prefix: 'gold/user_events/', force: true }, deps);
+
+    // Assess
+    expect(unforced).toMatchObject({ loaded: 0, skipped: 2 });
+    expect(forced).toMatchObject({ loaded: 2, skipped: 0, rowsLoaded: { 'bronze.raw_user_events': 6 } });
+    expect(await bronzeCount('raw_user_events')).toBe(6);
+  });
+
+  it('replaces the rows of a gold file when a new version of it arrives under the same key', async () => {
+    // Prepare
+    await consumeBatch(fixture.store, 'user_events', [userEvent('E-1', 0), userEvent('E-2', 0)]);
+    await runLoader({ kind: 'pending' }, deps);
+    // The same batch rewritten with different content (e.g. replayed with other reference data)
+    await consumeBatch(fixture.store, 'user_events', [userEvent('E-1', 0), userEvent('E-2', 0, { page_url: '/changed' })]);
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(summary.loaded).toBe(1);
+    expect(await fixture.warehouse.query('select event_id, page_url from bronze.raw_user_events order by event_id')).toEqual([
+      { event_id: 'E-1', page_url: '/home' },
+      { event_id: 'E-2', page_url: '/changed' },
+    ]);
+  });
+
+  it('rejects a gold file whose header is not the contract, records it and does not retry it', async () => {
+    // Prepare
+    const key = 'gold/transactions/dt=2025-03-01/transactions+0+0-0.csv.gz';
+    await fixture.store.put(key, gzipSync('transaction_id,user_id\nT-1,USR-00001\n'), 'text/csv+gzip');
+
+    // Act
+    const first = await runLoader({ kind: 'pending' }, deps);
+    const second = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(first.files).toEqual([
+      expect.objectContaining({ status: 'failed', key, error: expect.stringMatching(/has header "transaction_id,user_id" but raw_transactions expects/) as string }),
+    ]);
+    expect(second).toMatchObject({ loaded: 0, skipped: 1, failed: 0 });
+    expect(await fixture.warehouse.query('select file_key, status from bronze.load_history')).toEqual([{ file_key: key, status: 'failed' }]);
+    expect(await bronzeCount('raw_transactions')).toBe(0);
+  });
+
+  it('rejects a file with unreadable rows whole, like COPY with ON_ERROR = ABORT_STATEMENT', async () => {
+    // Prepare: a transaction file whose amount column holds text
+    await consumeBatch(fixture.store, 'transactions', [transaction('T-1', 0, [[0, 1, 100]])]);
+    const [object] = await fixture.store.list('gold/transactions/');
+    const text = gunzipSync((await fixture.store.get(object!.key))!).toString('utf8');
+    await fixture.store.put(object!.key, gzipSync(text.replace(',1.00,', ',one dollar,')), 'text/csv+gzip');
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(summary.files).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringMatching(/1 of 1 rows .* could not be read/) as string })]);
+    expect(await bronzeCount('raw_transactions')).toBe(0);
+  });
+
+  it('rejects a reference file whose records break the reference contract, naming them', async () => {
+    // Prepare
+    await fixture.store.put('reference/products.json', Buffer.from(JSON.stringify([{ product_id: 'PRD-00001', product_name: '' }])), 'application/json');
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(summary.files).toEqual([
+      expect.objectContaining({ status: 'failed', error: expect.stringMatching(/1 of 1 records break the reference contract \(record 0: /) as string }),
+    ]);
+    expect(await bronzeCount('raw_products')).toBe(0);
+  });
+
+  it('loads quarantined records with their reasons into raw_quarantine', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+
+    // Act
+    await runLoader({ kind: 'reload', prefix: 'quarantine/', force: false }, deps);
+
+    // Assess
+    const [row] = await fixture.warehouse.query<{ kafka_topic: string; reason_code: string; value: string; reasons: string }>(
+      'select kafka_topic, kafka_offset, reason_code, value, reasons from bronze.raw_quarantine',
+    );
+    expect(row).toMatchObject({ kafka_topic: 'user_events', kafka_offset: 3, reason_code: 'missing_field' });
+    expect(JSON.parse(row!.value)).toEqual({ event_id: 'E-bad', user_id: 'USR-00001' });
+    expect(JSON.parse(row!.reasons)).toContainEqual(expect.objectContaining({ code: 'missing_field', field: 'session_id' }));
+  });
+
+  it('ignores objects that are not gold, reference or quarantine files', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+
+    // Act
+    const summary = await runLoader({ kind: 'reload', prefix: 'landing/', force: false }, deps);
+
+    // Assess
+    expect(summary.loaded).toBe(0);
+    expect(summary.ignored).toHaveLength(3);
+  });
+});
