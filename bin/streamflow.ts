@@ -1,21 +1,39 @@
 /** The `streamflow` command line: the user's interface to the local twin (and, later, to AWS). */
 import { OutDirError } from '../lambdas/local/out-dir.js';
 import { UsageError } from './cli/flags.js';
+import { LOAD_USAGE, loadCommand } from './commands/load.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
+import { REFRESH_USAGE, refreshCommand } from './commands/refresh.js';
+import { REPORT_USAGE, reportCommand } from './commands/report.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 
 const USAGE = `Usage: streamflow <command> [options]
 
 Commands:
   run       run the local twin end to end (try: streamflow run --events 20000 --dirty-rate 0.05)
+  load      load pending gold / reference files into the local warehouse
+  refresh   refresh Silver and Gold and run the data quality checks
+  report    reconcile the ledger from landing to Gold
   produce   publish generated events to Amazon MSK
   help      show this help
 
 ${RUN_USAGE}
 
+${LOAD_USAGE}
+
+${REFRESH_USAGE}
+
+${REPORT_USAGE}
+
 ${PRODUCE_USAGE}`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, produce: produceCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runCommand,
+  load: loadCommand,
+  refresh: refreshCommand,
+  report: reportCommand,
+  produce: produceCommand,
+};
 
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...args] = argv;

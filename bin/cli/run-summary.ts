@@ -1,12 +1,14 @@
-/** The closing summary of `streamflow run`: what was produced, delivered, written and reconciled. */
+/** The closing summary of `streamflow run`: what was produced, delivered, written, loaded and reconciled. */
 import { relative } from 'node:path';
 import type { IngestSummary } from '../../lambdas/local/ingest.js';
-import type { ObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import type { WarehouseStageSummary } from '../../lambdas/local/warehouse-stage.js';
+import type { LedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 
 export interface RunReport {
   readonly outDir: string;
   readonly summary: IngestSummary;
-  readonly ledger: ObjectLedger;
+  readonly warehouse: WarehouseStageSummary;
+  readonly report: LedgerReport;
   readonly elapsedMs: number;
   readonly json: boolean;
 }
@@ -14,14 +16,20 @@ export interface RunReport {
 const n = (value: number): string => value.toLocaleString('en-US');
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-export const printRunSummary = ({ outDir, summary, ledger, elapsedMs, json }: RunReport): void => {
+/** A path to show a person: relative when it is below the working folder, absolute otherwise. */
+export const displayPath = (path: string): string => {
+  const nearby = relative(process.cwd(), path) || '.';
+  return nearby.startsWith('..') ? path : nearby;
+};
+
+export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs, json }: RunReport): void => {
   if (json) {
-    console.log(JSON.stringify({ outDir, ...summary, failedBatches: summary.failedBatches.length, ledger, elapsedMs }, null, 2));
+    console.log(JSON.stringify({ outDir, ingest: { ...summary, failedBatches: summary.failedBatches.length }, warehouse, ledger: report, elapsedMs }, null, 2));
     return;
   }
   const produced = Object.values(summary.produced).reduce((a, b) => a + b, 0);
-  const nearby = relative(process.cwd(), outDir) || '.';
-  const where = nearby.startsWith('..') ? outDir : nearby;
+  const where = displayPath(outDir);
+  const failedChecks = warehouse.dq.filter((check) => check.violations > 0);
   const lines = [
     '',
     'StreamFlow local run',
@@ -33,14 +41,25 @@ export const printRunSummary = ({ outDir, summary, ledger, elapsedMs, json }: Ru
     ...Object.entries(summary.consumed.reasons)
       .sort((a, b) => b[1] - a[1])
       .map(([code, count]) => `                  ${code.padEnd(20)} ${n(count)}`),
-    `  time          produce ${seconds(summary.timings.produceMs)}, deliver+transform ${seconds(summary.timings.deliverMs)}, total ${seconds(elapsedMs)}`,
+    `  loaded        ${n(warehouse.files.loaded)} files (${n(warehouse.files.skipped)} already loaded, ${n(warehouse.files.failed)} rejected)  → ${where}/warehouse.duckdb`,
+    `  bronze        ${Object.entries(warehouse.bronzeRows).map(([table, rows]) => `${table.replace('bronze.', '')} ${n(rows)}`).join(', ')}`,
+    ...(['silver', 'gold'] as const).map(
+      (layer) =>
+        `  ${layer.padEnd(14)}${warehouse.steps
+          .filter((step) => step.model.startsWith(`${layer}/`))
+          .map((step) => `${step.model.slice(layer.length + 1)} ${n(step.rows)}`)
+          .join(', ')}`,
+    ),
+    `  data quality  ${warehouse.dq.length} checks, ${failedChecks.length} with violations${failedChecks.length > 0 ? ':' : ''}`,
+    ...failedChecks.map((check) => `                  ${check.name.padEnd(44)} ${n(check.violations).padStart(7)}  ${check.severity}`),
+    `  time          produce ${seconds(summary.timings.produceMs)}, deliver+transform ${seconds(summary.timings.deliverMs)}, ` +
+      `load ${seconds(warehouse.timings.loadMs)}, ${Object.entries(warehouse.timings.tasks).map(([task, ms]) => `${task} ${seconds(ms)}`).join(', ')}; total ${seconds(elapsedMs)}`,
     '',
-    `ledger (read back from the files): ${Object.entries(ledger.topics)
-      .map(([topic, t]) => `${topic} ${n(t.landed)} = ${n(t.gold)} gold + ${n(t.quarantined)} quarantined`)
+    `ledger (read back from the files): ${Object.entries(report.topics)
+      .map(([topic, t]) => `${topic} ${n(t.in)} in = ${n(t.gold)} gold + ${n(t.quarantined)} quarantined`)
       .join('; ')}`,
-    ledger.lost === 0 && summary.failedBatches.length === 0
-      ? `nothing lost: every record is in gold or quarantine (${n(ledger.batches)} batches balance)`
-      : `LOST ${n(ledger.lost)} records in ${ledger.unbalanced.length} unbalanced batches; ${summary.failedBatches.length} batches in ${where}/onfailure/`,
+    report.verdict,
+    ...(summary.failedBatches.length > 0 ? [`${summary.failedBatches.length} batches ran out of retries: see ${where}/onfailure/`] : []),
   ];
   console.log(lines.join('\n'));
 };

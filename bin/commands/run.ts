@@ -1,12 +1,12 @@
 /** `streamflow run`: the local twin end to end. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
-import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
 import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData } from '../../lambdas/local/ingest.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { prepareOutDir } from '../../lambdas/local/out-dir.js';
+import { ledgerReport, loadAndRefresh } from '../../lambdas/local/warehouse-stage.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
 import { dateFlag, existingFileFlag, integerFlag, rateFlag } from '../cli/flags.js';
@@ -14,8 +14,9 @@ import { progressBar } from '../cli/progress.js';
 import { printRunSummary } from '../cli/run-summary.js';
 
 export const RUN_USAGE = `streamflow run [options]
-  Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda,
-  and write landing / gold / quarantine files under the output folder.
+  Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda
+  (landing / gold / quarantine files), load gold into DuckDB with the loader Lambda, refresh
+  Silver and Gold, run the data quality checks and reconcile the ledger.
 
   --events N        events to generate (default 50000)
   --seed S          random seed; the same seed and window give the same events (default 42)
@@ -66,7 +67,9 @@ export const runCommand = async (args: string[]): Promise<number> => {
   const summary = await ingest({ store, source, esm, partitions, onProgress: (done) => progress.update(done) });
   progress.finish();
 
-  const ledger = await countObjectLedger(store);
-  printRunSummary({ outDir, summary, ledger, elapsedMs: performance.now() - started, json: values.json ?? false });
-  return ledger.lost === 0 && summary.failedBatches.length === 0 ? 0 : 1;
+  const warehouseFile = join(outDir, 'warehouse.duckdb');
+  const warehouse = await loadAndRefresh({ store, warehouseFile, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
+  const report = await ledgerReport({ store, warehouseFile });
+  printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: values.json ?? false });
+  return report.lost === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
 };

@@ -31,10 +31,10 @@ const linesOf = (body: Uint8Array): string[] => {
 };
 
 /**
- * Rows of a gold CSV file, header included. A line break inside a quoted field (a search query
- * or page URL holding a newline) does not end a row, so lines cannot be counted.
+ * Data rows of a gzipped gold CSV file (its header line excluded). A line break inside a quoted
+ * field (a search query or page URL holding a newline) does not end a row, so lines cannot be counted.
  */
-const csvRecordsOf = (body: Uint8Array): number => {
+export const goldDataRows = (body: Uint8Array): number => {
   const text = gunzipSync(body).toString('utf8');
   let records = 0;
   let quoted = false;
@@ -43,7 +43,8 @@ const csvRecordsOf = (body: Uint8Array): number => {
     if (char === 0x22) quoted = !quoted;
     else if (char === 0x0a && !quoted) records++;
   }
-  return text === '' || text.endsWith('\n') ? records : records + 1;
+  if (text !== '' && !text.endsWith('\n')) records++;
+  return Math.max(0, records - 1);
 };
 
 /** The batch a key belongs to, e.g. `user_events+0+0-4999`. */
@@ -73,8 +74,7 @@ export const countObjectLedger = async (store: ObjectStore): Promise<ObjectLedge
   }
   for (const object of gold) {
     const ledger = entry(object.key);
-    // Every gold file starts with its header line.
-    if (ledger) ledger.gold += Math.max(0, csvRecordsOf((await store.get(object.key))!) - 1);
+    if (ledger) ledger.gold += goldDataRows((await store.get(object.key))!);
   }
   for (const object of quarantine) {
     const ledger = entry(object.key);

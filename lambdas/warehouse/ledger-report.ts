@@ -3,9 +3,8 @@
  * (every gold row, file by file) → Silver → Gold, ending in one verdict line. What `streamflow
  * report` prints and, as JSON, what tests and dashboards read.
  */
-import { gunzipSync } from 'node:zlib';
 import { isKnownTopic } from '../shared/contracts/events.js';
-import { countObjectLedger } from '../shared/object-ledger.js';
+import { countObjectLedger, goldDataRows } from '../shared/object-ledger.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { loadTargetFor } from '../loader/load-targets.js';
@@ -65,20 +64,6 @@ export interface LedgerReport {
   readonly dqRunAt?: string;
 }
 
-/** Data rows of a gold CSV (header excluded); a quoted line break does not end a row. */
-const csvDataRows = (body: Uint8Array): number => {
-  const text = gunzipSync(body).toString('utf8');
-  let records = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === 0x22) quoted = !quoted;
-    else if (char === 0x0a && !quoted) records++;
-  }
-  if (text !== '' && !text.endsWith('\n')) records++;
-  return Math.max(0, records - 1);
-};
-
 const n = (value: number): string => value.toLocaleString('en-US');
 
 const existingTables = async (warehouse: Warehouse): Promise<string[]> => {
@@ -131,7 +116,7 @@ const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse): Pro
     const body = await store.get(object.key);
     if (body === undefined) continue;
     seen.add(object.key);
-    const rows = csvDataRows(body);
+    const rows = goldDataRows(body);
     const inBronze = bronzeRows.get(object.key) ?? 0;
     entry.files++;
     entry.rows += rows;

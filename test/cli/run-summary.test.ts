@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IngestSummary } from '../../lambdas/local/ingest.js';
-import type { ObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import type { WarehouseStageSummary } from '../../lambdas/local/warehouse-stage.js';
+import type { LedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import type { FailedBatch } from '../../lambdas/local/esm-simulator.js';
 import { mskEventOf } from '../../lambdas/local/msk-event.js';
 import { printRunSummary } from '../../bin/cli/run-summary.js';
@@ -13,13 +14,27 @@ const SUMMARY: IngestSummary = {
   timings: { produceMs: 330, deliverMs: 700 },
 };
 
-const LEDGER: ObjectLedger = {
-  topics: { user_events: { landed: 19_762, gold: 18_850, quarantined: 912, lost: 0 }, transactions: { landed: 238, gold: 225, quarantined: 13, lost: 0 } },
-  batches: 9,
-  unbalanced: [],
-  reasons: { malformed_json: 146, invalid_type: 177 },
-  lost: 0,
+const WAREHOUSE: WarehouseStageSummary = {
+  files: { loaded: 20, skipped: 1, failed: 0, rejected: [] },
+  rowsLoaded: { 'bronze.raw_user_events': 18_850 },
+  bronzeRows: { 'bronze.raw_user_events': 18_850, 'bronze.raw_transactions': 225 },
+  steps: [
+    { task: 'refresh_silver', model: 'silver/stg_user_events', materialization: 'merge', rowsChanged: 18_850, rows: 18_850, ms: 10 },
+    { task: 'refresh_gold', model: 'gold/fact_user_activity', materialization: 'merge', rowsChanged: 18_850, rows: 18_850, ms: 10 },
+  ],
+  dq: [
+    { name: 'quarantine_unknown_ids', description: 'ids not in reference data', category: 'referential_integrity', layer: 'bronze', severity: 'warn', violations: 160, sample: [] },
+    { name: 'silver_user_events_unique', description: 'event ids unique', category: 'uniqueness', layer: 'silver', severity: 'error', violations: 0, sample: [] },
+  ],
+  timings: { loadMs: 500, tasks: { refresh_silver: 170, refresh_gold: 400, dq_checks: 110 }, totalMs: 1_180 },
 };
+
+const REPORT = {
+  lost: 0,
+  lostInWarehouse: 0,
+  topics: { user_events: { in: 19_762, gold: 18_850, quarantined: 912, lost: 0 }, transactions: { in: 238, gold: 225, quarantined: 13, lost: 0 } },
+  verdict: 'Nothing lost: 20,000 records in = 19,075 gold + 925 quarantined; all 19,075 gold rows in Bronze; Silver and Gold reconcile.',
+} as unknown as LedgerReport;
 
 const printed = (report: Parameters<typeof printRunSummary>[0]): string => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -32,12 +47,12 @@ afterEach(() => {
 });
 
 describe('printRunSummary', () => {
-  it('prints produced, delivered, landed, gold, quarantined by reason, time and the ledger line', () => {
+  it('prints every stage: produced, delivered, landed, gold, quarantined by reason, loaded, layers, checks, time and the verdict', () => {
     // Prepare
     const outDir = `${process.cwd()}/.streamflow`;
 
     // Act
-    const text = printed({ outDir, summary: SUMMARY, ledger: LEDGER, elapsedMs: 1_110, json: false });
+    const text = printed({ outDir, summary: SUMMARY, warehouse: WAREHOUSE, report: REPORT, elapsedMs: 1_110, json: false });
 
     // Assess
     expect(text).toContain('produced      20,000 events (user_events 19,762, transactions 238)');
@@ -47,31 +62,35 @@ describe('printRunSummary', () => {
     expect(text).toContain('quarantined   925 records');
     // Reasons, most frequent first.
     expect(text.indexOf('invalid_type')).toBeLessThan(text.indexOf('malformed_json'));
+    expect(text).toContain('loaded        20 files (1 already loaded, 0 rejected)  → .streamflow/warehouse.duckdb');
+    expect(text).toMatch(/silver\s+stg_user_events 18,850/);
+    expect(text).toMatch(/gold\s+fact_user_activity 18,850/);
+    expect(text).toContain('2 checks, 1 with violations');
+    expect(text).toMatch(/quarantine_unknown_ids\s+160\s+warn/);
+    expect(text).not.toMatch(/silver_user_events_unique\s+0/);
     expect(text).toContain('total 1.11 s');
-    expect(text).toContain('user_events 19,762 = 18,850 gold + 912 quarantined');
-    expect(text).toContain('nothing lost: every record is in gold or quarantine (9 batches balance)');
+    expect(text).toContain('user_events 19,762 in = 18,850 gold + 912 quarantined');
+    expect(text).toContain(REPORT.verdict);
   });
 
-  it('says what was lost and where the failed batches are when the run did not balance', () => {
+  it('points at the on-failure destination when batches ran out of retries', () => {
     // Prepare
     const failed: FailedBatch = { topic: 'transactions', partition: 1, firstOffset: 0, lastOffset: 24, batchSize: 25, attempts: 4, error: 'S3 is down', event: mskEventOf([]) };
     const summary: IngestSummary = { ...SUMMARY, failedBatches: [failed], esm: { ...SUMMARY.esm, failedBatches: 1 } };
-    const ledger: ObjectLedger = { ...LEDGER, lost: 3, unbalanced: ['user_events+0+0-4999'] };
 
     // Act
-    const text = printed({ outDir: '/data/out', summary, ledger, elapsedMs: 10, json: false });
+    const text = printed({ outDir: '/data/out', summary, warehouse: WAREHOUSE, report: REPORT, elapsedMs: 10, json: false });
 
     // Assess
-    expect(text).toContain('LOST 3 records in 1 unbalanced batches; 1 batches in /data/out/onfailure/');
-    expect(text).not.toContain('nothing lost');
+    expect(text).toContain('1 batches ran out of retries: see /data/out/onfailure/');
   });
 
   it('prints machine-readable JSON with --json', () => {
     // Prepare / Act
-    const text = printed({ outDir: '/data/out', summary: SUMMARY, ledger: LEDGER, elapsedMs: 42, json: true });
+    const text = printed({ outDir: '/data/out', summary: SUMMARY, warehouse: WAREHOUSE, report: REPORT, elapsedMs: 42, json: true });
 
     // Assess
     const parsed = JSON.parse(text) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ outDir: '/data/out', produced: SUMMARY.produced, failedBatches: 0, ledger: LEDGER, elapsedMs: 42 });
+    expect(parsed).toMatchObject({ outDir: '/data/out', ingest: { produced: SUMMARY.produced, failedBatches: 0 }, warehouse: { files: WAREHOUSE.files }, ledger: { lost: 0 }, elapsedMs: 42 });
   });
 });

@@ -49,7 +49,7 @@ describe('streamflow run (child process)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('StreamFlow local run');
     expect(result.stdout).toMatch(/produced\s+20,000 events/);
-    expect(result.stdout).toContain('nothing lost');
+    expect(result.stdout).toContain('Nothing lost');
     const files = await countRunFiles(out);
     expect(Object.keys(files).sort()).toEqual(['transactions', 'user_events']);
     for (const [topic, counts] of Object.entries(files)) {
@@ -106,7 +106,7 @@ describe('streamflow run (child process)', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('nothing lost');
+    expect(result.stdout).toContain('Nothing lost');
     const quarantine: { reasons: { code: string; detail: string }[] }[] = [];
     for (const path of await filesUnder(out, 'quarantine')) {
       for (const line of linesOf(await gunzipFile(out, path))) quarantine.push(JSON.parse(line) as (typeof quarantine)[number]);
