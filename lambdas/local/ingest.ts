@@ -24,6 +24,12 @@ export interface IngestOptions {
   readonly partitions: number;
   /** Called after each delivery round with the messages produced so far. */
   readonly onProgress?: (produced: number) => void;
+  /**
+   * The clock the topic log and the simulator's batching window run on. By default it stands
+   * still for the whole run, so a backfill's batch boundaries (and object keys) depend only on
+   * the data and the settings, never on how fast the machine is. Pass `Date.now` to stream live.
+   */
+  readonly clock?: () => number;
 }
 
 export interface IngestSummary {
@@ -61,7 +67,9 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
     }
   };
   const failedBatches: FailedBatch[] = [];
-  const log = new TopicLog(options.partitions);
+  const startedAt = Date.now();
+  const clock = options.clock ?? (() => startedAt);
+  const log = new TopicLog(options.partitions, clock);
   const esm = new EsmSimulator(
     log,
     async (event: MSKEvent) => tally(await handler(event, localLambdaContext('streamflow-consumer'))),
@@ -71,6 +79,7 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
       logger.error('batch sent to the on-failure destination', { key: onFailureKeyFor(failure), error: failure.error });
     },
     options.esm,
+    clock,
   );
 
   const produced: Record<string, number> = {};

@@ -185,6 +185,27 @@ describe('ingest', () => {
     expect((await filesUnder(failed.dir, 'landing/transactions')).some((path) => path.includes('transactions+1+'))).toBe(false);
   });
 
+  it('cuts a long stream into the same batches on every run, whatever the machine speed', async () => {
+    // Prepare: a first write slower than the 1 s batching window, as on a loaded machine.
+    let puts = 0;
+    const slowStore = (store: ObjectStore): ObjectStore => ({
+      put: async (key, body, type) => {
+        if (puts++ === 0) await new Promise((resolve) => setTimeout(resolve, DEFAULT_ESM_SETTINGS.batchingWindowMs + 200));
+        await store.put(key, body, type);
+      },
+      get: (key) => store.get(key),
+      list: (prefix) => store.list(prefix),
+    });
+
+    // Act
+    const fast = await run(undefined, DEFAULT_ESM_SETTINGS, 45_000);
+    const slow = await run(slowStore, DEFAULT_ESM_SETTINGS, 45_000);
+
+    // Assess
+    expect(await snapshotStore(slow.store)).toEqual(await snapshotStore(fast.store));
+    expect(fast.summary.esm.batches).toBe(slow.summary.esm.batches);
+  });
+
   it('delivers in rounds on a stream longer than one produce chunk, reporting progress', async () => {
     // Prepare / Act
     const long = await run(undefined, DEFAULT_ESM_SETTINGS, 21_000);
