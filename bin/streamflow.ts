@@ -1,11 +1,14 @@
 /** The `streamflow` command line: the user's interface to the local twin (and, later, to AWS). */
 import { OutDirError } from '../lambdas/local/out-dir.js';
 import { UsageError } from './cli/flags.js';
+import { DASHBOARD_USAGE, dashboardCommand } from './commands/dashboard.js';
+import { DOCS_USAGE, docsCommand } from './commands/docs.js';
 import { LOAD_USAGE, loadCommand } from './commands/load.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { REFRESH_USAGE, refreshCommand } from './commands/refresh.js';
 import { REPORT_USAGE, reportCommand } from './commands/report.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
+import { SQL_USAGE, sqlCommand } from './commands/sql.js';
 
 const USAGE = `Usage: streamflow <command> [options]
 
@@ -14,7 +17,10 @@ Commands:
   load      load pending gold / reference files into the local warehouse
   refresh   refresh Silver and Gold and run the data quality checks
   report    reconcile the ledger from landing to Gold
+  dashboard write the HTML dashboard from the Gold measure views
+  docs      write the models' catalog and lineage page
   produce   publish generated events to Amazon MSK
+  sql       deploy the Snowflake DDL, streams and tasks; render what each model becomes
   help      show this help
 
 ${RUN_USAGE}
@@ -25,14 +31,23 @@ ${REFRESH_USAGE}
 
 ${REPORT_USAGE}
 
-${PRODUCE_USAGE}`;
+${DASHBOARD_USAGE}
+
+${DOCS_USAGE}
+
+${PRODUCE_USAGE}
+
+${SQL_USAGE}`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runCommand,
   load: loadCommand,
   refresh: refreshCommand,
   report: reportCommand,
+  dashboard: dashboardCommand,
+  docs: docsCommand,
   produce: produceCommand,
+  sql: sqlCommand,
 };
 
 const main = async (argv: string[]): Promise<number> => {

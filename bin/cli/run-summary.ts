@@ -43,13 +43,12 @@ export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs,
       .map(([code, count]) => `                  ${code.padEnd(20)} ${n(count)}`),
     `  loaded        ${n(warehouse.files.loaded)} files (${n(warehouse.files.skipped)} already loaded, ${n(warehouse.files.failed)} rejected)  → ${where}/warehouse.duckdb`,
     `  bronze        ${Object.entries(warehouse.bronzeRows).map(([table, rows]) => `${table.replace('bronze.', '')} ${n(rows)}`).join(', ')}`,
-    ...(['silver', 'gold'] as const).map(
-      (layer) =>
-        `  ${layer.padEnd(14)}${warehouse.steps
-          .filter((step) => step.model.startsWith(`${layer}/`))
-          .map((step) => `${step.model.slice(layer.length + 1)} ${n(step.rows)}`)
-          .join(', ')}`,
-    ),
+    ...(['silver', 'gold'] as const).map((layer) => {
+      const steps = warehouse.steps.filter((step) => step.model.startsWith(`${layer}/`));
+      const tables = steps.filter((step) => step.materialization !== 'view');
+      const views = steps.length - tables.length;
+      return `  ${layer.padEnd(14)}${tables.map((step) => `${step.model.slice(layer.length + 1)} ${n(step.rows)}`).join(', ')}${views > 0 ? `; ${views} views` : ''}`;
+    }),
     `  data quality  ${warehouse.dq.length} checks, ${failedChecks.length} with violations${failedChecks.length > 0 ? ':' : ''}`,
     ...failedChecks.map((check) => `                  ${check.name.padEnd(44)} ${n(check.violations).padStart(7)}  ${check.severity}`),
     `  time          produce ${seconds(summary.timings.produceMs)}, deliver+transform ${seconds(summary.timings.deliverMs)}, ` +

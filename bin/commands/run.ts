@@ -6,12 +6,13 @@ import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData } from '../../lambdas/local/ingest.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { prepareOutDir } from '../../lambdas/local/out-dir.js';
+import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
 import { ledgerReport, loadAndRefresh } from '../../lambdas/local/warehouse-stage.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
 import { dateFlag, existingFileFlag, integerFlag, rateFlag } from '../cli/flags.js';
 import { progressBar } from '../cli/progress.js';
-import { printRunSummary } from '../cli/run-summary.js';
+import { displayPath, printRunSummary } from '../cli/run-summary.js';
 
 export const RUN_USAGE = `streamflow run [options]
   Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda
@@ -70,6 +71,9 @@ export const runCommand = async (args: string[]): Promise<number> => {
   const warehouseFile = join(outDir, 'warehouse.duckdb');
   const warehouse = await loadAndRefresh({ store, warehouseFile, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
   const report = await ledgerReport({ store, warehouseFile });
+  const dashboard = await generateDashboard({ store, warehouseFile, outDir, report });
   printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: values.json ?? false });
+  // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
+  (values.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);
   return report.lost === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
 };

@@ -71,6 +71,8 @@ const existingTables = async (warehouse: Warehouse): Promise<string[]> => {
     `select lower(table_schema) || '.' || lower(table_name) as name
      from information_schema.tables
      where lower(table_catalog) = lower(current_database()) and lower(table_schema) in ('bronze', 'silver', 'gold')
+       -- rows live in tables; the measure and analytics views only re-read them
+       and table_type = 'BASE TABLE'
      order by 1`,
   );
   return rows.map((row) => row.name);

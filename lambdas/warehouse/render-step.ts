@@ -33,6 +33,8 @@ export const ensureStatements = (step: ModelStep, modelSql: string): string[] =>
   switch (materialization.kind) {
     case 'rebuild':
       return [];
+    case 'view':
+      return [`create or replace view ${target} as\n${modelSql}`];
     case 'merge':
       return [`create table if not exists ${target} as\nselect * from (\n${indent(modelSql)}\n) as model\nwhere 1 = 0`];
     case 'scd2':
@@ -72,6 +74,9 @@ export const refreshStatements = (
   switch (materialization.kind) {
     case 'rebuild':
       return [`create or replace table ${target} as\n${modelSql}`];
+
+    case 'view':
+      return [];
 
     case 'merge': {
       const keys = materialization.uniqueKey;
@@ -145,7 +150,7 @@ where coalesce(history.current_versions, 0) = 0`,
 /** A query returning the number of duplicate keys in a MERGE source (Snowflake rejects those merges). */
 export const duplicateKeysQuery = (step: ModelStep, modelSql: string): string | undefined => {
   const { materialization } = step;
-  if (materialization.kind === 'rebuild') return undefined;
+  if (materialization.kind === 'rebuild' || materialization.kind === 'view') return undefined;
   const keys = materialization.kind === 'merge' ? materialization.uniqueKey : [materialization.uniqueKey];
   return `select count(*) as duplicate_keys from (
     select ${keys.join(', ')}

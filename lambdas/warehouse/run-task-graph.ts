@@ -106,11 +106,13 @@ const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string): Pr
     return runs;
   });
 
-/** Drops every table the graph builds, downstream first. */
+/** Drops every table and view the graph builds, downstream first. */
 export const dropModelTables = async (warehouse: Warehouse, graph: readonly Task[] = TASK_GRAPH): Promise<void> => {
   for (const step of modelStepsOf(taskOrder(graph)).reverse()) {
     const table = tableOf(step.model);
-    await warehouse.execute(`drop table if exists ${table.schema}.${table.name}`);
+    // DuckDB refuses DROP TABLE on a view (and Snowflake DROP VIEW on a table).
+    const kind = step.materialization.kind === 'view' ? 'view' : 'table';
+    await warehouse.execute(`drop ${kind} if exists ${table.schema}.${table.name}`);
   }
 };
 

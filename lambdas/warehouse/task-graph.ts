@@ -35,7 +35,13 @@ export type Materialization =
       readonly trackedColumns: readonly string[];
       readonly changedAt: string;
       readonly surrogateKey: string;
-    };
+    }
+  /**
+   * A view over the model: always current, so nothing to refresh (measure views, customer
+   * analytics). Created at deployment in Snowflake; replaced on every local run, which is cheap
+   * and picks up an edited model. Views come after the tables and views they read.
+   */
+  | { readonly kind: 'view' };
 
 export interface ModelStep {
   /** `<layer>/<table>`: the model file under sql/models/ and the table it builds. */
@@ -58,6 +64,40 @@ export interface ChecksTask {
 }
 
 export type Task = ModelTask | ChecksTask;
+
+/**
+ * Gold views, in creation order (a view is created after what it reads): the thresholds and
+ * reporting periods, the measure views the dashboard and Power BI share (`measure_*`, each with a
+ * DAX twin in powerbi/measures.dax), the customer analytics, and the data health views. Their
+ * files live in sql/models/gold/, not a folder of their own, because a model's folder is its
+ * schema and the measures belong in GOLD, the one schema Power BI and the reader role see.
+ */
+export const GOLD_VIEWS = [
+  'gold/analytics_settings',
+  'gold/dim_reporting_period',
+  'gold/measure_total_revenue',
+  'gold/measure_unique_users',
+  'gold/measure_conversion_rate',
+  'gold/measure_average_order_value',
+  'gold/measure_mtd_revenue',
+  'gold/measure_yoy_growth',
+  'gold/measure_running_total',
+  'gold/measure_pct_of_total_revenue',
+  'gold/measure_product_rank',
+  'gold/measure_event_count',
+  'gold/measure_device_share',
+  'gold/measure_daily_active_users',
+  'gold/measure_payment_method_share',
+  'gold/measure_cart_to_purchase_rate',
+  'gold/measure_funnel_step_conversion',
+  'gold/customer_rfm',
+  'gold/customer_360',
+  'gold/measure_customer_count',
+  'gold/measure_average_lifetime_value',
+  'gold/revenue_anomalies',
+  'gold/fraud_signals',
+  'gold/health_quarantine_reasons',
+] as const;
 
 /** Columns an SCD2 table has beyond its model's: version number and validity window. */
 export const SCD2_COLUMNS = ['scd_version', 'valid_from', 'valid_to', 'is_current'] as const;
@@ -126,6 +166,7 @@ export const TASK_GRAPH: readonly Task[] = [
       },
       { model: 'gold/agg_daily_revenue', materialization: { kind: 'rebuild' } },
       { model: 'gold/agg_daily_events', materialization: { kind: 'rebuild' } },
+      ...GOLD_VIEWS.map((model) => ({ model, materialization: { kind: 'view' } }) as const),
     ],
   },
   { name: 'dq_checks', kind: 'checks', after: 'refresh_gold' },

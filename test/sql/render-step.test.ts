@@ -79,6 +79,13 @@ describe('rendering a step', () => {
     expect(duplicateKeysQuery(stepFor('gold/fact_transactions'), 'select 1 as x')).toContain('group by transaction_id, line_number\n    having count(*) > 1');
   });
 
+  it('creates a view once at deployment and has nothing to refresh or deduplicate', () => {
+    const view = stepFor('gold/measure_total_revenue');
+    expect(ensureStatements(view, 'select 1 as x')).toEqual(['create or replace view gold.measure_total_revenue as\nselect 1 as x']);
+    expect(refreshStatements(view, 'select 1 as x', ['x'], SNOWFLAKE)).toEqual([]);
+    expect(duplicateKeysQuery(view, 'select 1 as x')).toBeUndefined();
+  });
+
   it('refuses to render a stream read for a model that does not read its declared upstream', () => {
     expect(() => sourceSqlFor(stepFor('gold/fact_user_activity'), 'select 1 as event_id', SNOWFLAKE)).toThrow(/does not read silver\.stg_user_events/);
   });

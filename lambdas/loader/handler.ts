@@ -1,0 +1,30 @@
+/**
+ * Lambda entry point: the loader wired to S3 and Snowflake. Configuration is read once per
+ * container; the private key and the Snowflake session are cached across warm invocations.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3ObjectStore } from '../shared/adapters/s3-object-store.js';
+import { secretsManagerPrivateKey } from '../shared/adapters/snowflake-private-key.js';
+import { createSnowflakeWarehouse } from '../shared/adapters/snowflake-warehouse.js';
+import { requiredEnv } from '../shared/env.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { BRONZE_TABLES } from '../warehouse/bronze-tables.js';
+import { makeLoaderHandler } from './make-handler.js';
+
+const store = new S3ObjectStore(new S3Client({}), requiredEnv('BUCKET_NAME'));
+
+const warehouse = createSnowflakeWarehouse({
+  account: requiredEnv('SNOWFLAKE_ACCOUNT'),
+  username: requiredEnv('SNOWFLAKE_USER'),
+  role: requiredEnv('SNOWFLAKE_ROLE'),
+  warehouse: requiredEnv('SNOWFLAKE_WAREHOUSE'),
+  database: requiredEnv('SNOWFLAKE_DATABASE'),
+  privateKey: secretsManagerPrivateKey(new SecretsManagerClient({}), requiredEnv('SNOWFLAKE_SECRET_ARN')),
+  queryTag: 'streamflow-loader',
+  logger,
+  // The loader writes Bronze and nothing else (its Snowflake role can do no more either).
+  loadTables: BRONZE_TABLES.map((bronze) => bronze.table),
+});
+
+export const handler = makeLoaderHandler({ store, warehouse, logger, metrics });

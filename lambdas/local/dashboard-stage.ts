@@ -1,0 +1,35 @@
+/**
+ * The dashboard half of the local twin, for the CLI: open the run's warehouse, reconcile the
+ * ledger unless the caller already has it (`streamflow run` does), and write the dashboard.
+ */
+import type { ObjectStore } from '../shared/ports/object-store.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+import { writeDashboard } from '../dashboard/write-dashboard.js';
+import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report.js';
+import { withWarehouse } from './warehouse-stage.js';
+
+export interface DashboardStageOptions {
+  readonly store: ObjectStore;
+  readonly warehouseFile: string;
+  readonly outDir: string;
+  /** The ledger, when the caller has just built it. */
+  readonly report?: LedgerReport;
+}
+
+const assertViewsExist = async (warehouse: Warehouse): Promise<void> => {
+  const rows = await warehouse.query<{ views: number }>(
+    `select count(*) as views from information_schema.tables
+     where lower(table_schema) = 'gold' and lower(table_name) = 'measure_total_revenue'`,
+  );
+  if ((rows[0]?.views ?? 0) === 0) {
+    throw new Error('the warehouse has no measure views yet: run `streamflow refresh` (with the same --out) to build them');
+  }
+};
+
+/** Writes `outDir/dashboard/index.html` from the warehouse; resolves to its path. */
+export const generateDashboard = (options: DashboardStageOptions): Promise<string> =>
+  withWarehouse(options.warehouseFile, async (warehouse) => {
+    await assertViewsExist(warehouse);
+    const report = options.report ?? (await buildLedgerReport(options.store, warehouse));
+    return writeDashboard({ warehouse, report, outDir: options.outDir });
+  });

@@ -1,0 +1,117 @@
+/**
+ * One snowflake-sdk connection (one Snowflake session) behind promises: connect with key-pair
+ * authentication, run a statement with `?` binds, close. Rows come back in the port's shape:
+ * lower-case column names, numbers as numbers, dates and timestamps as ISO text.
+ */
+import snowflake from 'snowflake-sdk';
+import type { WarehouseRow, WarehouseValue } from '../ports/warehouse.js';
+import type { PrivateKey } from './snowflake-private-key.js';
+
+/** Where to connect and as whom; the key comes from a {@link PrivateKey} source, never from here. */
+export interface SnowflakeTarget {
+  /** Account identifier, `<org>-<account>` (or a legacy locator with region). */
+  readonly account: string;
+  readonly username: string;
+  readonly role: string;
+  readonly warehouse: string;
+  readonly database: string;
+  /** Shown in QUERY_HISTORY for every statement of the session (`streamflow-loader`, `streamflow-deploy`). */
+  readonly queryTag: string;
+}
+
+/** What one statement returned, in the port's shape. */
+export interface StatementResult {
+  readonly rows: WarehouseRow[];
+  /** Rows inserted, updated or deleted (0 for DDL and queries). */
+  readonly rowsChanged: number;
+}
+
+/**
+ * Session settings every statement relies on: UTC for CURRENT_TIMESTAMP and dates, timestamps
+ * printed like `Date.toISOString()` (what the port hands out), and a bounded lock wait so a
+ * loader blocked on another one's claim gives up within a Lambda's lifetime.
+ */
+export const SESSION_SETTINGS = `alter session set
+    timezone = 'UTC',
+    timestamp_ntz_output_format = 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"',
+    timestamp_ltz_output_format = 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"',
+    date_output_format = 'YYYY-MM-DD',
+    lock_timeout = 120`;
+
+const lowerCaseKeys = (row: Record<string, unknown>): WarehouseRow => {
+  const out: Record<string, WarehouseValue> = {};
+  for (const [name, value] of Object.entries(row)) {
+    out[name.toLowerCase()] =
+      value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : (value as WarehouseValue);
+  }
+  return out;
+};
+
+/** A connected session. Statements run one at a time: a session is single-threaded in Snowflake too. */
+export class SnowflakeConnection {
+  private constructor(private readonly connection: snowflake.Connection) {}
+
+  /** Opens a session with SNOWFLAKE_JWT authentication and applies {@link SESSION_SETTINGS}. */
+  static async open(target: SnowflakeTarget, key: PrivateKey): Promise<SnowflakeConnection> {
+    const connection = snowflake.createConnection({
+      account: target.account,
+      username: target.username,
+      role: target.role,
+      warehouse: target.warehouse,
+      database: target.database,
+      authenticator: 'SNOWFLAKE_JWT',
+      privateKey: key.pem,
+      ...(key.passphrase ? { privateKeyPass: key.passphrase } : {}),
+      queryTag: target.queryTag,
+      application: 'streamflow',
+    });
+    await new Promise<void>((resolve, reject) => {
+      connection.connect((error) => (error ? reject(error) : resolve()));
+    });
+    const opened = new SnowflakeConnection(connection);
+    try {
+      await opened.run(SESSION_SETTINGS);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    return opened;
+  }
+
+  isUp(): boolean {
+    return this.connection.isUp();
+  }
+
+  /** Runs one statement; dates and timestamps are fetched as text in the session's ISO formats. */
+  run(sqlText: string, binds: readonly WarehouseValue[] = []): Promise<StatementResult> {
+    return new Promise((resolve, reject) => {
+      this.connection.execute({
+        sqlText,
+        binds: [...binds],
+        fetchAsString: ['Date'],
+        complete: (error, statement, rows) => {
+          if (error) {
+            reject(error);
+            return;
+          }
+          const changed = statement.getNumUpdatedRows();
+          resolve({
+            rows: (rows ?? []).map((row) => lowerCaseKeys(row as Record<string, unknown>)),
+            rowsChanged: changed !== undefined && changed > 0 ? changed : 0,
+          });
+        },
+      });
+    });
+  }
+
+  /** Ends the session; an already broken connection counts as closed. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.connection.isUp()) {
+        resolve();
+        return;
+      }
+      this.connection.destroy(() => resolve());
+    });
+  }
+}

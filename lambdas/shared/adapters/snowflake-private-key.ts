@@ -1,0 +1,78 @@
+/**
+ * The Snowflake private key, read from Secrets Manager once per container and kept in memory:
+ * warm invocations reuse it, and a failed login forgets it so a rotated key is picked up by the
+ * next attempt. The key never leaves this module except into the driver's connection options.
+ */
+import { readFile } from 'node:fs/promises';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/** The key-pair credentials the driver needs (PEM, PKCS#8; the passphrase only for an encrypted key). */
+export interface PrivateKey {
+  readonly pem: string;
+  readonly passphrase?: string;
+}
+
+/** Where the adapter gets its key: cached after the first call until {@link forget}. */
+export interface PrivateKeySource {
+  get(): Promise<PrivateKey>;
+  /** Drops the cached key (after a rejected login): the next {@link get} reads the secret again. */
+  forget(): void;
+}
+
+const PEM = /^-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----[\s\S]+-----END (?:ENCRYPTED )?PRIVATE KEY-----\s*$/;
+
+/**
+ * The secret holds either the PEM itself, or JSON `{"private_key": "<PEM>", "private_key_passphrase": "…"}`
+ * (the passphrase optional). Errors name the secret's shape, never its content.
+ */
+export const parsePrivateKeySecret = (secret: string, secretId: string): PrivateKey => {
+  const text = secret.trim();
+  if (text.startsWith('-----BEGIN')) {
+    if (!PEM.test(text)) throw new Error(`Secret ${secretId} starts like a PEM key but is not a complete PKCS#8 private key`);
+    return { pem: text };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`Secret ${secretId} must hold a PEM private key or JSON {"private_key": "...", "private_key_passphrase": "..."}`);
+  }
+  const { private_key: pem, private_key_passphrase: passphrase } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof pem !== 'string' || !PEM.test(pem.trim())) {
+    throw new Error(`Secret ${secretId} is JSON but its "private_key" is not a PKCS#8 PEM private key`);
+  }
+  if (passphrase !== undefined && typeof passphrase !== 'string') throw new Error(`Secret ${secretId}: "private_key_passphrase" must be text`);
+  return passphrase ? { pem: pem.trim(), passphrase } : { pem: pem.trim() };
+};
+
+/** Caches what `fetchKey` returns; concurrent first calls share one fetch, and a failed fetch is not kept. */
+const cachedSource = (fetchKey: () => Promise<PrivateKey>): PrivateKeySource => {
+  let cached: Promise<PrivateKey> | undefined;
+  return {
+    get: () => {
+      cached ??= fetchKey().catch((error: unknown) => {
+        cached = undefined;
+        throw error;
+      });
+      return cached;
+    },
+    forget: () => {
+      cached = undefined;
+    },
+  };
+};
+
+/** A key source backed by a PEM file on disk (the CLI and the integration tests, outside Lambda). */
+export const filePrivateKey = (path: string, passphrase?: string): PrivateKeySource =>
+  cachedSource(async () => {
+    const key = parsePrivateKeySecret(await readFile(path, 'utf8'), path);
+    return passphrase ? { ...key, passphrase } : key;
+  });
+
+/** A key source backed by one Secrets Manager secret, fetched at most once until forgotten. */
+export const secretsManagerPrivateKey = (client: SecretsManagerClient, secretId: string): PrivateKeySource =>
+  cachedSource(async () => {
+    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (response.SecretString === undefined) throw new Error(`Secret ${secretId} has no SecretString (binary secrets are not supported)`);
+    return parsePrivateKeySecret(response.SecretString, secretId);
+  });

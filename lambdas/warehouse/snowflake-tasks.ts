@@ -1,0 +1,166 @@
+/**
+ * Snowflake's task graph, generated from the one declaration in task-graph.ts: one CREATE TASK
+ * per task, with the same statements the local runner executes (render-step.ts), except that
+ * each incremental step reads only the rows inserted into its upstream table since the task last
+ * ran, through the stream on that table. The root task is scheduled but runs only when one of
+ * its streams has data, so an idle pipeline costs no credits; its children run AFTER it.
+ */
+import { recordCheckStatement, type DataQualityCheck } from './dq-checks.js';
+import { ensureStatements, refreshStatements } from './render-step.js';
+import { taskOrder } from './run-task-graph.js';
+import { streamNameFor, streamsOf, tableOf, type ModelStep, type ModelTask, type Task } from './task-graph.js';
+
+/** A model step with what rendering it needs: its Snowflake SQL and its table's columns. */
+export interface RenderedModel {
+  readonly step: ModelStep;
+  /** The model's SELECT in the Snowflake dialect (snippets filled in). */
+  readonly sql: string;
+  /** Its table's columns in order (see model-columns.ts). */
+  readonly columns: readonly string[];
+}
+
+export interface SnowflakeTaskOptions {
+  /** Schema the tasks live in: every task of a graph must share one. */
+  readonly schema: string;
+  /** Warehouse the tasks run on (a name, or a deploy variable such as `&{warehouse}`). */
+  readonly warehouse: string;
+  /** How often the root checks its streams, in Snowflake's `'<n> minute'` form. */
+  readonly schedule: string;
+}
+
+/** @default tasks beside the Silver tables they fill first, checking for new Bronze rows every 5 minutes. */
+export const DEFAULT_TASK_OPTIONS: Omit<SnowflakeTaskOptions, 'warehouse'> = { schema: 'silver', schedule: '5 minute' };
+
+/**
+ * The rows a task may apply from a stream: only inserted ones. The loader deletes and reloads a
+ * key's rows when a new version of a gold file arrives; those deletes must not reach Silver.
+ */
+export const insertedRowsOf = (stream: string): string => `(select * from ${stream} where metadata$action = 'INSERT')`;
+
+/** DDL that creates a step's table (or view) at deployment; a rebuilt table is created from its model once. */
+export const deployStatementsFor = (model: RenderedModel): string[] => {
+  if (model.step.materialization.kind !== 'rebuild') return ensureStatements(model.step, model.sql);
+  const { schema, name } = tableOf(model.step.model);
+  return [`create table if not exists ${schema}.${name} as\n${model.sql}`];
+};
+
+/** What the task runs for a step: the local runner's statements, reading inserted stream rows. */
+export const taskStatementsFor = (model: RenderedModel): string[] => {
+  const statements = refreshStatements(model.step, model.sql, model.columns, { readChangesFromStreams: true });
+  const { materialization } = model.step;
+  if (materialization.kind !== 'merge') return statements;
+  const stream = streamNameFor(materialization.changesFrom);
+  const reference = new RegExp(`\\b${stream.replace('.', '\\.')}\\b`, 'g');
+  return statements.map((statement) => statement.replace(reference, insertedRowsOf(stream)));
+};
+
+const indent = (sql: string, by = '    '): string => sql.replace(/^(?=.)/gm, by);
+
+/** A Snowflake string literal. */
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** DDL commits on its own in Snowflake, so only runs of DML share a transaction. */
+const isDdl = (statement: string): boolean => /^\s*(create|drop|alter)\b/i.test(statement);
+
+/**
+ * Groups consecutive DML in one transaction: statements reading the same stream must see the same
+ * rows, and the stream's offset moves only when that transaction commits.
+ */
+const inTransactions = (statements: readonly string[]): string[] => {
+  const out: string[] = [];
+  let open = false;
+  for (const statement of statements) {
+    if (isDdl(statement) && open) {
+      out.push('commit');
+      open = false;
+    }
+    if (!isDdl(statement) && !open) {
+      out.push('begin transaction');
+      open = true;
+    }
+    out.push(statement);
+  }
+  if (open) out.push('commit');
+  return out;
+};
+
+/**
+ * A Snowflake Scripting block: a failure rolls back the open transaction (so no stream offset
+ * moves) and fails the task run, where TASK_HISTORY and the alarms see it.
+ */
+const scriptingBlock = (statements: readonly string[], declarations: readonly string[] = []): string => {
+  for (const statement of statements) {
+    if (statement.includes('$$')) throw new Error(`A task statement cannot contain $$ (it delimits the task body): ${statement.slice(0, 80)}`);
+  }
+  const declare = declarations.length > 0 ? `declare\n${indent(declarations.map((line) => `${line};`).join('\n'))}\n` : '';
+  return `execute immediate $$
+${declare}begin
+${indent(statements.map((statement) => `${statement};`).join('\n'))}
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$`;
+};
+
+/** The statements of a model task, in step order. */
+export const modelTaskBody = (task: ModelTask, models: ReadonlyMap<string, RenderedModel>): string[] =>
+  inTransactions(
+    task.steps.flatMap((step) => {
+      const model = models.get(step.model);
+      if (!model) throw new Error(`No rendered SQL for ${step.model} (task ${task.name})`);
+      return taskStatementsFor(model);
+    }),
+  );
+
+const CHECK_VALUES = /^select \?, current_timestamp, \?, \?, \?, \?, count\(\*\)$/m;
+
+/** One check's record statement with the run id variable and the check's own fields in place of binds. */
+export const checkTaskStatement = (check: DataQualityCheck): string => {
+  const statement = recordCheckStatement(check);
+  if (!CHECK_VALUES.test(statement)) throw new Error('recordCheckStatement changed shape: update checkTaskStatement to bind its values');
+  const values = [':run_id', 'current_timestamp', ...[check.name, check.layer, check.severity, check.description].map(literal), 'count(*)'];
+  return statement.replace(CHECK_VALUES, `select ${values.join(', ')}`);
+};
+
+/** The dq_checks body: every check counted under one run id, in one transaction. */
+export const checksTaskBody = (checks: readonly DataQualityCheck[]): string[] => inTransactions(checks.map(checkTaskStatement));
+
+const qualifiedTask = (name: string, options: SnowflakeTaskOptions): string => `${options.schema}.${name}`;
+
+/** CREATE OR REPLACE TASK for one task of the graph. */
+export const createTaskStatement = (task: Task, body: readonly string[], options: SnowflakeTaskOptions): string => {
+  const lines = [`create or replace task ${qualifiedTask(task.name, options)}`, `    warehouse = ${options.warehouse}`];
+  if (task.after === undefined) lines.push(`    schedule = ${literal(options.schedule)}`);
+  // Session parameter: CURRENT_TIMESTAMP and date casts in UTC, as in the loader's sessions.
+  lines.push(`    timezone = 'UTC'`);
+  if (task.after !== undefined) lines.push(`    after ${qualifiedTask(task.after, options)}`);
+  else {
+    const streams = streamsOf(task);
+    if (streams.length === 0) throw new Error(`Root task ${task.name} consumes no stream, so nothing would ever trigger it`);
+    lines.push(`    when ${streams.map((stream) => `system$stream_has_data(${literal(stream)})`).join('\n        or ')}`);
+  }
+  const declarations = task.kind === 'checks' ? ['run_id varchar default uuid_string()'] : [];
+  return `${lines.join('\n')}\nas\n${scriptingBlock(body, declarations)}`;
+};
+
+/**
+ * The whole graph: suspend the root (Snowflake refuses to change a graph whose root runs), create
+ * or replace every task parents first, then resume children first and the root last, so the first
+ * scheduled run finds every child ready.
+ */
+export const taskGraphStatements = (
+  graph: readonly Task[],
+  models: ReadonlyMap<string, RenderedModel>,
+  checks: readonly DataQualityCheck[],
+  options: SnowflakeTaskOptions,
+): string[] => {
+  const ordered = taskOrder(graph);
+  const roots = ordered.filter((task) => task.after === undefined);
+  return [
+    ...roots.map((root) => `alter task if exists ${qualifiedTask(root.name, options)} suspend`),
+    ...ordered.map((task) => createTaskStatement(task, task.kind === 'models' ? modelTaskBody(task, models) : checksTaskBody(checks), options)),
+    ...[...ordered].reverse().map((task) => `alter task ${qualifiedTask(task.name, options)} resume`),
+  ];
+};

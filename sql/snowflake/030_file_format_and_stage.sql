@@ -1,0 +1,21 @@
+-- The project's CSV dialect (lambdas/shared/csv.ts): a header line, `"`-quoted fields with `""`
+-- for a quote, an empty unquoted field is NULL and `""` the empty string, no backslash escapes,
+-- timestamps as Date.toISOString() prints them (UTC, milliseconds, Z). Gzipped or not, by content.
+create or replace file format bronze.csv_format
+    type = csv
+    field_delimiter = ','
+    skip_header = 1
+    field_optionally_enclosed_by = '"'
+    escape_unenclosed_field = none
+    empty_field_as_null = true
+    null_if = ()
+    error_on_column_count_mismatch = true
+    compression = auto
+    encoding = 'UTF8'
+    timestamp_format = 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"'
+    date_format = 'YYYY-MM-DD'
+    comment = 'Gold, reference and quarantine files as the loader stages them';
+
+-- The loader PUTs each file under <table>/<object key folders>/ and COPYs it from there.
+create stage if not exists bronze.csv_stage
+    comment = 'Files PUT by the loader, one folder per Bronze table';

@@ -1,0 +1,352 @@
+/**
+ * The Snowflake adapter at the SDK boundary: snowflake-sdk and Secrets Manager are mocked, the
+ * loader core (runLoader) is real, so these tests see exactly what would be sent to Snowflake.
+ */
+import '../../support/quiet-powertools.js';
+import { readdir } from 'node:fs/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runLoader } from '../../../lambdas/loader/run-loader.js';
+import { FolderObjectStore } from '../../../lambdas/shared/adapters/folder-object-store.js';
+import { secretsManagerPrivateKey, type PrivateKeySource } from '../../../lambdas/shared/adapters/snowflake-private-key.js';
+import { SnowflakeWarehouse } from '../../../lambdas/shared/adapters/snowflake-warehouse.js';
+import { BRONZE_TABLES, RAW_USER_EVENTS } from '../../../lambdas/warehouse/bronze-tables.js';
+import { FakeSnowflake, snowflakeError } from '../../support/fake-snowflake.js';
+import { tempFolder } from '../../support/files.js';
+import { consumeBatch, userEvent } from '../../support/warehouse-fixtures.js';
+
+const sdk = vi.hoisted(() => ({ createConnection: vi.fn(), configure: vi.fn() }));
+vi.mock('snowflake-sdk', () => ({ default: sdk }));
+
+/** Key material that must never appear in a log line. */
+const KEY_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDsecretkeymaterial';
+const PEM = `-----BEGIN PRIVATE KEY-----\n${KEY_BODY}\n-----END PRIVATE KEY-----`;
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:streamflow/snowflake-AbCdEf';
+/** The gold file the consumer wrote (dated by broker time, 2025-03-01). */
+const KEY = 'gold/user_events/dt=2025-03-01/user_events+0+0-1.csv.gz';
+
+let snowflake: FakeSnowflake;
+let logLines: string[];
+let logger: Logger;
+let secretRequests: ReturnType<typeof vi.fn>;
+let privateKey: PrivateKeySource;
+let sleeps: number[];
+let folder: Awaited<ReturnType<typeof tempFolder>>;
+let store: FolderObjectStore;
+
+/** A logger whose every line (message and keys) is captured as JSON instead of printed. */
+const capturingLogger = (level: 'DEBUG' | 'INFO'): Logger => {
+  const captured = new Logger({ serviceName: 'snowflake-test', logLevel: level });
+  for (const method of ['debug', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(captured, method).mockImplementation((...args: unknown[]) => {
+      logLines.push(JSON.stringify(args, (_, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value)));
+    });
+  }
+  return captured;
+};
+
+const openWarehouse = (overrides: Partial<ConstructorParameters<typeof SnowflakeWarehouse>[0]> = {}): SnowflakeWarehouse =>
+  new SnowflakeWarehouse({
+    account: 'myorg-myaccount',
+    username: 'STREAMFLOW_LOADER_USER',
+    role: 'STREAMFLOW_LOADER',
+    warehouse: 'STREAMFLOW_WH',
+    database: 'STREAMFLOW_DW',
+    queryTag: 'streamflow-loader',
+    privateKey,
+    logger,
+    loadTables: BRONZE_TABLES.map((bronze) => bronze.table),
+    tmpDir: folder.path,
+    retry: { sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0 },
+    ...overrides,
+  });
+
+/** One loader invocation against the fake bucket and the given warehouse. */
+const invoke = (warehouse: SnowflakeWarehouse, request: Parameters<typeof runLoader>[0] = { kind: 'pending' }) =>
+  runLoader(request, { store, warehouse, logger });
+
+beforeEach(async () => {
+  sdk.createConnection.mockClear();
+  sdk.configure.mockClear();
+  snowflake = new FakeSnowflake();
+  sdk.createConnection.mockImplementation(snowflake.createConnection);
+  logLines = [];
+  logger = capturingLogger('INFO');
+  sleeps = [];
+  secretRequests = vi.fn(() => Promise.resolve({ SecretString: JSON.stringify({ private_key: PEM }) }));
+  const client = Object.assign(new SecretsManagerClient({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } }), {
+    send: secretRequests,
+  });
+  privateKey = secretsManagerPrivateKey(client, SECRET_ARN);
+  folder = await tempFolder('snowflake');
+  store = new FolderObjectStore(`${folder.path}/bucket`);
+  await consumeBatch(store, 'user_events', [userEvent('E-1', 0), userEvent('E-2', 0)]);
+  expect((await store.list('gold/')).map((object) => object.key)).toEqual([KEY]);
+});
+
+afterEach(async () => {
+  // No secret in any log line of any test: the adapter's, the loader's or the driver's.
+  expect(logLines.join('\n')).not.toContain(KEY_BODY);
+  await folder.remove();
+});
+
+describe('SnowflakeWarehouse: session and credentials', () => {
+  it('connects with key-pair (JWT) auth, the query tag and the key from Secrets Manager, in UTC (SDK mocked)', async () => {
+    // Act
+    await openWarehouse().query('select 1 as one');
+
+    // Assess
+    expect(snowflake.connectionOptions).toEqual([
+      expect.objectContaining({
+        account: 'myorg-myaccount',
+        username: 'STREAMFLOW_LOADER_USER',
+        role: 'STREAMFLOW_LOADER',
+        warehouse: 'STREAMFLOW_WH',
+        database: 'STREAMFLOW_DW',
+        authenticator: 'SNOWFLAKE_JWT',
+        privateKey: PEM,
+        queryTag: 'streamflow-loader',
+      }),
+    ]);
+    expect(snowflake.sql()[0]).toMatch(/^alter session set\n {4}timezone = 'UTC',/);
+  });
+
+  it('fetches the key once and reuses one session across warm invocations (SDK mocked)', async () => {
+    // Prepare: one warehouse per container, as handler.ts creates it at module load
+    const warehouse = openWarehouse();
+
+    // Act: three invocations
+    for (let i = 0; i < 3; i++) await invoke(warehouse);
+
+    // Assess
+    expect(secretRequests).toHaveBeenCalledTimes(1);
+    expect(sdk.createConnection).toHaveBeenCalledTimes(1);
+    expect(snowflake.sql(/^alter session/)).toHaveLength(1);
+  });
+
+  it('opens a new session when the old one dropped, without reading the secret again (SDK mocked)', async () => {
+    // Prepare
+    const warehouse = openWarehouse();
+    await warehouse.query('select 1');
+    snowflake.connections[0]!.up = false;
+
+    // Act
+    await warehouse.query('select 2');
+
+    // Assess
+    expect(sdk.createConnection).toHaveBeenCalledTimes(2);
+    expect(secretRequests).toHaveBeenCalledTimes(1);
+    expect(snowflake.statements.at(-1)).toMatchObject({ sql: 'select 2', connection: 1 });
+  });
+
+  it('reads the secret again after a rejected login, so a rotated key is picked up (SDK mocked)', async () => {
+    // Prepare
+    const warehouse = openWarehouse();
+    snowflake.connectFailures.push(snowflakeError('JWT token is invalid.', '390144'));
+
+    // Act
+    await expect(warehouse.query('select 1')).rejects.toThrow(/JWT token is invalid/);
+    await warehouse.query('select 1');
+
+    // Assess: no retry of a rejected login, one more secret read
+    expect(sdk.createConnection).toHaveBeenCalledTimes(2);
+    expect(secretRequests).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends the driver log lines to the Powertools logger at its level, with no log file (SDK mocked)', () => {
+    // Prepare
+    logger = capturingLogger('DEBUG');
+
+    // Act
+    openWarehouse();
+    const options = sdk.configure.mock.calls.at(-1)![0] as { logLevel: string; customLogger: { warn(text: string): void }; logFilePath?: string };
+    options.customLogger.warn(`login request with key ${PEM}`);
+
+    // Assess
+    expect(options).toMatchObject({ logLevel: 'DEBUG', additionalLogToConsole: false });
+    expect(options.logFilePath).toBeUndefined();
+    expect(logLines.at(-1)).toContain('snowflake-sdk');
+    expect(logLines.at(-1)).toContain('[redacted]');
+  });
+});
+
+describe('SnowflakeWarehouse: retries', () => {
+  it('retries a transient network error with growing delays, at most 3 attempts in all (SDK mocked)', async () => {
+    // Prepare: the network fails every time
+    snowflake.script = (sql) => (sql === 'select 1' ? snowflakeError('Network error. Could not reach Snowflake.', 401001) : undefined);
+
+    // Act
+    await expect(openWarehouse().query('select 1')).rejects.toThrow(/Could not reach Snowflake/);
+
+    // Assess
+    expect(snowflake.sql(/^select 1$/)).toHaveLength(3);
+    expect(sleeps).toEqual([250, 500]);
+    expect(logLines.filter((line) => line.includes('transient Snowflake error, retrying'))).toHaveLength(2);
+  });
+
+  it('recovers from one transient failure on the next attempt (SDK mocked)', async () => {
+    // Prepare
+    let failures = 1;
+    snowflake.script = (sql) => (sql === 'select 1' && failures-- > 0 ? snowflakeError('socket hang up', 'ECONNRESET') : undefined);
+
+    // Act + Assess
+    await expect(openWarehouse().query('select 1')).resolves.toEqual([]);
+    expect(snowflake.sql(/^select 1$/)).toHaveLength(2);
+  });
+
+  it('reconnects when the session expired while the container was frozen (SDK mocked)', async () => {
+    // Prepare
+    const warehouse = openWarehouse();
+    await warehouse.query('select 1');
+    let expired = true;
+    snowflake.script = (sql) => {
+      if (sql !== 'select 2' || !expired) return undefined;
+      expired = false;
+      return snowflakeError('Authentication token has expired.  The user must authenticate again.', '390114');
+    };
+
+    // Act
+    await warehouse.query('select 2');
+
+    // Assess: the retry ran on a new session
+    expect(sdk.createConnection).toHaveBeenCalledTimes(2);
+    expect(snowflake.statements.filter((statement) => statement.sql === 'select 2').map((statement) => statement.connection)).toEqual([0, 1]);
+  });
+
+  it('does not retry a SQL error (SDK mocked)', async () => {
+    // Prepare
+    snowflake.script = (sql) => (sql.startsWith('selec ') ? snowflakeError("SQL compilation error: syntax error line 1 at position 0 unexpected 'selec'.", '001003', '42000') : undefined);
+
+    // Act + Assess
+    await expect(openWarehouse().query('selec 1')).rejects.toThrow(/SQL compilation error/);
+    expect(snowflake.sql(/^selec /)).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries a transaction as a whole on a transient error, after rolling it back (SDK mocked)', async () => {
+    // Prepare: the first COPY loses its connection
+    let failures = 1;
+    snowflake.script = (sql) => (sql.startsWith('copy into') && failures-- > 0 ? snowflakeError('Request to Snowflake failed.', 401002) : undefined);
+
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess
+    expect(summary).toMatchObject({ loaded: 1, failed: 0 });
+    expect(snowflake.sql(/^(begin transaction|commit|rollback)$/)).toEqual(['begin transaction', 'rollback', 'begin transaction', 'commit']);
+    expect(snowflake.historyOf(KEY)).toEqual([expect.objectContaining({ status: 'loaded' })]);
+  });
+});
+
+describe('SnowflakeWarehouse: loading a gold file', () => {
+  it('claims, replaces, PUTs, COPYs and records the file in one transaction, values as binds (SDK mocked)', async () => {
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess
+    expect(summary).toMatchObject({ loaded: 1, rowsLoaded: { 'bronze.raw_user_events': 2 } });
+    const [object] = await store.list('gold/');
+    const statements = snowflake.statements.slice(2).map(({ sql, binds }) => ({ sql: sql.split('\n')[0], binds }));
+    expect(statements).toEqual([
+      { sql: 'begin transaction', binds: [] },
+      { sql: 'merge into bronze.load_history as history', binds: [KEY, object!.etag, 'bronze.raw_user_events'] },
+      { sql: 'delete from bronze.raw_user_events where _source_file = ?', binds: [KEY] },
+      {
+        // Written to a fresh folder under /tmp (here: the test's folder), named as the object
+        sql: expect.stringMatching(
+          new RegExp(
+            `^put 'file://${folder.path}/streamflow-put-\\w+/user_events\\+0\\+0-1\\.csv\\.gz' '@bronze\\.csv_stage/raw_user_events/gold/user_events/dt=2025-03-01/' auto_compress = false overwrite = true$`,
+          ),
+        ) as string,
+        binds: [],
+      },
+      { sql: `copy into bronze.raw_user_events (${[...RAW_USER_EVENTS.fileColumns.map((c) => c.name), '_source_file', '_source_row_number', '_loaded_at'].join(', ')})`, binds: [] },
+      { sql: 'update bronze.load_history', binds: [2, 2, 0, KEY, object!.etag] },
+      { sql: 'commit', binds: [] },
+    ]);
+    const copy = snowflake.sql(/^copy into/)[0]!;
+    expect(copy).toContain(`select ${RAW_USER_EVENTS.fileColumns.map((_, i) => `$${i + 1}`).join(', ')}, '${KEY}', metadata$file_row_number, current_timestamp`);
+    expect(copy).toContain(`files = ('${KEY}')`);
+    expect(copy.endsWith('on_error = continue\nforce = false')).toBe(true);
+  });
+
+  it("records COPY's own counts in the load history and cleans up the staged temp file (SDK mocked)", async () => {
+    // Prepare
+    snowflake.copyReport = { rows: 7, errors: 0, firstError: null };
+
+    // Act
+    await invoke(openWarehouse());
+
+    // Assess
+    expect(snowflake.statements.find((statement) => statement.sql.startsWith('update bronze.load_history'))!.binds.slice(0, 3)).toEqual([7, 7, 0]);
+    expect(snowflake.historyOf(KEY)).toEqual([{ status: 'loaded', rows_parsed: 7 }]);
+    await expect(readdir(folder.path)).resolves.toEqual(['bucket']);
+  });
+
+  it("rejects a file COPY could not read whole: rolls back and records COPY's first error (SDK mocked)", async () => {
+    // Prepare
+    snowflake.copyReport = { rows: 2, errors: 1, firstError: "Timestamp 'yesterday' is not recognized" };
+
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess
+    expect(summary).toMatchObject({ loaded: 0, failed: 1 });
+    expect(snowflake.sql(/^(commit|rollback)$/)).toEqual(['rollback', 'commit']);
+    const [failure] = snowflake.historyOf(KEY);
+    expect(failure).toMatchObject({ status: 'failed' });
+    expect(String(failure!.first_error)).toContain("Timestamp 'yesterday' is not recognized");
+  });
+
+  it('never loads a file twice, unless a reload is forced (SDK mocked)', async () => {
+    // Prepare
+    const warehouse = openWarehouse();
+    await invoke(warehouse);
+
+    // Act: a second tick, an S3 event for the same object, then a forced reload
+    const again = await invoke(warehouse);
+    const event = await invoke(warehouse, { kind: 'object', key: KEY });
+    const copiesBeforeForce = snowflake.sql(/^copy into/).length;
+    const forced = await invoke(warehouse, { kind: 'reload', prefix: 'gold/', force: true });
+
+    // Assess
+    expect(again).toMatchObject({ loaded: 0, skipped: 1 });
+    expect(event).toMatchObject({ loaded: 0, skipped: 1 });
+    expect(copiesBeforeForce).toBe(1);
+    expect(snowflake.sql(/^put /)).toHaveLength(2);
+    expect(forced).toMatchObject({ loaded: 1 });
+    // Snowflake's load metadata knew the bytes; the adapter says so and loads them with FORCE
+    expect(snowflake.sql(/^copy into/).map((sql) => sql.slice(sql.lastIndexOf('\n') + 1))).toEqual(['force = false', 'force = false', 'force = true']);
+    expect(logLines.some((line) => line.includes('COPY skipped a file our load history did not record'))).toBe(true);
+  });
+
+  it('skips a file another loader holds the lock on, for the next tick to retry (SDK mocked)', async () => {
+    // Prepare
+    snowflake.script = (sql) =>
+      sql.startsWith('merge into bronze.load_history as history\nusing (select ? as file_key, ? as etag, ? as target_table) as claim')
+        ? snowflakeError('Statement reached its lock timeout and was canceled.', '000625')
+        : undefined;
+
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess
+    expect(summary.files).toEqual([expect.objectContaining({ status: 'skipped', reason: 'claimed_concurrently' })]);
+    expect(snowflake.sql(/^put /)).toEqual([]);
+  });
+
+  it('loads only into allow-listed tables, and only keys that cannot break out of a literal (SDK mocked)', async () => {
+    // Prepare
+    const warehouse = openWarehouse({ loadTables: [RAW_USER_EVENTS.table] });
+    const source = { fileName: 'x.csv', bytes: Buffer.from('a\n1\n') };
+    const load = (table: { schema: string; name: string }, sourceFile: string) =>
+      warehouse.transaction((session) => session.load({ table, columns: [{ name: 'a', type: 'varchar' }], source, sourceFile }));
+
+    // Act + Assess
+    await expect(load({ schema: 'silver', name: 'stg_user_events' }, 'gold/x.csv')).rejects.toThrow(/not a table this loader may write/);
+    await expect(load(RAW_USER_EVENTS.table, "gold/x'); drop table bronze.raw_user_events; --.csv")).rejects.toThrow(/cannot be staged/);
+    await expect(load(RAW_USER_EVENTS.table, 'gold/../x.csv')).rejects.toThrow(/cannot be staged/);
+    expect(snowflake.sql(/^(put|copy) /)).toEqual([]);
+  });
+});

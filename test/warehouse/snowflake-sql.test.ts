@@ -1,0 +1,168 @@
+/**
+ * Every statement we send to Snowflake, checked offline: what node-sql-parser (Snowflake mode)
+ * can parse is parsed; what it has no grammar for is checked against the shape Snowflake documents,
+ * with every query and expression inside it parsed on its own.
+ */
+import '../support/quiet-powertools.js';
+import { describe, expect, it } from 'vitest';
+import { SESSION_SETTINGS } from '../../lambdas/shared/adapters/snowflake-connection.js';
+import { copyStatement, putStatement, stagedFileFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
+import { CSV_FORMAT, CSV_STAGE, CSV_TIMESTAMP_FORMAT } from '../../lambdas/shared/adapters/snowflake-names.js';
+import { claimStatement, completeStatement, recordFailureStatement } from '../../lambdas/loader/load-history.js';
+import { BRONZE_TABLES, bronzeColumnsOf } from '../../lambdas/warehouse/bronze-tables.js';
+import { loadChecks } from '../../lambdas/warehouse/dq-checks.js';
+import { DEFAULT_DEPLOY_VARIABLES, renderedModels, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { checksTaskBody, modelTaskBody } from '../../lambdas/warehouse/snowflake-tasks.js';
+import { TASK_GRAPH } from '../../lambdas/warehouse/task-graph.js';
+import { checkStatement, parseSnowflake, topLevelList } from '../support/snowflake-sql.js';
+
+const plan = await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES });
+const models = await renderedModels();
+const checks = await loadChecks('snowflake');
+const deployStatements = plan.flatMap((script) => script.statements.map((statement) => [script.name, statement] as const));
+
+/** Statements node-sql-parser reads: tables, CTAS, views, the database. */
+const PARSED = /^(create table|create or replace table|create or replace view|create database)\b/;
+
+/**
+ * Account objects and tasks, which node-sql-parser has no grammar for, by the shape Snowflake
+ * documents for each (CREATE WAREHOUSE, CREATE SCHEMA … WITH MANAGED ACCESS, CREATE FILE FORMAT,
+ * CREATE STAGE, CREATE STREAM, CREATE ROLE, GRANT, ALTER TASK, USE).
+ */
+const SHAPES: readonly (readonly [string, RegExp])[] = [
+  ['create warehouse', /^create warehouse if not exists \w+\n {4}warehouse_size = 'XSMALL'\n {4}auto_suspend = 60\n {4}auto_resume = true\n {4}initially_suspended = true$/],
+  ['alter warehouse', /^alter warehouse \w+ set\n {4}warehouse_size = 'XSMALL'\n {4}auto_suspend = 60\n {4}auto_resume = true$/],
+  ['use', /^use (warehouse|database) \w+$/],
+  ['create schema', /^create schema if not exists (bronze|silver|gold) with managed access$/],
+  ['create file format', /^create or replace file format bronze\.csv_format\n {4}type = csv(\n {4}\w+ = (?:'(?:[^']|'')*'|\(\)|\w+|\d+))+$/],
+  ['create stage', /^create stage if not exists bronze\.csv_stage\n {4}comment = '[^']*'$/],
+  ['create stream', /^create stream if not exists (\w+\.\w+)_stream on table \1$/],
+  ['create role', /^create role if not exists \w+$/],
+  [
+    'grant',
+    /^grant [a-z, ]+ on (warehouse|database|schema|stage|file format|table|(all|future) (tables|views) in schema) \w+(\.\w+){0,2} to role \w+$/,
+  ],
+  ['alter task', /^alter task (if exists )?\w+\.\w+ (suspend|resume)$/],
+];
+
+const TASK = new RegExp(
+  [
+    String.raw`^create or replace task (?<name>\w+\.\w+)`,
+    String.raw`\n {4}warehouse = \w+`,
+    String.raw`(?<schedule>\n {4}schedule = '\d+ minute')?`,
+    String.raw`\n {4}timezone = 'UTC'`,
+    String.raw`(?:\n {4}after (?<after>\w+\.\w+)|\n {4}when (?<when>system\$stream_has_data\('\w+\.\w+'\)(?:\n {8}or system\$stream_has_data\('\w+\.\w+'\))*))`,
+    String.raw`\nas\nexecute immediate \$\$\n(?:declare\n {4}run_id varchar default uuid_string\(\);\n)?begin\n(?<body>[\s\S]*)`,
+    String.raw`\nexception\n {4}when other then\n {8}rollback;\n {8}raise;\nend;\n\$\$$`,
+  ].join(''),
+);
+
+/** A CREATE TASK: its header by shape, its WHEN condition by the parser, its body as the generator's statements. */
+const checkTask = (statement: string): void => {
+  const match = TASK.exec(statement);
+  if (!match?.groups) throw new Error(`CREATE TASK does not have the expected shape:\n${statement.slice(0, 600)}`);
+  const { name, schedule, after, when, body } = match.groups;
+  expect(schedule === undefined, `${name}: only the root task has a schedule`).toBe(when === undefined);
+  expect(after === undefined, `${name}: a task runs either AFTER another or WHEN its streams have data`).toBe(when !== undefined);
+  if (when) parseSnowflake(`select ${when}`);
+  const task = TASK_GRAPH.find((candidate) => `silver.${candidate.name}` === name)!;
+  const statements = task.kind === 'models' ? modelTaskBody(task, models) : checksTaskBody(checks);
+  expect(body).toBe(statements.map((line) => `${line};`).join('\n').replace(/^(?=.)/gm, '    '));
+};
+
+const checkDeployStatement = (statement: string): void => {
+  if (statement.startsWith('create or replace task')) return checkTask(statement);
+  if (PARSED.test(statement)) return parseSnowflake(statement);
+  const shape = SHAPES.find(([, pattern]) => pattern.test(statement));
+  if (!shape) throw new Error(`no parser or known shape for:\n${statement.slice(0, 400)}`);
+};
+
+describe('sql deploy statements', () => {
+  it.each(deployStatements.filter(([, statement]) => PARSED.test(statement)))(
+    '%s: parses with node-sql-parser in Snowflake mode: %s',
+    (_, statement) => {
+      parseSnowflake(statement);
+    },
+  );
+
+  it.each(deployStatements.filter(([, statement]) => !PARSED.test(statement)))(
+    '%s: keeps the documented shape (node-sql-parser has no grammar for warehouses, managed-access schemas, file formats, stages, streams, roles, grants and tasks): %s',
+    (_, statement) => {
+      checkDeployStatement(statement);
+    },
+  );
+
+  it('creates the stage and file format the loader names, with the timestamp format the CSV writer prints', () => {
+    const statements = deployStatements.map(([, statement]) => statement);
+    expect(statements).toContain(`create stage if not exists ${CSV_STAGE}\n    comment = 'Files PUT by the loader, one folder per Bronze table'`);
+    const format = statements.find((statement) => statement.startsWith(`create or replace file format ${CSV_FORMAT}`));
+    expect(format).toContain(`timestamp_format = '${CSV_TIMESTAMP_FORMAT}'`);
+    expect(new Date(Date.UTC(2025, 1, 26, 9, 15)).toISOString()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('is idempotent statement by statement: IF NOT EXISTS, OR REPLACE, or a re-appliable ALTER, GRANT or USE', () => {
+    const idempotent = /^(create (warehouse|database|schema|table|stream|stage|role) if not exists|create or replace|alter (warehouse|task)|grant|use)\b/;
+    expect(deployStatements.filter(([, statement]) => !idempotent.test(statement))).toEqual([]);
+  });
+});
+
+describe('task bodies', () => {
+  const bodies = TASK_GRAPH.flatMap((task) =>
+    (task.kind === 'models' ? modelTaskBody(task, models) : checksTaskBody(checks)).map((statement) => [task.name, statement] as const),
+  );
+
+  it.each(bodies.filter(([, statement]) => statement !== 'begin transaction' && statement !== 'commit'))(
+    '%s: parses (MERGE and DELETE by shape plus their queries and expressions, as node-sql-parser has no MERGE grammar): %s',
+    (_, statement) => {
+      checkStatement(statement);
+    },
+  );
+});
+
+describe('the loader statements', () => {
+  it.each([
+    ['claim', claimStatement(false)],
+    ['forced claim', claimStatement(true)],
+    ['complete', completeStatement],
+    ['record failure', recordFailureStatement],
+    ['skip list', 'select file_key, etag from bronze.load_history'],
+    ['replace a key', 'delete from bronze.raw_user_events where _source_file = ?'],
+  ])('%s parses (binds as values; MERGE and DELETE by shape)', (_, statement) => {
+    checkStatement(statement);
+  });
+
+  it('the session settings keep the shape of ALTER SESSION SET (no grammar in node-sql-parser)', () => {
+    expect(SESSION_SETTINGS).toMatch(/^alter session set(\n {4}\w+ = (?:'[^']*'|\d+),)*\n {4}\w+ = (?:'[^']*'|\d+)$/);
+  });
+
+  const key = 'gold/user_events/dt=2025-02-26/user_events+0+0-99.csv.gz';
+
+  it.each(BRONZE_TABLES.map((bronze) => [bronze.table.name, bronze] as const))(
+    'PUT and COPY into %s keep their documented shape (no grammar in node-sql-parser); the COPY query parses',
+    (_, bronze) => {
+      // Prepare
+      const staged = stagedFileFor(bronze.table, key, 'user_events+0+0-99.csv.gz');
+
+      // Act
+      const put = putStatement('/tmp/streamflow-put-x/user_events+0+0-99.csv.gz', staged);
+      const copy = copyStatement(bronze.table, bronze.fileColumns, key, staged, false);
+
+      // Assess
+      expect(put).toBe(
+        `put 'file:///tmp/streamflow-put-x/user_events+0+0-99.csv.gz' '@bronze.csv_stage/${bronze.table.name}/gold/user_events/dt=2025-02-26/' auto_compress = false overwrite = true`,
+      );
+      const shape =
+        /^copy into (\w+\.\w+) \(([^)]*)\)\nfrom \(\n {4}select (.*)\n {4}from @bronze\.csv_stage\/(\w+)\/\n\)\nfiles = \('([^']+)'\)\nfile_format = \(format_name = 'bronze\.csv_format'\)\non_error = continue\nforce = (true|false)$/.exec(
+          copy,
+        );
+      expect(shape, copy).not.toBeNull();
+      const [, table, columns, select, folder, file] = shape!;
+      expect(table).toBe(`bronze.${bronze.table.name}`);
+      expect(folder).toBe(bronze.table.name);
+      expect(file).toBe(staged.path);
+      expect(topLevelList(columns!)).toEqual(bronzeColumnsOf(bronze).map((column) => column.name));
+      expect(topLevelList(select!)).toHaveLength(bronzeColumnsOf(bronze).length);
+      parseSnowflake(`select ${select} from staged_file`);
+    },
+  );
+});
