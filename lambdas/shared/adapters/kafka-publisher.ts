@@ -21,6 +21,24 @@ export const iamBootstrapBrokers = async (client: KafkaClient, clusterArn: strin
   return brokers.split(',');
 };
 
+/**
+ * A kafkajs client for the cluster: TLS, SASL/OAUTHBEARER with MSK IAM tokens signed for the
+ * region (credentials from the default chain). Producers and the topic admin both start here.
+ */
+export const mskIamKafka = async (client: KafkaClient, config: MskPublisherConfig): Promise<Kafka> =>
+  new Kafka({
+    clientId: config.clientId ?? 'streamflow',
+    brokers: await iamBootstrapBrokers(client, config.clusterArn),
+    ssl: true,
+    sasl: {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => {
+        const token = await generateAuthToken({ region: config.region });
+        return { value: token.token };
+      },
+    },
+  });
+
 const toKafkaMessage = (message: ProducedMessage): Message => ({
   key: message.key,
   value: message.value,
@@ -33,18 +51,7 @@ export class KafkaPublisher implements EventPublisher {
 
   /** Connects an idempotent producer (no duplicates from its own retries) to the cluster. */
   static async connect(client: KafkaClient, config: MskPublisherConfig): Promise<KafkaPublisher> {
-    const kafka = new Kafka({
-      clientId: config.clientId ?? 'streamflow-producer',
-      brokers: await iamBootstrapBrokers(client, config.clusterArn),
-      ssl: true,
-      sasl: {
-        mechanism: 'oauthbearer',
-        oauthBearerProvider: async () => {
-          const token = await generateAuthToken({ region: config.region });
-          return { value: token.token };
-        },
-      },
-    });
+    const kafka = await mskIamKafka(client, { ...config, clientId: config.clientId ?? 'streamflow-producer' });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     return new KafkaPublisher(producer);
