@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { latestCheckResults } from '../warehouse/dq-checks.js';
 import { loaderRequestOf, type LoaderEvent } from './loader-request.js';
 import { runLoader, type LoaderDeps, type LoaderSummary } from './run-loader.js';
 
@@ -13,8 +14,27 @@ export interface LoaderHandlerDeps extends LoaderDeps {
   readonly metrics: Metrics;
 }
 
+/**
+ * Publishes how many `error` checks of the latest data quality run found violations. The checks
+ * run inside the warehouse (a Snowflake task), where no metric can be emitted; the scheduled
+ * loader tick is the pipeline's heartbeat, so it reports them. A failure to read the results is
+ * logged, never allowed to fail the load.
+ */
+const publishDataQuality = async (deps: LoaderHandlerDeps): Promise<void> => {
+  try {
+    const latest = await latestCheckResults(deps.warehouse);
+    const failing = latest?.results.filter((check) => check.severity === 'error' && check.violations > 0) ?? [];
+    deps.metrics.addMetric('DataQualityFailures', MetricUnit.Count, failing.length);
+    if (failing.length > 0) deps.logger.warn('data quality checks failing', { checks: failing.map((check) => check.name), runId: latest?.runId });
+  } catch (error) {
+    deps.logger.warn('could not read the latest data quality results', { error: (error as Error).message });
+  }
+};
+
 export const loadEvent = async (event: LoaderEvent, deps: LoaderHandlerDeps): Promise<LoaderSummary> => {
-  const summary = await runLoader(loaderRequestOf(event), deps);
+  const request = loaderRequestOf(event);
+  const summary = await runLoader(request, deps);
+  if (request.kind === 'pending') await publishDataQuality(deps);
   deps.metrics.addMetric('FilesLoaded', MetricUnit.Count, summary.loaded);
   deps.metrics.addMetric('FilesSkipped', MetricUnit.Count, summary.skipped);
   // Alarmed on: a rejected file stays out of Bronze until someone fixes and re-drops it.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SNOWFLAKE_COLUMN_TYPES } from '../shared/adapters/snowflake-names.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { BRONZE_TABLES, bronzeTableDdl } from './bronze-tables.js';
-import { CONTROL_TABLES, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
+import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
 import { loadChecks } from './dq-checks.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
@@ -74,6 +74,9 @@ export const streamStatements = (graph: readonly Task[]): string[] => {
 export const loaderGrantStatements = (): string[] => [
   ...BRONZE_TABLES.map((bronze) => `grant select, insert, delete on table &{database}.${bronze.table.schema}.${bronze.table.name} to role &{loader_role}`),
   `grant select, insert, update on table &{database}.${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name} to role &{loader_role}`,
+  // The scheduled tick publishes the latest data quality results as a metric: read-only, one table.
+  `grant usage on schema &{database}.${DQ_RESULTS.table.schema} to role &{loader_role}`,
+  `grant select on table &{database}.${DQ_RESULTS.table.schema}.${DQ_RESULTS.table.name} to role &{loader_role}`,
 ];
 
 const GENERATED = /^\{\{\s*generated:\s*([a-z_]+)\s*\}\}\s*$/;
