@@ -6,6 +6,7 @@ import { DOCS_USAGE, docsCommand } from './commands/docs.js';
 import { LOAD_USAGE, loadCommand } from './commands/load.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { REFRESH_USAGE, refreshCommand } from './commands/refresh.js';
+import { REPLAY_USAGE, replayCommand } from './commands/replay.js';
 import { REPORT_USAGE, reportCommand } from './commands/report.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 import { SQL_USAGE, sqlCommand } from './commands/sql.js';
@@ -17,6 +18,7 @@ Commands:
   load      load pending gold / reference files into the local warehouse
   refresh   refresh Silver and Gold and run the data quality checks
   report    reconcile the ledger from landing to Gold
+  replay    re-deliver on-failure batches; derive gold and quarantine again from landing
   dashboard write the HTML dashboard from the Gold measure views
   docs      write the models' catalog and lineage page
   produce   publish generated events to Amazon MSK
@@ -31,6 +33,8 @@ ${REFRESH_USAGE}
 
 ${REPORT_USAGE}
 
+${REPLAY_USAGE}
+
 ${DASHBOARD_USAGE}
 
 ${DOCS_USAGE}
@@ -44,6 +48,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   load: loadCommand,
   refresh: refreshCommand,
   report: reportCommand,
+  replay: replayCommand,
   dashboard: dashboardCommand,
   docs: docsCommand,
   produce: produceCommand,

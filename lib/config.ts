@@ -153,7 +153,7 @@ const CONTEXT_SCHEMA = {
   consumerMinPollers: { rule: integer(1, 200), default: 1 },
   consumerMaxPollers: { rule: integer(1, 2000), default: 2 },
   consumerRetryAttempts: { rule: integer(-1, 10_000), default: 3 },
-  consumerMemoryMb: { rule: integer(128, 10_240), default: 1024 },
+  consumerMemoryMb: { rule: integer(128, 10_240), default: 512 },
   consumerTimeoutSeconds: { rule: integer(10, 900), default: 120 },
 
   loaderScheduleMinutes: { rule: integer(1, 1440), default: 15 },

@@ -20,10 +20,14 @@ export interface PartitionBatch {
   readonly records: readonly KafkaRecord[];
 }
 
-const decodeHeaders = (headers: MSKRecord['headers'] | undefined): Record<string, string> => {
+/** Shared by every record without headers (almost all of them): one object, not one per record. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
+
+const decodeHeaders = (headers: MSKRecord['headers'] | undefined): Readonly<Record<string, string>> => {
+  if (headers === undefined || headers === null || headers.length === 0) return NO_HEADERS;
   // No prototype, so a header named `__proto__` is kept like any other.
   const decoded = Object.create(null) as Record<string, string>;
-  for (const header of headers ?? []) {
+  for (const header of headers) {
     for (const [name, bytes] of Object.entries(header)) decoded[name] = Buffer.from(bytes).toString('utf8');
   }
   return decoded;
@@ -61,6 +65,14 @@ export interface LandingLine {
   value_base64?: string;
 }
 
+/**
+ * The value as text when its bytes are UTF-8, `undefined` when they are not (or for a tombstone).
+ * Decoded once per record: the landing line and the validation both read it.
+ */
+export const valueText = (record: KafkaRecord): string | undefined =>
+  record.value !== null && isUtf8(record.value) ? record.value.toString('utf8') : undefined;
+
+/** The landing line of a record (its definition; {@link landingJson} writes the same JSON directly). */
 export const toLandingLine = (record: KafkaRecord): LandingLine => {
   const line: LandingLine = {
     topic: record.topic,
@@ -76,6 +88,27 @@ export const toLandingLine = (record: KafkaRecord): LandingLine => {
     else line.value_base64 = record.value.toString('base64');
   }
   return line;
+};
+
+/** A number as JSON writes it (`null` when not finite); anything else through JSON.stringify. */
+const jsonOf = (value: unknown): string => (typeof value === 'number' && Number.isFinite(value) ? String(value) : JSON.stringify(value));
+
+/**
+ * `JSON.stringify(toLandingLine(record))`, written without building the line object: the consumer
+ * writes one per record. `text` is the record's {@link valueText}. A record missing a coordinate
+ * (only a hand-made landing line read back can be) goes through the definition itself.
+ */
+export const landingJson = (record: KafkaRecord, text: string | undefined): string => {
+  const { topic, partition, offset, timestamp, key } = record;
+  if (topic === undefined || partition === undefined || offset === undefined || timestamp === undefined || key === undefined) {
+    return JSON.stringify(toLandingLine(record));
+  }
+  // Members in toLandingLine's order: `value` is declared before `headers` is added.
+  let json = `{"topic":${JSON.stringify(topic)},"partition":${jsonOf(partition)},"offset":${jsonOf(offset)},"timestamp":${jsonOf(timestamp)},"key":${JSON.stringify(key)}`;
+  json += text === undefined ? ',"value":null' : `,"value":${JSON.stringify(text)}`;
+  if (Object.keys(record.headers).length > 0) json += `,"headers":${JSON.stringify(record.headers)}`;
+  if (record.value !== null && text === undefined) json += `,"value_base64":"${record.value.toString('base64')}"`;
+  return `${json}}`;
 };
 
 export const fromLandingLine = (line: LandingLine): KafkaRecord => ({

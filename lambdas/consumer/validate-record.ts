@@ -4,15 +4,19 @@
  */
 import type { z } from 'zod';
 import { isKnownTopic, TOPIC_SCHEMAS, type Topic, type Transaction, type UserEvent } from '../shared/contracts/events.js';
+import { TIMESTAMP_RANGE_MS } from '../shared/contracts/tables.js';
 import type { ReferenceCatalog } from '../shared/reference-catalog.js';
-import type { KafkaRecord } from './kafka-record.js';
+import { valueText, type KafkaRecord } from './kafka-record.js';
 import type { Reason } from './reasons.js';
 
 /** Header the local `--input` reader sets on a line it could not read, so the reason travels with it. */
 export const INPUT_ERROR_HEADER = 'streamflow-input-error';
 
-/** JavaScript dates end at ±8.64e15 ms; a broker time outside that cannot be written anywhere. */
-const isValidTime = (ms: number): boolean => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+/**
+ * A broker time is a producer's CREATE_TIME, any number: one outside what a timestamp column holds
+ * would be written as `+010000-…` and make its whole gold file unloadable.
+ */
+const isValidTime = (ms: number): boolean => Number.isFinite(ms) && ms >= TIMESTAMP_RANGE_MS.min && ms < TIMESTAMP_RANGE_MS.end;
 
 /** Event times earlier than this are not e-commerce events of ours (and break date spines). */
 export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
@@ -25,7 +29,8 @@ export type Verdict =
 
 const reject = (...reasons: Reason[]): Verdict => ({ ok: false, reasons });
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+/** TextDecoder drops a leading byte order mark; the value's JSON is read the same way. */
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 const isPresent = (root: unknown, path: readonly PropertyKey[]): boolean => {
   let node = root;
@@ -72,14 +77,18 @@ const timeReasons = (eventTs: string, brokerTime: number): Reason[] => {
   if (eventTime < EARLIEST_EVENT_TIME) {
     return [{ code: 'ancient_timestamp', field: 'event_ts', detail: `${eventTs} is before 2000-01-01` }];
   }
-  if (brokerTime > 0 && eventTime > brokerTime + MAX_CLOCK_SKEW_MS) {
+  // An offset can carry a time written before year 10000 past it in UTC.
+  if ((brokerTime > 0 && eventTime > brokerTime + MAX_CLOCK_SKEW_MS) || eventTime >= TIMESTAMP_RANGE_MS.end) {
     return [{ code: 'future_timestamp', field: 'event_ts', detail: `${eventTs} is more than a day after the broker time` }];
   }
   return [];
 };
 
-/** Validates one record against its topic's contract, the reference data and the broker clock. */
-export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog): Verdict => {
+/**
+ * Validates one record against its topic's contract, the reference data and the broker clock.
+ * `text` is the value already decoded by {@link valueText}, when the caller has it.
+ */
+export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog, text: string | undefined = valueText(record)): Verdict => {
   const inputError = record.headers[INPUT_ERROR_HEADER];
   if (inputError !== undefined) return reject({ code: 'invalid_input_line', detail: inputError });
   if (!isKnownTopic(record.topic)) {
@@ -90,15 +99,10 @@ export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog): 
   }
   if (record.value === null) return reject({ code: 'tombstone', detail: 'record has no value (tombstone)' });
 
-  let text: string;
-  try {
-    text = decoder.decode(record.value);
-  } catch {
-    return reject({ code: 'invalid_utf8', detail: 'value is not valid UTF-8' });
-  }
+  if (text === undefined) return reject({ code: 'invalid_utf8', detail: 'value is not valid UTF-8' });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(withoutBom(text));
   } catch (error) {
     return reject({ code: 'malformed_json', detail: (error as Error).message.slice(0, 200) });
   }

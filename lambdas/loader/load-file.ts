@@ -4,7 +4,7 @@
  * cannot be read is rolled back whole (like COPY's ABORT_STATEMENT) and recorded as failed.
  */
 import type { ObjectStore, StoredObject } from '../shared/ports/object-store.js';
-import { WarehouseConflictError, type Warehouse } from '../shared/ports/warehouse.js';
+import { UnloadableFileError, WarehouseConflictError, type LoadSource, type Warehouse } from '../shared/ports/warehouse.js';
 import { fileToLoad } from './file-to-csv.js';
 import { claimStatement, completeStatement, recordFailureStatement } from './load-history.js';
 import type { LoadTarget } from './load-targets.js';
@@ -22,6 +22,19 @@ export type FileOutcome =
 
 const bronzeName = (target: LoadTarget): string => `${target.bronze.table.schema}.${target.bronze.table.name}`;
 
+/**
+ * The file to load. Converting is pure, so whatever it throws is about this file's content: a
+ * rejection of the file, never a failed invocation that would stop every later tick at this file.
+ */
+const contentOf = (key: string, body: Uint8Array, target: LoadTarget): LoadSource => {
+  try {
+    return fileToLoad(key, body, target);
+  } catch (error) {
+    if (error instanceof RejectedFileError) throw error;
+    throw new RejectedFileError(`${key} cannot be converted for loading: ${(error as Error).message.slice(0, 200)}`);
+  }
+};
+
 export const loadFile = async (
   store: ObjectStore,
   warehouse: Warehouse,
@@ -35,7 +48,7 @@ export const loadFile = async (
   if (body === undefined) return { status: 'skipped', key, etag, reason: 'missing' };
 
   try {
-    const source = fileToLoad(key, body, target);
+    const source = contentOf(key, body, target);
     return await warehouse.transaction(async (session): Promise<FileOutcome> => {
       if ((await session.execute(claimStatement(force), [key, etag, table])) === 0) {
         return { status: 'skipped', key, etag, reason: 'already_loaded' };
@@ -53,7 +66,7 @@ export const loadFile = async (
     });
   } catch (error) {
     if (error instanceof WarehouseConflictError) return { status: 'skipped', key, etag, reason: 'claimed_concurrently' };
-    if (!(error instanceof RejectedFileError)) throw error;
+    if (!(error instanceof RejectedFileError || error instanceof UnloadableFileError)) throw error;
     try {
       await warehouse.transaction((session) => session.execute(recordFailureStatement, [key, etag, table, error.message]));
     } catch (recordError) {

@@ -45,7 +45,8 @@ const REFERENCE_TARGETS = {
 export const loadTargetFor = (key: string): LoadTarget | undefined => {
   const gold = GOLD_KEY.exec(key);
   if (gold) {
-    const target = GOLD_TARGETS[gold[1]!];
+    // Own keys only: `gold/constructor/…` must not find Object's constructor.
+    const target = Object.hasOwn(GOLD_TARGETS, gold[1]!) ? GOLD_TARGETS[gold[1]!] : undefined;
     return target && { ...target, format: 'csv', gzipped: true };
   }
   if (QUARANTINE_KEY.test(key)) return { bronze: RAW_QUARANTINE, columns: QUARANTINE_TABLE.columns, format: 'ndjson', gzipped: true };

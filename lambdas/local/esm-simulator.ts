@@ -65,6 +65,11 @@ export const validateEsmSettings = (settings: EsmSettings): void => {
 export class EsmSimulator {
   /** Committed offset (next to deliver) per "topic-partition". */
   private readonly committed = new Map<string, number>();
+  /**
+   * Each message's size in the invocation payload, measured once: a message waiting for a fuller
+   * batch is looked at on every poll, and measuring means encoding it. Released messages drop out.
+   */
+  private readonly payloadBytes = new WeakMap<LoggedMessage, number>();
   readonly stats: EsmStats = { invocations: 0, batches: 0, retries: 0, failedBatches: 0, records: 0 };
 
   constructor(
@@ -121,7 +126,11 @@ export class EsmSimulator {
     const batch: LoggedMessage[] = [];
     let bytes = envelopeBytesOf(topic, partition);
     for (const message of pending) {
-      const size = payloadBytesOf(message);
+      let size = this.payloadBytes.get(message);
+      if (size === undefined) {
+        size = payloadBytesOf(message);
+        this.payloadBytes.set(message, size);
+      }
       if (batch.length > 0 && bytes + size > this.settings.maxPayloadBytes) break;
       batch.push(message);
       bytes += size;

@@ -11,7 +11,7 @@ import type { ObjectStore } from '../shared/ports/object-store.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { REFERENCE_KEYS, loadReferenceCatalog } from '../shared/reference-catalog.js';
 import { EsmSimulator, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
-import { localLambdaContext } from './lambda-context.js';
+import { invokeWithTimeout, MAX_LAMBDA_TIMEOUT_MS } from './lambda-context.js';
 import { TopicLog } from './topic-log.js';
 
 /** Messages produced between delivery rounds: bounds the topic log's memory on long runs. */
@@ -30,6 +30,11 @@ export interface IngestOptions {
    * the data and the settings, never on how fast the machine is. Pass `Date.now` to stream live.
    */
   readonly clock?: () => number;
+  /**
+   * The consumer function's timeout: an invocation still running then fails, and the simulator
+   * retries it or sends it to the on-failure destination. @default MAX_LAMBDA_TIMEOUT_MS
+   */
+  readonly functionTimeoutMs?: number;
 }
 
 export interface IngestSummary {
@@ -57,7 +62,8 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   const catalog = await loadReferenceCatalog(store);
   const handler = makeConsumerHandler({ store, referenceCatalog: () => Promise.resolve(catalog), logger, metrics });
 
-  const consumed = { in: 0, gold: {} as Record<string, number>, quarantined: 0, reasons: {} as Record<string, number> };
+  // Topic names come from the input: no prototype, so a topic called `__proto__` is counted like any other.
+  const consumed = { in: 0, gold: Object.create(null) as Record<string, number>, quarantined: 0, reasons: {} as Record<string, number> };
   const tally = (ledgers: BatchLedger[]): void => {
     for (const ledger of ledgers) {
       consumed.in += ledger.in;
@@ -72,7 +78,8 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   const log = new TopicLog(options.partitions, clock);
   const esm = new EsmSimulator(
     log,
-    async (event: MSKEvent) => tally(await handler(event, localLambdaContext('streamflow-consumer'))),
+    async (event: MSKEvent) =>
+      tally(await invokeWithTimeout('streamflow-consumer', options.functionTimeoutMs ?? MAX_LAMBDA_TIMEOUT_MS, (context) => handler(event, context))),
     async (failure) => {
       failedBatches.push(failure);
       await store.put(onFailureKeyFor(failure), Buffer.from(JSON.stringify(failure)), 'application/json');
@@ -82,7 +89,7 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
     clock,
   );
 
-  const produced: Record<string, number> = {};
+  const produced = Object.create(null) as Record<string, number>;
   const timings = { produceMs: 0, deliverMs: 0 };
   let chunk: ProducedMessage[] = [];
   let total = 0;

@@ -40,13 +40,18 @@ export const messageFromLine = (line: Buffer, timestamp: number): ProducedMessag
     return invalid(line, `"topic" must be a Kafka topic name (letters, digits, . _ -), got ${JSON.stringify(topic)?.slice(0, 100)}`, timestamp);
   }
   if (!('value' in (envelope))) return invalid(line, 'line has no "value" (use null for a tombstone)', timestamp);
-  return {
-    topic,
-    key: key === undefined || key === null ? null : typeof key === 'string' ? key : JSON.stringify(key),
-    // A string value is the raw payload (so malformed payloads can be replayed); anything else is JSON.
-    value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8'),
-    timestamp,
-  };
+  try {
+    return {
+      topic,
+      key: key === undefined || key === null ? null : typeof key === 'string' ? key : JSON.stringify(key),
+      // A string value is the raw payload (so malformed payloads can be replayed); anything else is JSON.
+      value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8'),
+      timestamp,
+    };
+  } catch (error) {
+    // JSON.parse reads any depth, JSON.stringify recurses: a value nested thousands deep overflows the stack.
+    return invalid(line, `line cannot be re-serialized: ${(error as Error).message.slice(0, 200)}`, timestamp);
+  }
 };
 
 /** Yields the lines of a file as raw bytes (no decoding, so invalid UTF-8 survives), skipping blank lines. */

@@ -11,6 +11,37 @@ const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 export const csvText = (text: string): string =>
   text === '' ? '""' : NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 
+/** Milliseconds of 10000-01-01T00:00:00Z: below it (and from 1970 on) the fast path below applies. */
+const FAST_ISO_END_MS = 253_402_300_800_000;
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
+/**
+ * `new Date(ms).toISOString()`, several times faster for whole milliseconds from 1970 to 9999 (every
+ * gold row writes two): the civil date from the day number (Howard Hinnant's days-to-civil), then
+ * fixed-width fields. Other instants, and those that are not times, go through Date itself.
+ */
+export const isoTimestamp = (ms: number): string => {
+  if (!(Number.isInteger(ms) && ms >= 0 && ms < FAST_ISO_END_MS)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const seconds = Math.floor(inDay / 1000);
+  return (
+    `${year}-${TWO_DIGITS[month]!}-${TWO_DIGITS[day]!}T${TWO_DIGITS[Math.floor(seconds / 3600)]!}:` +
+    `${TWO_DIGITS[Math.floor(seconds / 60) % 60]!}:${TWO_DIGITS[seconds % 60]!}.${THREE_DIGITS[inDay - seconds * 1000]!}Z`
+  );
+};
+
 /** Formats one value for a column of the given logical type. */
 export const csvCell = (type: ColumnType, value: unknown): string => {
   if (value === null || value === undefined) return '';
@@ -23,7 +54,7 @@ export const csvCell = (type: ColumnType, value: unknown): string => {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'timestamp':
-      return (value as Date).toISOString();
+      return isoTimestamp((value as Date).getTime());
     case 'json':
       return csvText(JSON.stringify(value));
     case 'date':

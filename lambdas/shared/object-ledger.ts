@@ -55,7 +55,8 @@ const batchOf = (key: string): string | undefined => {
 
 export const countObjectLedger = async (store: ObjectStore): Promise<ObjectLedger> => {
   const batches = new Map<string, TopicLedger & { topic: string }>();
-  const reasons: Record<string, number> = {};
+  // Keyed by names read from object keys: no prototype, so a topic called `__proto__` is a topic.
+  const reasons = Object.create(null) as Record<string, number>;
   const entry = (key: string) => {
     const name = batchOf(key);
     if (!name) return undefined;
@@ -86,7 +87,7 @@ export const countObjectLedger = async (store: ObjectStore): Promise<ObjectLedge
     }
   }
 
-  const topics: Record<string, TopicLedger> = {};
+  const topics = Object.create(null) as Record<string, TopicLedger>;
   const unbalanced: string[] = [];
   for (const [name, batch] of batches) {
     batch.lost = batch.landed - batch.gold - batch.quarantined;

@@ -447,6 +447,27 @@ describe('validateRecord judges the record before its value', () => {
     expect(reasonsOf(verdict)).toEqual([{ code: 'unknown_topic' }]);
   });
 
+  it.each([
+    ['year 10000', Date.parse('+010000-01-01T00:00:00Z')],
+    ['past the end of JavaScript dates', 9e15],
+    ['before year 1', Date.parse('0000-12-31T23:59:59Z')],
+    ['not a number', Number.NaN],
+  ])('rejects a broker time %s, which no timestamp column holds, as invalid_value', (_label, timestamp) => {
+    // Act
+    const verdict = verdictFor('user_events', validEvent.value, timestamp);
+
+    // Assess
+    expect(reasonsOf(verdict)).toEqual([{ code: 'invalid_value', field: 'kafka_timestamp' }]);
+  });
+
+  it('rejects an event time that an offset carries past year 9999 as future_timestamp, whatever the broker time', () => {
+    // Act
+    const verdict = verdictFor('user_events', { ...validEvent.value, event_ts: '9999-12-31T20:00:00-14:00' }, Date.parse('9999-12-31T12:00:00Z'));
+
+    // Assess
+    expect(reasonsOf(verdict)).toEqual([{ code: 'future_timestamp', field: 'event_ts' }]);
+  });
+
   it('rejects a record without a value as a tombstone', () => {
     // Act
     const verdict = verdictFor('transactions', null);

@@ -214,6 +214,24 @@ describe('runLoader', () => {
     expect(JSON.parse(row!.reasons)).toContainEqual(expect.objectContaining({ code: 'missing_field', field: 'session_id' }));
   });
 
+  it('rejects a quarantine file it cannot convert, and loads the files after it in the same tick', async () => {
+    // Prepare: broker times no timestamp column holds, and a key that cannot become text
+    await writeStandardScenario(fixture.store);
+    const line = (fields: object) => JSON.stringify({ topic: 'user_events', partition: 0, offset: 9, key: null, value: '{}', reasons: [{ code: 'tombstone', detail: 'x' }], ...fields });
+    await fixture.store.put('quarantine/user_events/dt=1970-01-01/user_events+0+9-9.ndjson.gz', gzipSync(`${line({ timestamp: 1e20 })}\n${line({ timestamp: 253_402_300_800_000 })}\n`), 'application/x-ndjson+gzip');
+    await fixture.store.put('quarantine/user_events/dt=1970-01-01/user_events+0+8-8.ndjson.gz', gzipSync(`${line({ timestamp: 0, key: { toString: 1 } })}\n`), 'application/x-ndjson+gzip');
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess: the times load as NULL, the odd key rejects its file, the tick goes on
+    expect(summary.files).toContainEqual(expect.objectContaining({ status: 'loaded', key: 'quarantine/user_events/dt=1970-01-01/user_events+0+9-9.ndjson.gz', rows: 2 }));
+    expect(summary.files).toContainEqual(
+      expect.objectContaining({ status: 'failed', key: 'quarantine/user_events/dt=1970-01-01/user_events+0+8-8.ndjson.gz', error: expect.stringMatching(/cannot be converted for loading/) as string }),
+    );
+    expect(summary).toMatchObject({ loaded: 7, failed: 1 });
+  });
+
   it('ignores objects that are not gold, reference or quarantine files', async () => {
     // Prepare
     await writeStandardScenario(fixture.store);

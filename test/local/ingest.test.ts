@@ -198,13 +198,13 @@ describe('ingest', () => {
     });
 
     // Act
-    const fast = await run(undefined, DEFAULT_ESM_SETTINGS, 45_000);
-    const slow = await run(slowStore, DEFAULT_ESM_SETTINGS, 45_000);
+    const fast = await run(undefined, DEFAULT_ESM_SETTINGS, 30_000);
+    const slow = await run(slowStore, DEFAULT_ESM_SETTINGS, 30_000);
 
     // Assess
     expect(await snapshotStore(slow.store)).toEqual(await snapshotStore(fast.store));
     expect(fast.summary.esm.batches).toBe(slow.summary.esm.batches);
-  });
+  }, 120_000);
 
   it('delivers in rounds on a stream longer than one produce chunk, reporting progress', async () => {
     // Prepare / Act

@@ -37,6 +37,9 @@ const HOSTILE: { name: string; bytes: Buffer; invalid: RegExp | false }[] = [
   { name: 'a huge string value', bytes: line(JSON.stringify({ topic: 'user_events', key: 'k', value: HUGE })), invalid: false },
   { name: 'an unknown topic', bytes: line('{"topic":"orders","key":"k","value":{"id":1}}'), invalid: false },
   { name: 'wrong types in the value', bytes: line('{"topic":"transactions","key":5,"value":{"total":"lots"}}'), invalid: false },
+  // JSON.parse reads any depth; writing the value back as JSON would overflow the stack.
+  { name: 'a value nested 100,000 deep', bytes: line(`{"topic":"user_events","key":"k","value":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), invalid: /cannot be re-serialized/ },
+  { name: 'a key nested 100,000 deep', bytes: line(`{"topic":"user_events","key":${'['.repeat(100_000)}${']'.repeat(100_000)},"value":{}}`), invalid: /cannot be re-serialized/ },
 ];
 
 describe('messageFromLine', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { localLambdaContext } from '../../lambdas/local/lambda-context.js';
+import { invokeWithTimeout, localLambdaContext } from '../../lambdas/local/lambda-context.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -43,5 +43,23 @@ describe('localLambdaContext', () => {
 
     // Assess
     expect([atStart, later, past]).toEqual([5_000, 2_000, 0]);
+  });
+
+  it('fails an invocation still running at its timeout with Lambda\'s message, and abandons it', async () => {
+    // Prepare
+    let remaining = -1;
+
+    // Act
+    const slow = invokeWithTimeout('f', 50, (context) => {
+      remaining = context.getRemainingTimeInMillis();
+      return new Promise<string>(() => undefined);
+    });
+    const fast = invokeWithTimeout('f', 5_000, () => Promise.resolve('done'));
+
+    // Assess
+    await expect(slow).rejects.toThrow('Task timed out after 0.05 seconds');
+    await expect(fast).resolves.toBe('done');
+    expect(remaining).toBeGreaterThan(0);
+    expect(remaining).toBeLessThanOrEqual(50);
   });
 });

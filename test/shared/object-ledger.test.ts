@@ -189,6 +189,24 @@ describe('countObjectLedger on hand-made files', () => {
     });
   });
 
+  it('counts topics named after Object.prototype members like any other topic', async () => {
+    // Prepare: unknown topics from a replay file land and are quarantined under their own names
+    for (const topic of ['__proto__', 'constructor', 'toString']) {
+      await put(`landing/${topic}/dt=2025-03-01/${topic}+0+0-1.ndjson.gz`, landing(2));
+      await put(`quarantine/${topic}/dt=2025-03-01/${topic}+0+0-1.ndjson.gz`, '{"reasons":[{"code":"unknown_topic"}]}\n{"reasons":[{"code":"unknown_topic"}]}\n');
+    }
+
+    // Act
+    const ledger = await countObjectLedger(store);
+
+    // Assess
+    expect(Object.entries(ledger.topics).sort()).toEqual(
+      ['__proto__', 'constructor', 'toString'].map((topic) => [topic, { landed: 2, gold: 0, quarantined: 2, lost: 0 }]).sort(),
+    );
+    expect(ledger).toMatchObject({ batches: 3, lost: 0, reasons: { unknown_topic: 6 } });
+    expect(({} as Record<string, unknown>).landed).toBeUndefined();
+  });
+
   it('ignores files whose names are not batch names and counts an empty store as balanced', async () => {
     // Prepare
     await put('landing/notes/readme.txt.gz', 'hello\n');

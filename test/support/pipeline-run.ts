@@ -36,3 +36,20 @@ export const runPipeline = async (label: string, events = 4_000): Promise<Pipeli
   });
   return { dir, warehouseFile: join(dir, 'warehouse.duckdb'), stdout, stderr, remove: folder.remove };
 };
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node <nodeOptions> bin/streamflow.mjs ...args` from the repository root; never rejects. */
+export const streamflowNode = (nodeOptions: readonly string[], ...args: string[]): Promise<CliResult> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [...nodeOptions, 'bin/streamflow.mjs', ...args], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+
+/** Runs `node bin/streamflow.mjs ...args` from the repository root, as a user would; never rejects. */
+export const streamflowCli = (...args: string[]): Promise<CliResult> => streamflowNode([], ...args);

@@ -63,6 +63,21 @@ describe('DuckDbWarehouse', () => {
     expect(stamped?.n).toBe(3);
   });
 
+  it('loads a row of several megabytes (a huge Kafka key or quarantined value), as Snowflake would', async () => {
+    // Prepare: past DuckDB's default 2 MB line limit, within Snowflake's 16 MB VARCHAR
+    const big = 'k'.repeat(5_000_000);
+
+    // Act
+    const result = await warehouse.load(loadOf(`id,label,seen_at,amount\n1,${big},,1.00\n2,small,,2.00\n`));
+
+    // Assess
+    expect(result).toEqual({ rowsParsed: 2, rowsLoaded: 2, errorsSeen: 0 });
+    expect(await warehouse.query('select id, length(label) as n from bronze.samples order by id')).toEqual([
+      { id: 1, n: 5_000_000 },
+      { id: 2, n: 5 },
+    ]);
+  });
+
   it('counts rows it cannot read as errors, with the first error, and does not load them', async () => {
     // Act
     const result = await warehouse.load(loadOf('id,label,seen_at,amount\n1,x,,1.00\nnot-a-number,y,,2.00\n'));

@@ -40,6 +40,13 @@ const CSV_READ_TYPES: Readonly<Record<ColumnType, string>> = { ...DUCKDB_COLUMN_
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/**
+ * Longest CSV line a load reads. DuckDB's default (2 MB) would reject a whole file for one record
+ * with a multi-megabyte Kafka key or quarantined value, which Snowflake loads (VARCHAR holds
+ * 16 MB): twice that, so the local twin never rejects on content what the cloud accepts.
+ */
+const MAX_LINE_BYTES = 32 * 1024 * 1024;
+
 const identifier = (name: string): string => {
   if (!IDENTIFIER.test(name)) throw new Error(`Not a plain lower-case SQL identifier: "${name}"`);
   return name;
@@ -150,7 +157,7 @@ class DuckDbSession implements WarehouseSession {
         `insert into ${target} (${[...fileColumns, ...metadata].join(', ')})
          select ${selected.join(', ')}, ?, ordinality, cast(current_timestamp as timestamp)
          from read_csv(${sqlString(path)},
-           header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+           header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_LINE_BYTES},
            -- "" is the empty string and an empty unquoted field is NULL (lambdas/shared/csv.ts)
            nullstr = '', allow_quoted_nulls = false,
            columns = {${readTypes}},

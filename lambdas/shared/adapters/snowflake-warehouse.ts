@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import snowflake from 'snowflake-sdk';
 import {
+  UnloadableFileError,
   WarehouseConflictError,
   type LoadRequest,
   type LoadResult,
@@ -23,7 +24,7 @@ import {
 import { SnowflakeConnection, type SnowflakeTarget } from './snowflake-connection.js';
 import { driverLogLevelFor, powertoolsDriverLogger } from './snowflake-driver-log.js';
 import { DEFAULT_RETRY_POLICY, isLockConflict, isTransient, needsNewSession, withRetry, type RetryPolicy } from './snowflake-errors.js';
-import { assertUploaded, copyResultOf, copyStatement, putStatement, stagedFileFor } from './snowflake-load-sql.js';
+import { assertUploaded, copyResultOf, copyStatement, putStatement, stagedFileFor, type StagedFile } from './snowflake-load-sql.js';
 import { SNOWFLAKE_COLUMN_TYPES, plainIdentifier } from './snowflake-names.js';
 import type { PrivateKeySource } from './snowflake-private-key.js';
 
@@ -154,11 +155,17 @@ export class SnowflakeWarehouse implements Warehouse {
       throw new Error(`${tableKey(table)} is not a table this loader may write (allowed: ${[...this.loadTables].join(', ')})`);
     }
     plainIdentifier(table.schema);
+    let staged: StagedFile;
+    try {
+      staged = stagedFileFor(table, sourceFile, basename('bytes' in source ? source.fileName : source.path));
+    } catch (error) {
+      // The key, not the session: retrying or failing the invocation would stop every later tick here.
+      throw new UnloadableFileError((error as Error).message);
+    }
     const staging = 'bytes' in source ? await mkdtemp(join(this.config.tmpDir ?? tmpdir(), 'streamflow-put-')) : undefined;
     try {
       const localPath = 'bytes' in source ? join(staging!, basename(source.fileName)) : source.path;
       if ('bytes' in source) await writeFile(localPath, source.bytes);
-      const staged = stagedFileFor(table, sourceFile, basename(localPath));
       assertUploaded((await connection.run(putStatement(localPath, staged))).rows, staged);
 
       const copied = copyResultOf((await connection.run(copyStatement(table, columns, sourceFile, staged, false))).rows, staged);

@@ -3,7 +3,7 @@
  * consumer's quarantine NDJSON (its landing line plus the reasons). Loading it puts rejected
  * records, unknown ids included, where the data quality checks and dashboards can see them.
  */
-import type { Column } from './tables.js';
+import { TIMESTAMP_RANGE_MS, type Column } from './tables.js';
 
 /** One line of a `quarantine/<topic>/…ndjson.gz` file, as lambdas/consumer writes it. */
 export interface QuarantineLine {
@@ -25,7 +25,8 @@ const column = (name: string, type: Column<QuarantineLine>['type'], read: (line:
 });
 
 /** Broker time as a timestamp; a record whose broker time is unusable keeps a NULL instead. */
-const brokerTime = (line: QuarantineLine): Date | null => (Number.isFinite(line.timestamp) && line.timestamp > 0 ? new Date(line.timestamp) : null);
+const brokerTime = (line: QuarantineLine): Date | null =>
+  Number.isFinite(line.timestamp) && line.timestamp > 0 && line.timestamp < TIMESTAMP_RANGE_MS.end ? new Date(line.timestamp) : null;
 
 export const QUARANTINE_TABLE = {
   name: 'quarantine',

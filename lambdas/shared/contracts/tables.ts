@@ -10,6 +10,12 @@ import { TOPICS } from './events.js';
 /** Logical column types; each warehouse adapter maps them to its own DDL type. */
 export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'decimal' | 'timestamp' | 'date' | 'boolean' | 'json';
 
+/**
+ * Instants a `timestamp` column holds: years 0001 to 9999, what ISO-8601 writes with four digits
+ * and both warehouses read. Later times print as `+010000-…`, which no COPY accepts.
+ */
+export const TIMESTAMP_RANGE_MS = { min: Date.parse('0001-01-01T00:00:00Z'), end: Date.parse('+010000-01-01T00:00:00Z') } as const;
+
 export interface Column<T> {
   readonly name: string;
   readonly type: ColumnType;

@@ -80,3 +80,14 @@ export class WarehouseConflictError extends Error {
     this.name = 'WarehouseConflictError';
   }
 }
+
+/**
+ * The adapter cannot load this file as it is named or written (Snowflake cannot stage a key with
+ * spaces or quotes): the loader records the file as rejected instead of failing every tick on it.
+ */
+export class UnloadableFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnloadableFileError';
+  }
+}

@@ -336,6 +336,23 @@ describe('SnowflakeWarehouse: loading a gold file', () => {
     expect(snowflake.sql(/^put /)).toEqual([]);
   });
 
+  it('rejects a file whose key Snowflake cannot stage, and loads the others in the same tick (SDK mocked)', async () => {
+    // Prepare: a reference file dropped by hand under a name with spaces and brackets; reference files load first
+    const odd = 'reference/products (1).json';
+    await store.put(odd, Buffer.from(JSON.stringify([])), 'application/json');
+
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess: recorded as rejected, not a failed invocation that would stop every later tick at this file
+    expect(summary.files).toEqual([
+      expect.objectContaining({ status: 'failed', key: odd, error: expect.stringMatching(/cannot be staged/) as string }),
+      expect.objectContaining({ status: 'loaded', key: KEY }),
+    ]);
+    expect(snowflake.historyOf(odd)).toEqual([expect.objectContaining({ status: 'failed' })]);
+    expect(snowflake.sql(/^put /)).toHaveLength(1);
+  });
+
   it('loads only into allow-listed tables, and only keys that cannot break out of a literal (SDK mocked)', async () => {
     // Prepare
     const warehouse = openWarehouse({ loadTables: [RAW_USER_EVENTS.table] });

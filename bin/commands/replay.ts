@@ -1,0 +1,95 @@
+/** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { REPLAY_SOURCES, replay, type ReplaySource, type ReplaySummary } from '../../lambdas/local/replay.js';
+import { UsageError } from '../cli/flags.js';
+import { progressBar, type Progress } from '../cli/progress.js';
+import { displayPath } from '../cli/run-summary.js';
+
+export const REPLAY_USAGE = `streamflow replay [--out DIR] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--json]
+  Rebuilds the consumer's output in DIR (default .streamflow) without producing anything: re-delivers
+  the batches in onfailure/ through the consumer Lambda, then derives gold/ and quarantine/ again
+  from the raw records in landing/. Idempotent: a second replay changes nothing. Then run
+  \`streamflow load\` and \`streamflow refresh\`.
+
+  --from SOURCE     onfailure, landing, or all (default: all, on-failure batches first)
+  --topic T         only this topic's batches
+  --date DAY        only the batches filed under dt=DAY (UTC, the first record's broker time)
+  --prefix KEY      only objects whose key starts with KEY (e.g. landing/transactions/dt=2025-06-01/)
+  --json            print the summary as JSON`;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+const sourcesOf = (from: string | undefined): readonly ReplaySource[] => {
+  if (from === undefined || from === 'all') return REPLAY_SOURCES;
+  if ((REPLAY_SOURCES as readonly string[]).includes(from)) return [from as ReplaySource];
+  throw new UsageError(`--from must be onfailure, landing or all, got "${from}"`);
+};
+
+const n = (value: number): string => value.toLocaleString('en-US');
+
+const printSummary = (outDir: string, summary: ReplaySummary): void => {
+  const { onFailure, landing } = summary;
+  const lines = [
+    `StreamFlow replay  (${displayPath(outDir)})`,
+    `  on-failure    ${n(onFailure.objects)} batches re-delivered through the consumer: ${n(onFailure.records)} records → ${n(onFailure.gold)} gold + ${n(onFailure.quarantined)} quarantined`,
+    `  landing       ${n(landing.objects)} files derived again: ${n(landing.records)} records → ${n(landing.gold)} gold + ${n(landing.quarantined)} quarantined` +
+      (landing.skipped > 0 ? ` (${n(landing.skipped)} just re-delivered, skipped)` : ''),
+    ...(landing.cleared.length > 0 ? [`  cleared       ${n(landing.cleared.length)} stale gold/quarantine files (their batch has no such rows now)`] : []),
+    ...[...onFailure.failed, ...landing.failed].map((failure) => `  FAILED        ${failure.key}: ${failure.error}`),
+    `  time          ${(summary.ms / 1000).toFixed(2)} s`,
+  ];
+  const failed = onFailure.failed.length + landing.failed.length;
+  if (onFailure.objects + landing.objects + failed === 0) lines.push('Nothing to replay: no on-failure batch or landing file matches.');
+  else if (failed > 0) lines.push(`${n(failed)} objects could not be replayed (nothing was written for them); fix or remove them, then replay again.`);
+  else lines.push(`Next: streamflow load --out ${displayPath(outDir)} && streamflow refresh --out ${displayPath(outDir)}` + (landing.cleared.length > 0 ? ' --full' : ''));
+  console.log(lines.join('\n'));
+};
+
+export const replayCommand = async (args: string[]): Promise<number> => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string' },
+      from: { type: 'string' },
+      topic: { type: 'string' },
+      date: { type: 'string' },
+      prefix: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const sources = sourcesOf(values.from);
+  if (values.topic !== undefined && !TOPIC.test(values.topic)) throw new UsageError(`--topic must be a Kafka topic name (letters, digits, . _ -), got "${values.topic}"`);
+  if (values.date !== undefined && (!DAY.test(values.date) || Number.isNaN(Date.parse(`${values.date}T00:00:00Z`)))) {
+    throw new UsageError(`--date must be a day as YYYY-MM-DD (e.g. 2025-06-01), got "${values.date}"`);
+  }
+  if (values.prefix !== undefined && values.prefix.split('/').some((part) => part === '..' || part === '.')) {
+    throw new UsageError(`--prefix must be an object key prefix such as landing/transactions/, got "${values.prefix}"`);
+  }
+  const outDir = resolve(values.out ?? '.streamflow');
+  if (!existsSync(outDir)) throw new UsageError(`--out ${values.out ?? '.streamflow'}: no such folder; run \`streamflow run\` first`);
+
+  const bars = new Map<ReplaySource, Progress>();
+  const summary = await replay({
+    store: new FolderObjectStore(outDir),
+    selection: {
+      sources,
+      ...(values.topic === undefined ? {} : { topic: values.topic }),
+      ...(values.date === undefined ? {} : { date: values.date }),
+      ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+    },
+    onProgress: ({ source, done, total }) => {
+      let bar = bars.get(source);
+      if (!bar) bars.set(source, (bar = progressBar(source === 'landing' ? 'landing   ' : 'on-failure', total)));
+      bar.update(done);
+      if (done === total) bar.finish();
+    },
+  });
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else printSummary(outDir, summary);
+  return summary.onFailure.failed.length + summary.landing.failed.length === 0 ? 0 : 1;
+};

@@ -1,0 +1,92 @@
+import '../support/quiet-powertools.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { replayCommand } from '../../bin/commands/replay.js';
+import { UsageError } from '../../bin/cli/flags.js';
+import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
+import { tempFolder } from '../support/files.js';
+import { ingestInto, newBucket, streamOf, type Bucket } from '../support/local-twin.js';
+import { countRunFiles } from '../support/run-files.js';
+
+let root: Awaited<ReturnType<typeof tempFolder>>;
+let bucket: Bucket;
+let printed: string[];
+
+beforeAll(async () => {
+  root = await tempFolder('replay-command');
+  bucket = await newBucket(root.path, 'out');
+  await ingestInto(bucket, streamOf({ events: 600, seed: 3, dirtyRate: 0.1, days: 5 }), { ...DEFAULT_ESM_SETTINGS, batchSize: 200 });
+});
+
+afterAll(async () => {
+  await root.remove();
+});
+
+beforeEach(() => {
+  printed = [];
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('streamflow replay', () => {
+  it('rebuilds lost gold files, prints what it did and the next step, and exits 0', async () => {
+    // Prepare
+    const before = await countRunFiles(bucket.dir);
+    await rm(join(bucket.dir, 'gold'), { recursive: true });
+
+    // Act
+    const code = await replayCommand(['--out', bucket.dir]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await countRunFiles(bucket.dir)).toEqual(before);
+    const output = printed.join('\n');
+    expect(output).toMatch(/landing\s+\d+ files derived again: 600 records → \d+ gold \+ \d+ quarantined/);
+    expect(output).toMatch(/Next: streamflow load --out .* && streamflow refresh --out /);
+  });
+
+  it('prints the summary as JSON with --json', async () => {
+    // Act
+    const code = await replayCommand(['--out', bucket.dir, '--from', 'landing', '--topic', 'user_events', '--json']);
+
+    // Assess
+    expect(code).toBe(0);
+    const summary = JSON.parse(printed.join('\n')) as { landing: { objects: number; failed: unknown[] }; onFailure: { objects: number } };
+    expect(summary.landing.objects).toBeGreaterThan(0);
+    expect(summary.landing.failed).toEqual([]);
+    expect(summary.onFailure.objects).toBe(0);
+  });
+
+  it('exits 1 and names the file when a landing file cannot be replayed', async () => {
+    // Prepare
+    const [landing] = await bucket.store.list('landing/');
+    await bucket.store.put(landing!.key, Buffer.from('not gzip'), 'application/x-ndjson+gzip');
+
+    // Act
+    const code = await replayCommand(['--out', bucket.dir, '--prefix', landing!.key]);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(printed.join('\n')).toContain(`FAILED        ${landing!.key}`);
+  });
+
+  it.each([
+    [['--date', '2025-13-01'], /--date must be a day as YYYY-MM-DD/],
+    [['--date', 'yesterday'], /--date must be a day/],
+    [['--from', 'everywhere'], /--from must be onfailure, landing or all/],
+    [['--topic', '../x'], /--topic must be a Kafka topic name/],
+    [['--prefix', 'landing/../x'], /--prefix must be an object key prefix/],
+  ])('refuses %j with a message that names the problem', async (args, message) => {
+    await expect(replayCommand(['--out', bucket.dir, ...args])).rejects.toThrow(UsageError);
+    await expect(replayCommand(['--out', bucket.dir, ...args])).rejects.toThrow(message);
+  });
+
+  it('refuses a folder that does not exist, saying to run first', async () => {
+    await expect(replayCommand(['--out', join(root.path, 'missing')])).rejects.toThrow(/no such folder; run `streamflow run` first/);
+  });
+});
