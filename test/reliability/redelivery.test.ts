@@ -75,6 +75,7 @@ describe('redelivery (at-least-once)', () => {
       const changed = state['silver.stg_user_events']!.filter((row) => !expected.includes(row));
       const resent = resentEventIds();
       expect(changed.filter((row) => !resent.has((JSON.parse(row) as { event_id: string }).event_id))).toEqual([]);
+      recordFigures('redelivery: Silver rows that kept the other copy of a re-sent record', { rows: changed.length });
       for (const table of Object.keys(lab.clean.state).filter((name) => !name.startsWith('silver.'))) {
         expect(diffStates({ [table]: state[table]! }, { [table]: lab.clean.state[table]! }), table).toEqual([]);
       }
