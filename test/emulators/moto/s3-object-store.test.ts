@@ -1,26 +1,29 @@
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChecksumMode, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../../lambdas/shared/adapters/s3-object-store.js';
 import { describeObjectStoreContract } from '../../support/object-store-contract.js';
-import { startLocalS3, type LocalS3 } from '../../support/s3-server.js';
+import { describeOnEmulator } from '../support/emulators.js';
+import { startMoto, type Moto } from '../support/moto.js';
 
-let s3: LocalS3;
-let store: S3ObjectStore;
+describeOnEmulator('moto', "S3ObjectStore through @aws-sdk/client-s3 against moto's S3", () => {
+  let moto: Moto;
+  let bucket: string;
+  let store: S3ObjectStore;
 
-beforeAll(async () => {
-  s3 = await startLocalS3();
-  store = new S3ObjectStore(s3.client(), s3.bucket);
-});
+  beforeAll(async () => {
+    moto = await startMoto();
+    bucket = await moto.createBucket('object-store');
+    store = new S3ObjectStore(moto.s3(), bucket);
+  });
 
-afterAll(async () => {
-  await s3.stop();
-});
+  afterAll(async () => {
+    await moto?.stop();
+  });
 
-describe('S3ObjectStore', () => {
-  describeObjectStoreContract('S3ObjectStore', () => store, ', against a local S3 server (s3rver)');
+  describeObjectStoreContract('S3ObjectStore', () => store, ", against moto's S3");
 
-  it('stores the content type given on put, against a local S3 server (s3rver)', async () => {
+  it("stores the content type given on put, against moto's S3", async () => {
     // Prepare
     const key = 'content-type/gold/user_events/batch.csv.gz';
 
@@ -28,13 +31,28 @@ describe('S3ObjectStore', () => {
     await store.put(key, Buffer.from('a,b\n'), 'text/csv+gzip');
 
     // Assess
-    const head = await s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+    const head = await moto.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentType).toBe('text/csv+gzip');
   });
 
-  it('follows continuation tokens until every page is listed, against a local S3 server (s3rver)', async () => {
+  it("uploads with the SDK's default flexible checksums (no WHEN_REQUIRED workaround), which moto verifies and keeps, against moto's S3", async () => {
+    // Prepare: the functions build `new S3Client({})`, so PutObject streams the body with a CRC32
+    // trailer (aws-chunked). s3rver (retired) stored such bodies corrupted; S3 and moto check the trailer.
+    const key = 'checksum/landing/batch.ndjson.gz';
+    const body = Buffer.from('{"event_id":"e-1"}\n'.repeat(1_000));
+
+    // Act
+    await store.put(key, body, 'application/x-ndjson+gzip');
+
+    // Assess
+    const head = await moto.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: ChecksumMode.ENABLED }));
+    expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+    expect(Buffer.from((await store.get(key))!).equals(body)).toBe(true);
+  });
+
+  it("follows continuation tokens until every page is listed, against moto's S3", async () => {
     // Prepare: a client whose list pages hold 3 keys, so 10 objects need 4 pages.
-    const client = s3.client();
+    const client = moto.s3();
     let pages = 0;
     client.middlewareStack.add(
       (next) => async (args) => {
@@ -50,7 +68,7 @@ describe('S3ObjectStore', () => {
       },
       { step: 'initialize', name: 'smallListPages' },
     );
-    const paged = new S3ObjectStore(client, s3.bucket);
+    const paged = new S3ObjectStore(client, bucket);
     const keys = Array.from({ length: 10 }, (_, index) => `paged/landing/key-${String(index).padStart(2, '0')}.ndjson.gz`);
     await Promise.all(keys.map((key) => store.put(key, Buffer.from(key), 'application/x-ndjson+gzip')));
 
@@ -62,13 +80,13 @@ describe('S3ObjectStore', () => {
     expect(pages).toBe(4);
   });
 
-  it('lists more than 1,000 objects (S3 page size) under one prefix, against a local S3 server (s3rver)', async () => {
+  it("lists more than 1,000 objects (S3 page size) under one prefix, against moto's S3", async () => {
     // Prepare
     const keys = Array.from({ length: 1005 }, (_, index) => `many/gold/user_events/part-${String(index).padStart(4, '0')}.csv.gz`);
     for (let start = 0; start < keys.length; start += 100) {
       await Promise.all(keys.slice(start, start + 100).map((key) => store.put(key, Buffer.from('x'), 'text/csv')));
     }
-    const firstPage = await s3.client().send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'many/' }));
+    const firstPage = await moto.s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'many/' }));
 
     // Act
     const listed = await store.list('many/');
@@ -78,7 +96,7 @@ describe('S3ObjectStore', () => {
     expect(listed.map((object) => object.key)).toEqual(keys);
   });
 
-  it('reports an MD5 etag without the quotes S3 puts around it, against a local S3 server (s3rver)', async () => {
+  it("reports an MD5 etag without the quotes S3 puts around it, against moto's S3", async () => {
     // Prepare
     const body = Buffer.from('{"event_id":"e-1"}\n');
     await store.put('etag/object.ndjson', body, 'application/x-ndjson');
@@ -90,9 +108,9 @@ describe('S3ObjectStore', () => {
     expect(object?.etag).toBe(createHash('md5').update(body).digest('hex'));
   });
 
-  it('rethrows errors other than a missing key, against a local S3 server (s3rver)', async () => {
+  it("rethrows errors other than a missing key, against moto's S3", async () => {
     // Prepare
-    const noBucket = new S3ObjectStore(s3.client(), 'no-such-bucket');
+    const noBucket = new S3ObjectStore(moto.s3(), 'no-such-bucket');
 
     // Act
     const get = noBucket.get('reference/products.json');

@@ -1,42 +1,32 @@
-import '../support/quiet-powertools.js';
+import '../../support/quiet-powertools.js';
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import type { MSKEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchLedger } from '../../lambdas/consumer/transform-batch.js';
-import { makeConsumerHandler } from '../../lambdas/consumer/make-handler.js';
-import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
-import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
-import { logger, metrics } from '../../lambdas/shared/powertools.js';
-import { cachedReferenceCatalog, REFERENCE_KEYS } from '../../lambdas/shared/reference-catalog.js';
-import { dirtyValueArb, kafkaRecordArb, validTransactionArb, validUserEventArb } from '../support/arbitraries.js';
-import { parseCsvTable } from '../support/csv-parser.js';
-import { gunzipText, ndjsonLines, snapshotStore } from '../support/files.js';
-import { lambdaContext } from '../support/lambda-context.js';
-import { mskEvent, type PlainRecord } from '../support/msk-event.js';
-import { startLocalS3, type LocalS3 } from '../support/s3-server.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BatchLedger } from '../../../lambdas/consumer/transform-batch.js';
+import { makeConsumerHandler } from '../../../lambdas/consumer/make-handler.js';
+import { S3ObjectStore } from '../../../lambdas/shared/adapters/s3-object-store.js';
+import type { ObjectStore } from '../../../lambdas/shared/ports/object-store.js';
+import { logger, metrics } from '../../../lambdas/shared/powertools.js';
+import { cachedReferenceCatalog, REFERENCE_KEYS } from '../../../lambdas/shared/reference-catalog.js';
+import { dirtyValueArb, kafkaRecordArb, validTransactionArb, validUserEventArb } from '../../support/arbitraries.js';
+import { parseCsvTable } from '../../support/csv-parser.js';
+import { gunzipText, ndjsonLines, snapshotStore } from '../../support/files.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+import { mskEvent, type PlainRecord } from '../../support/msk-event.js';
+import { describeOnEmulator } from '../support/emulators.js';
+import { startMoto, type Moto } from '../support/moto.js';
 
-let s3: LocalS3;
-let bucketCount = 0;
-
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-
-afterAll(async () => {
-  await s3.stop();
-});
+let moto: Moto;
 
 /** A bucket of its own holding the committed reference data, as the stack deploys it. */
 const bucketWithReferenceData = async (): Promise<S3ObjectStore> => {
-  const name = `consumer-${++bucketCount}`;
-  await s3.createBucket(name);
-  const store = new S3ObjectStore(s3.client(), name);
+  const store = new S3ObjectStore(moto.s3(), await moto.createBucket('consumer'));
   for (const [file, key] of [
     ['products.json', REFERENCE_KEYS.products],
     ['customers.json', REFERENCE_KEYS.customers],
   ] as const) {
-    await store.put(key, await readFile(new URL(`../../data/${file}`, import.meta.url)), 'application/json');
+    await store.put(key, await readFile(new URL(`../../../data/${file}`, import.meta.url)), 'application/json');
   }
   return store;
 };
@@ -73,8 +63,16 @@ const MIXED_EVENT = ((): { event: MSKEvent; valid: number; dirty: number } => {
   return { event: mskEvent(records), valid: userEvents.length + transactions.length, dirty: dirtyEvents.length + dirtyTransactions.length };
 })();
 
-describe('consumer handler (makeConsumerHandler)', () => {
-  it('writes landing, gold and quarantine objects whose rows add up, against a local S3 server (s3rver)', async () => {
+describeOnEmulator('moto', "consumer handler (makeConsumerHandler) through @aws-sdk/client-s3 against moto's S3", () => {
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it("writes landing, gold and quarantine objects whose rows add up, against moto's S3", async () => {
     // Prepare
     const store = await bucketWithReferenceData();
 
@@ -89,7 +87,7 @@ describe('consumer handler (makeConsumerHandler)', () => {
     expect((await store.list('landing/')).length).toBe(4);
   });
 
-  it('leaves the same objects with identical bytes when the same event is delivered twice, against a local S3 server (s3rver)', async () => {
+  it("leaves the same objects with identical bytes when the same event is delivered twice, against moto's S3", async () => {
     // Prepare
     const store = await bucketWithReferenceData();
     await invoke(store, MIXED_EVENT.event);
@@ -104,7 +102,7 @@ describe('consumer handler (makeConsumerHandler)', () => {
     for (const [key, body] of afterFirst) expect(afterSecond.get(key)!.equals(body), key).toBe(true);
   });
 
-  it('checks ids against the reference data in the bucket, against a local S3 server (s3rver)', async () => {
+  it("checks ids against the reference data in the bucket, against moto's S3", async () => {
     // Prepare
     const store = await bucketWithReferenceData();
     const [record] = fc.sample(validUserEventArb, { numRuns: 1, seed: 105 });
@@ -117,9 +115,9 @@ describe('consumer handler (makeConsumerHandler)', () => {
     expect(ledger).toMatchObject({ gold: 0, quarantined: 1, reasons: { unknown_user_id: 1 } });
   });
 
-  it('throws when the object store fails, so the event source mapping retries the batch, against a local S3 server (s3rver)', async () => {
+  it("throws when the object store fails, so the event source mapping retries the batch, against moto's S3", async () => {
     // Prepare: the bucket is gone (deleted, or the function points at the wrong one).
-    const store = new S3ObjectStore(s3.client(), 'no-such-bucket');
+    const store = new S3ObjectStore(moto.s3(), 'no-such-bucket');
 
     // Act
     const invocation = invoke(store, MIXED_EVENT.event);
@@ -128,7 +126,7 @@ describe('consumer handler (makeConsumerHandler)', () => {
     await expect(invocation).rejects.toThrow(/bucket/i);
   });
 
-  it('ends, after a failed write and the retry, with exactly the objects of a clean delivery, against a local S3 server (s3rver)', async () => {
+  it("ends, after a failed write and the retry, with exactly the objects of a clean delivery, against moto's S3", async () => {
     // Prepare
     const clean = await bucketWithReferenceData();
     await invoke(clean, MIXED_EVENT.event);
@@ -155,7 +153,7 @@ describe('consumer handler (makeConsumerHandler)', () => {
     for (const [key, body] of expected) expect(actual.get(key)!.equals(body), key).toBe(true);
   });
 
-  it('never throws for bad records, whatever their topic or bytes, against a local S3 server (s3rver)', async () => {
+  it("never throws for bad records, whatever their topic or bytes, against moto's S3", async () => {
     // Prepare
     const store = await bucketWithReferenceData();
     const handler = handlerFor(store);
