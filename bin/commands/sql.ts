@@ -10,16 +10,17 @@ import {
   type DeployScript,
   type DeployVariables,
 } from '../../lambdas/warehouse/snowflake-deploy.js';
-import { DEFAULT_TASK_OPTIONS } from '../../lambdas/warehouse/snowflake-tasks.js';
 import { UsageError } from '../cli/flags.js';
 import { missingSnowflakeEnv, snowflakeEnv } from '../cli/snowflake-env.js';
 
 /** Usage text of `streamflow sql`, shown by `streamflow help`. */
-export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--schedule '5 minute']
+export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--task-compute warehouse|serverless]
   Applies sql/snowflake/*.sql in order (warehouse, database and schemas, file format and stage, Bronze
-  tables, model tables, streams, tasks, roles and grants). Idempotent. Connects with SNOWFLAKE_ACCOUNT,
-  SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or SNOWFLAKE_SECRET_ARN); names default
-  to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW / STREAMFLOW_WH.
+  tables, model tables, streams, tasks, roles and grants). Idempotent. The refresh tasks are triggered
+  when a stream has data; --task-compute runs them on the warehouse (default) or serverless compute.
+  Connects with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or
+  SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /
+  STREAMFLOW_WH.
   --dry-run prints every statement instead, and needs no credentials.
 streamflow sql render [--dialect snowflake|duckdb] [--model NAME]
   Shows what each model (or one, e.g. stg_user_events) becomes: the DDL that creates its table and the
@@ -48,12 +49,14 @@ const deploy = async (args: string[]): Promise<number> => {
       warehouse: { type: 'string' },
       'loader-role': { type: 'string' },
       'reader-role': { type: 'string' },
-      schedule: { type: 'string' },
+      'task-compute': { type: 'string' },
     },
     strict: true,
   });
-  const schedule = values.schedule ?? DEFAULT_TASK_OPTIONS.schedule;
-  if (!/^\d+ minutes?$/.test(schedule)) throw new UsageError(`--schedule must read like '5 minute', got "${schedule}"`);
+  const taskCompute = values['task-compute'] ?? 'warehouse';
+  if (taskCompute !== 'warehouse' && taskCompute !== 'serverless') {
+    throw new UsageError(`--task-compute must be warehouse or serverless, got "${taskCompute}"`);
+  }
   const variables = deployVariables(values);
   // Credentials are checked before the plan is built: a missing one is the likelier mistake.
   const missing = values['dry-run'] ? [] : missingSnowflakeEnv();
@@ -63,7 +66,7 @@ const deploy = async (args: string[]): Promise<number> => {
   const connection = values['dry-run'] ? undefined : snowflakeEnv(variables);
   let plan: DeployScript[];
   try {
-    plan = await snowflakeDeployPlan({ variables, schedule });
+    plan = await snowflakeDeployPlan({ variables, taskCompute });
   } catch (error) {
     if (/deploy variable/i.test((error as Error).message)) throw new UsageError((error as Error).message);
     throw error;

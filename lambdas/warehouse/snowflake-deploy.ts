@@ -15,7 +15,14 @@ import { loadChecks } from './dq-checks.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
 import { taskOrder } from './run-task-graph.js';
-import { DEFAULT_TASK_OPTIONS, deployStatementsFor, taskGraphStatements, type RenderedModel } from './snowflake-tasks.js';
+import {
+  DEFAULT_TASK_OPTIONS,
+  deployStatementsFor,
+  taskComputeFor,
+  taskGraphStatements,
+  type RenderedModel,
+  type TaskComputeKind,
+} from './snowflake-tasks.js';
 import { fillVariables, splitStatements, type ScriptVariables } from './sql-script.js';
 import { SQL_DIR, readModel } from './sql-files.js';
 import { TASK_GRAPH, modelStepsOf, streamNameFor, type Task } from './task-graph.js';
@@ -38,8 +45,8 @@ export const DEFAULT_DEPLOY_VARIABLES: DeployVariables = {
 
 export interface DeployOptions {
   readonly variables: DeployVariables;
-  /** The root task's schedule. @default DEFAULT_TASK_OPTIONS.schedule */
-  readonly schedule?: string;
+  /** What the triggered tasks run on: the deploy's warehouse, or serverless compute. @default 'warehouse' */
+  readonly taskCompute?: TaskComputeKind;
   readonly sqlDir?: string;
   readonly graph?: readonly Task[];
 }
@@ -107,7 +114,7 @@ export const snowflakeDeployPlan = async (options: DeployOptions): Promise<Deplo
   const graph = options.graph ?? TASK_GRAPH;
   const models = await renderedModels(graph, sqlDir);
   const checks = await loadChecks('snowflake', sqlDir);
-  const taskOptions = { ...DEFAULT_TASK_OPTIONS, warehouse: '&{warehouse}', ...(options.schedule ? { schedule: options.schedule } : {}) };
+  const taskOptions = { ...DEFAULT_TASK_OPTIONS, compute: taskComputeFor(options.taskCompute ?? 'warehouse', '&{warehouse}') };
   const generators: Generators = {
     bronze_tables: () => [
       ...BRONZE_TABLES.map((bronze) => bronzeTableDdl(bronze, SNOWFLAKE_COLUMN_TYPES)),

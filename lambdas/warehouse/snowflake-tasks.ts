@@ -2,13 +2,15 @@
  * Snowflake's task graph, generated from the one declaration in task-graph.ts: one CREATE TASK
  * per task, with the same statements the local runner executes (render-step.ts), except that
  * each incremental step reads only the rows inserted into its upstream table since the task last
- * ran, through the stream on that table. The root task is scheduled but runs only when one of
- * its streams has data, so an idle pipeline costs no credits; its children run AFTER it.
+ * ran, through the stream on that table. The root is a triggered task: no schedule, it runs when
+ * one of the graph's streams has data (https://docs.snowflake.com/en/user-guide/tasks-triggered),
+ * so an idle pipeline costs no credits and fresh rows reach Gold within the trigger interval;
+ * its children run AFTER it.
  */
 import { recordCheckStatement, type DataQualityCheck } from './dq-checks.js';
 import { ensureStatements, refreshStatements } from './render-step.js';
 import { taskOrder } from './run-task-graph.js';
-import { streamNameFor, streamsOf, tableOf, type ModelStep, type ModelTask, type Task } from './task-graph.js';
+import { streamNameFor, tableOf, triggerStreamsOf, type ModelStep, type ModelTask, type Task } from './task-graph.js';
 
 /** A model step with what rendering it needs: its Snowflake SQL and its table's columns. */
 export interface RenderedModel {
@@ -19,17 +21,54 @@ export interface RenderedModel {
   readonly columns: readonly string[];
 }
 
+/**
+ * What the tasks run on (https://docs.snowflake.com/en/user-guide/tasks-intro, "Define compute
+ * resources"): a warehouse the user manages, or serverless compute billed per second of use,
+ * which a triggered task requires a TARGET_COMPLETION_INTERVAL for and which must not name a
+ * WAREHOUSE (https://docs.snowflake.com/en/user-guide/tasks-triggered). Serverless tasks need
+ * the owning role to hold EXECUTE MANAGED TASK on the account.
+ */
+export type TaskCompute =
+  | {
+      readonly kind: 'warehouse';
+      /** A warehouse name, or a deploy variable such as `&{warehouse}`. */
+      readonly warehouse: string;
+    }
+  | {
+      readonly kind: 'serverless';
+      /** The time Snowflake sizes compute to finish a run in: `'<n> MINUTES'` or `'<n> SECONDS'`. */
+      readonly targetCompletionInterval: string;
+      /** USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE: the size of the first runs, before Snowflake has history to size from. */
+      readonly initialWarehouseSize: string;
+    };
+
+/** Names a compute choice on the command line: `warehouse` or `serverless`. */
+export type TaskComputeKind = TaskCompute['kind'];
+
 export interface SnowflakeTaskOptions {
   /** Schema the tasks live in: every task of a graph must share one. */
   readonly schema: string;
-  /** Warehouse the tasks run on (a name, or a deploy variable such as `&{warehouse}`). */
-  readonly warehouse: string;
-  /** How often the root checks its streams, in Snowflake's `'<n> minute'` form. */
-  readonly schedule: string;
+  readonly compute: TaskCompute;
+  /**
+   * USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS on the root: the least time between two
+   * triggered runs. Snowflake's default is 30 and its minimum 10 (tasks-triggered page).
+   */
+  readonly minimumTriggerIntervalSeconds: number;
 }
 
-/** @default tasks beside the Silver tables they fill first, checking for new Bronze rows every 5 minutes. */
-export const DEFAULT_TASK_OPTIONS: Omit<SnowflakeTaskOptions, 'warehouse'> = { schema: 'silver', schedule: '5 minute' };
+/** @default serverless compute sized to finish a run within a minute, starting X-Small. */
+export const DEFAULT_SERVERLESS_COMPUTE: Extract<TaskCompute, { kind: 'serverless' }> = {
+  kind: 'serverless',
+  targetCompletionInterval: '60 SECONDS',
+  initialWarehouseSize: 'XSMALL',
+};
+
+/** @default tasks beside the Silver tables they fill first, triggered at most every 30 s (Snowflake's default). */
+export const DEFAULT_TASK_OPTIONS: Omit<SnowflakeTaskOptions, 'compute'> = { schema: 'silver', minimumTriggerIntervalSeconds: 30 };
+
+/** The compute a deploy names: the deploy's warehouse, or {@link DEFAULT_SERVERLESS_COMPUTE}. */
+export const taskComputeFor = (kind: TaskComputeKind, warehouse: string): TaskCompute =>
+  kind === 'warehouse' ? { kind: 'warehouse', warehouse } : DEFAULT_SERVERLESS_COMPUTE;
 
 /**
  * The rows a task may apply from a stream: only inserted ones. The loader deletes and reloads a
@@ -129,16 +168,28 @@ export const checksTaskBody = (checks: readonly DataQualityCheck[]): string[] =>
 
 const qualifiedTask = (name: string, options: SnowflakeTaskOptions): string => `${options.schema}.${name}`;
 
-/** CREATE OR REPLACE TASK for one task of the graph. */
-export const createTaskStatement = (task: Task, body: readonly string[], options: SnowflakeTaskOptions): string => {
-  const lines = [`create or replace task ${qualifiedTask(task.name, options)}`, `    warehouse = ${options.warehouse}`];
-  if (task.after === undefined) lines.push(`    schedule = ${literal(options.schedule)}`);
+const computeLines = (compute: TaskCompute): string[] =>
+  compute.kind === 'warehouse'
+    ? [`    warehouse = ${compute.warehouse}`]
+    : [`    user_task_managed_initial_warehouse_size = ${literal(compute.initialWarehouseSize)}`];
+
+/**
+ * CREATE OR REPLACE TASK for one task of the graph, its clauses in the order of the CREATE TASK
+ * syntax (https://docs.snowflake.com/en/sql-reference/sql/create-task). The root is triggered:
+ * no SCHEDULE, and a WHEN made only of SYSTEM$STREAM_HAS_DATA calls, the one condition a
+ * triggered task accepts (tasks-triggered page), over every stream of the graph. Children have
+ * neither: in a task graph only the root is triggered; they run AFTER their parent.
+ */
+export const createTaskStatement = (task: Task, body: readonly string[], options: SnowflakeTaskOptions, graph: readonly Task[]): string => {
+  const lines = [`create or replace task ${qualifiedTask(task.name, options)}`, ...computeLines(options.compute)];
   // Session parameter: CURRENT_TIMESTAMP and date casts in UTC, as in the loader's sessions.
   lines.push(`    timezone = 'UTC'`);
+  if (task.after === undefined) lines.push(`    user_task_minimum_trigger_interval_in_seconds = ${options.minimumTriggerIntervalSeconds}`);
+  if (options.compute.kind === 'serverless') lines.push(`    target_completion_interval = ${literal(options.compute.targetCompletionInterval)}`);
   if (task.after !== undefined) lines.push(`    after ${qualifiedTask(task.after, options)}`);
   else {
-    const streams = streamsOf(task);
-    if (streams.length === 0) throw new Error(`Root task ${task.name} consumes no stream, so nothing would ever trigger it`);
+    const streams = triggerStreamsOf(graph);
+    if (streams.length === 0) throw new Error(`Root task ${task.name}: the graph reads no stream, so nothing would ever trigger it`);
     lines.push(`    when ${streams.map((stream) => `system$stream_has_data(${literal(stream)})`).join('\n        or ')}`);
   }
   const declarations = task.kind === 'checks' ? ['run_id varchar default uuid_string()'] : [];
@@ -148,7 +199,7 @@ export const createTaskStatement = (task: Task, body: readonly string[], options
 /**
  * The whole graph: suspend the root (Snowflake refuses to change a graph whose root runs), create
  * or replace every task parents first, then resume children first and the root last, so the first
- * scheduled run finds every child ready.
+ * triggered run finds every child ready.
  */
 export const taskGraphStatements = (
   graph: readonly Task[],
@@ -160,7 +211,9 @@ export const taskGraphStatements = (
   const roots = ordered.filter((task) => task.after === undefined);
   return [
     ...roots.map((root) => `alter task if exists ${qualifiedTask(root.name, options)} suspend`),
-    ...ordered.map((task) => createTaskStatement(task, task.kind === 'models' ? modelTaskBody(task, models) : checksTaskBody(checks), options)),
+    ...ordered.map((task) =>
+      createTaskStatement(task, task.kind === 'models' ? modelTaskBody(task, models) : checksTaskBody(checks), options, graph),
+    ),
     ...[...ordered].reverse().map((task) => `alter task ${qualifiedTask(task.name, options)} resume`),
   ];
 };

@@ -5,6 +5,9 @@
  * step reads a stream on its `changesFrom` table instead of the table itself.
  *
  *   refresh_silver  ->  refresh_gold  ->  dq_checks
+ *
+ * Only the root is triggered (Snowflake triggers the root of a task graph, children run AFTER
+ * it), so the root waits on every stream the graph reads ({@link triggerStreamsOf}).
  */
 import type { TableName } from '../shared/ports/warehouse.js';
 
@@ -97,6 +100,8 @@ export const GOLD_VIEWS = [
   'gold/revenue_anomalies',
   'gold/fraud_signals',
   'gold/health_quarantine_reasons',
+  // scores with the coefficients lambdas/churn/train-churn-model.ts stores in gold.churn_model
+  'gold/churn_predictions',
 ] as const;
 
 /** Columns an SCD2 table has beyond its model's: version number and validity window. */
@@ -166,6 +171,8 @@ export const TASK_GRAPH: readonly Task[] = [
       },
       { model: 'gold/agg_daily_revenue', materialization: { kind: 'rebuild' } },
       { model: 'gold/agg_daily_events', materialization: { kind: 'rebuild' } },
+      // the churn model's inputs, as of two snapshot dates: small (two rows per customer), so rebuilt
+      { model: 'gold/churn_features', materialization: { kind: 'rebuild' } },
       ...GOLD_VIEWS.map((model) => ({ model, materialization: { kind: 'view' } }) as const),
     ],
   },
@@ -194,3 +201,12 @@ export const streamsOf = (task: Task): string[] =>
   task.kind === 'models'
     ? [...new Set(task.steps.flatMap((step) => (step.materialization.kind === 'merge' ? [streamNameFor(step.materialization.changesFrom)] : [])))]
     : [];
+
+/**
+ * The streams that trigger a graph: every stream any of its tasks reads, not only the root's own.
+ * A child that failed leaves its stream's rows in place (its transaction rolled back), so the
+ * graph runs again for them even when no new Bronze row arrives; and every stream is checked by
+ * SYSTEM$STREAM_HAS_DATA, which keeps an empty stream from going stale
+ * (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data).
+ */
+export const triggerStreamsOf = (graph: readonly Task[] = TASK_GRAPH): string[] => [...new Set(graph.flatMap(streamsOf))];

@@ -20,7 +20,7 @@ afterEach(() => {
 describe('streamflow sql', () => {
   it('deploy --dry-run prints every statement in file order, with the names given, and needs no credentials', async () => {
     // Act
-    const code = await sqlCommand(['deploy', '--dry-run', '--database', 'SCRATCH_DW', '--schedule', '1 minute']);
+    const code = await sqlCommand(['deploy', '--dry-run', '--database', 'SCRATCH_DW', '--task-compute', 'serverless']);
 
     // Assess
     const output = printed.join('\n');
@@ -29,7 +29,8 @@ describe('streamflow sql', () => {
     expect(headers).toEqual([...headers].sort());
     expect(headers[0]).toBe('010_warehouse.sql');
     expect(output).toContain('create database if not exists SCRATCH_DW;');
-    expect(output).toContain("schedule = '1 minute'");
+    expect(output).toContain("target_completion_interval = '60 SECONDS'");
+    expect(output).not.toMatch(/schedule =/);
     expect(output).toContain('alter task silver.refresh_silver resume;');
     expect(output).not.toContain('&{');
   });

@@ -48,9 +48,11 @@ const SHAPES: readonly (readonly [string, RegExp])[] = [
 const TASK = new RegExp(
   [
     String.raw`^create or replace task (?<name>\w+\.\w+)`,
-    String.raw`\n {4}warehouse = \w+`,
-    String.raw`(?<schedule>\n {4}schedule = '\d+ minute')?`,
+    String.raw`(?:\n {4}warehouse = \w+|\n {4}user_task_managed_initial_warehouse_size = '(?:XSMALL|SMALL|MEDIUM|LARGE|XLARGE|XXLARGE)')`,
+    String.raw`(?<schedule>\n {4}schedule = '[^']*')?`,
     String.raw`\n {4}timezone = 'UTC'`,
+    String.raw`(?<interval>\n {4}user_task_minimum_trigger_interval_in_seconds = \d+)?`,
+    String.raw`(?:\n {4}target_completion_interval = '\d+ (?:HOURS|MINUTES|SECONDS)')?`,
     String.raw`(?:\n {4}after (?<after>\w+\.\w+)|\n {4}when (?<when>system\$stream_has_data\('\w+\.\w+'\)(?:\n {8}or system\$stream_has_data\('\w+\.\w+'\))*))`,
     String.raw`\nas\nexecute immediate \$\$\n(?:declare\n {4}run_id varchar default uuid_string\(\);\n)?begin\n(?<body>[\s\S]*)`,
     String.raw`\nexception\n {4}when other then\n {8}rollback;\n {8}raise;\nend;\n\$\$$`,
@@ -61,8 +63,10 @@ const TASK = new RegExp(
 const checkTask = (statement: string): void => {
   const match = TASK.exec(statement);
   if (!match?.groups) throw new Error(`CREATE TASK does not have the expected shape:\n${statement.slice(0, 600)}`);
-  const { name, schedule, after, when, body } = match.groups;
-  expect(schedule === undefined, `${name}: only the root task has a schedule`).toBe(when === undefined);
+  const { name, schedule, interval, after, when, body } = match.groups;
+  // Triggered tasks (https://docs.snowflake.com/en/user-guide/tasks-triggered): no SCHEDULE at all.
+  expect(schedule, `${name}: a triggered task has no schedule`).toBeUndefined();
+  expect(interval === undefined, `${name}: only the triggered root has a trigger interval`).toBe(when === undefined);
   expect(after === undefined, `${name}: a task runs either AFTER another or WHEN its streams have data`).toBe(when !== undefined);
   if (when) parseSnowflake(`select ${when}`);
   const task = TASK_GRAPH.find((candidate) => `silver.${candidate.name}` === name)!;

@@ -1,23 +1,25 @@
 /**
- * The Snowflake task graph generated from task-graph.ts: every model once, in dependency order,
- * streams drained by the tasks that wait on them, and tasks resumed children first.
+ * The Snowflake task graph generated from task-graph.ts (rendered-SQL assertions): every model
+ * once, in dependency order, a triggered root that waits on every stream the graph reads, and
+ * tasks resumed children first.
  */
 import '../support/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
 import { loadChecks } from '../../lambdas/warehouse/dq-checks.js';
 import { DEFAULT_DEPLOY_VARIABLES, renderedModels, snowflakeDeployPlan, streamStatements } from '../../lambdas/warehouse/snowflake-deploy.js';
 import {
+  DEFAULT_SERVERLESS_COMPUTE,
   DEFAULT_TASK_OPTIONS,
   checkTaskStatement,
   insertedRowsOf,
   modelTaskBody,
   taskGraphStatements,
 } from '../../lambdas/warehouse/snowflake-tasks.js';
-import { TASK_GRAPH, modelStepsOf, streamNameFor, streamsOf, tableOf } from '../../lambdas/warehouse/task-graph.js';
+import { TASK_GRAPH, modelStepsOf, streamNameFor, streamsOf, tableOf, triggerStreamsOf } from '../../lambdas/warehouse/task-graph.js';
 
 const models = await renderedModels();
 const checks = await loadChecks('snowflake');
-const options = { ...DEFAULT_TASK_OPTIONS, warehouse: 'STREAMFLOW_WH' };
+const options = { ...DEFAULT_TASK_OPTIONS, compute: { kind: 'warehouse', warehouse: 'STREAMFLOW_WH' } } as const;
 const statements = taskGraphStatements(TASK_GRAPH, models, checks, options);
 const plan = await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES });
 
@@ -25,6 +27,9 @@ const qualified = (model: string): string => {
   const { schema, name } = tableOf(model);
   return `${schema}.${name}`;
 };
+
+/** A CREATE TASK's clauses before its body. */
+const headerOf = (statement: string): string => statement.slice(0, statement.indexOf('\nas\n'));
 
 /** The table a statement writes, if it writes one. */
 const targetOf = (statement: string): string | undefined =>
@@ -79,23 +84,52 @@ describe('the generated Snowflake task graph', () => {
     }
   });
 
-  it('schedules only the root, which runs WHEN one of its streams has data; children run AFTER their parent', () => {
+  // https://docs.snowflake.com/en/user-guide/tasks-triggered: a triggered task has no SCHEDULE and a
+  // WHEN of SYSTEM$STREAM_HAS_DATA only; in a task graph only the root is triggered.
+  it('triggers only the root: no SCHEDULE, a WHEN of SYSTEM$STREAM_HAS_DATA calls only; children run AFTER their parent', () => {
     const tasks = statements.filter((statement) => statement.startsWith('create or replace task'));
     expect(tasks.map((statement) => /^create or replace task (\S+)/.exec(statement)![1])).toEqual([
       'silver.refresh_silver',
       'silver.refresh_gold',
       'silver.dq_checks',
     ]);
-    const [silver, gold, dq] = tasks as [string, string, string];
-    expect(silver).toContain(`schedule = '5 minute'`);
-    expect(silver).toContain(
-      `when ${streamsOf(TASK_GRAPH[0]!)
-        .map((stream) => `system$stream_has_data('${stream}')`)
-        .join('\n        or ')}\nas`,
-    );
-    expect(gold).toMatch(/\n {4}after silver\.refresh_silver\nas\n/);
-    expect(dq).toMatch(/\n {4}after silver\.refresh_gold\nas\n/);
-    for (const child of [gold, dq]) expect(child.slice(0, child.indexOf('\nas\n'))).not.toMatch(/schedule =|\n {4}when /);
+    const [silver, gold, dq] = tasks.map(headerOf) as [string, string, string];
+    expect(silver).not.toMatch(/schedule/);
+    const when = /\n {4}when ([\s\S]*)$/.exec(silver)![1]!;
+    expect(when.split(/\s+or\s+/).every((call) => /^system\$stream_has_data\('\w+\.\w+'\)$/.test(call)), when).toBe(true);
+    expect(silver).toContain('user_task_minimum_trigger_interval_in_seconds = 30');
+    expect(gold).toMatch(/\n {4}after silver\.refresh_silver$/);
+    expect(dq).toMatch(/\n {4}after silver\.refresh_gold$/);
+    for (const child of [gold, dq]) expect(child).not.toMatch(/schedule|\n {4}when |trigger_interval/);
+  });
+
+  it('checks every stream any task reads in the root WHEN, so a failed refresh_gold runs again without new Bronze rows', () => {
+    // Prepare: the streams the task bodies read, and the ones the root waits on
+    const read = new Set(statements.flatMap((statement) => [...statement.matchAll(/\bfrom (\w+\.\w+_stream)\b/g)].map((match) => match[1]!)));
+    const root = headerOf(statements.find((statement) => statement.startsWith('create or replace task silver.refresh_silver'))!);
+    const waited = new Set([...root.matchAll(/system\$stream_has_data\('(\w+\.\w+)'\)/g)].map((match) => match[1]!));
+
+    // Assess: refresh_gold reads the Silver streams; the root must wait on them too
+    expect(read).toContain('silver.stg_transaction_items_stream');
+    expect(read).toContain('silver.stg_user_events_stream');
+    expect([...waited].sort()).toEqual([...read].sort());
+    expect([...waited].sort()).toEqual(triggerStreamsOf(TASK_GRAPH).sort());
+  });
+
+  it('runs on the warehouse, or on serverless compute with a target completion interval and no WAREHOUSE', () => {
+    // Act
+    const serverless = taskGraphStatements(TASK_GRAPH, models, checks, { ...DEFAULT_TASK_OPTIONS, compute: DEFAULT_SERVERLESS_COMPUTE });
+
+    // Assess
+    for (const task of statements.filter((statement) => statement.startsWith('create or replace task')).map(headerOf)) {
+      expect(task).toMatch(/\n {4}warehouse = STREAMFLOW_WH\n/);
+      expect(task).not.toMatch(/target_completion_interval|user_task_managed_initial_warehouse_size/);
+    }
+    for (const task of serverless.filter((statement) => statement.startsWith('create or replace task')).map(headerOf)) {
+      expect(task).not.toMatch(/warehouse =/);
+      expect(task).toContain(`user_task_managed_initial_warehouse_size = 'XSMALL'`);
+      expect(task).toMatch(/\n {4}target_completion_interval = '\d+ (HOURS|MINUTES|SECONDS)'\n/);
+    }
   });
 
   it('suspends the root before replacing the graph and resumes children first, the root last', () => {
