@@ -2,7 +2,11 @@
 export interface StoredObject {
   readonly key: string;
   readonly size: number;
-  /** Content hash as S3 reports it for single-part uploads (hex MD5); the loader's skip key. */
+  /**
+   * The version tag S3 reports, the loader's skip key. Hex MD5 for the folder and for plain or
+   * SSE-S3 single-part uploads; opaque under SSE-KMS (the stack's bucket): not an MD5, and not
+   * promised to repeat for identical bytes, so a rewritten file may reload (replacing its rows).
+   */
   readonly etag: string;
 }
 

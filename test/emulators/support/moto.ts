@@ -32,10 +32,32 @@ export interface Moto {
   s3(): S3Client;
   /** Creates an empty bucket with a name of its own, and returns the name. */
   createBucket(prefix: string): Promise<string>;
+  /** Creates a symmetric KMS key in moto's KMS and returns its ARN. */
+  createKmsKey(description: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 let bucketSerial = 0;
+
+/**
+ * One call of an AWS JSON-protocol API (KMS here, whose SDK client the project does not otherwise
+ * need). moto checks no signature but picks the service from the credential scope, so the
+ * Authorization header names it.
+ */
+const awsJsonCall = async (endpoint: string, service: string, target: string, body: object): Promise<unknown> => {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': target,
+      authorization: `AWS4-HMAC-SHA256 Credential=${MOTO_CREDENTIALS.accessKeyId}/20260101/${MOTO_REGION}/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${target} failed with ${response.status}: ${text}`);
+  return JSON.parse(text);
+};
 
 export const startMoto = async (): Promise<Moto> => {
   const port = await freePort();
@@ -61,6 +83,12 @@ export const startMoto = async (): Promise<Moto> => {
       const name = `${prefix}-${++bucketSerial}`;
       await s3().send(new CreateBucketCommand({ Bucket: name }));
       return name;
+    },
+    createKmsKey: async (description) => {
+      const { KeyMetadata } = (await awsJsonCall(endpoint, 'kms', 'TrentService.CreateKey', { Description: description })) as {
+        KeyMetadata: { Arn: string };
+      };
+      return KeyMetadata.Arn;
     },
     stop: async () => {
       for (const client of clients) client.destroy();
