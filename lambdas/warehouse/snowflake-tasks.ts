@@ -182,8 +182,9 @@ const computeLines = (compute: TaskCompute): string[] =>
  */
 export const createTaskStatement = (task: Task, body: readonly string[], options: SnowflakeTaskOptions, graph: readonly Task[]): string => {
   const lines = [`create or replace task ${qualifiedTask(task.name, options)}`, ...computeLines(options.compute)];
-  // Session parameter: CURRENT_TIMESTAMP and date casts in UTC, as in the loader's sessions.
-  lines.push(`    timezone = 'UTC'`);
+  // Session parameters, as in the loader's sessions: CURRENT_TIMESTAMP and date casts in UTC, and
+  // TIMESTAMP meaning TIMESTAMP_NTZ even on an account mapped to LTZ (parameters#timestamp-type-mapping).
+  lines.push(`    timezone = 'UTC'`, `    timestamp_type_mapping = 'TIMESTAMP_NTZ'`);
   if (task.after === undefined) lines.push(`    user_task_minimum_trigger_interval_in_seconds = ${options.minimumTriggerIntervalSeconds}`);
   if (options.compute.kind === 'serverless') lines.push(`    target_completion_interval = ${literal(options.compute.targetCompletionInterval)}`);
   if (task.after !== undefined) lines.push(`    after ${qualifiedTask(task.after, options)}`);

@@ -43,6 +43,9 @@ const SNOWFLAKE_RESULTS: readonly (readonly [string, WarehouseValue])[] = [
   ["to_char(cast('2025-03-07' as date), 'YYYY-MM-DD')", '2025-03-07'],
   ["to_char(cast('2025-03-07' as date), 'MON')", 'Mar'],
   ["to_char(cast('2025-03-07' as date), 'DY')", 'Fri'],
+  // Snowflake's TO_CHAR example: format elements are case-insensitive, names stay capitalised.
+  ["to_char(cast('2013-04-05' as date), 'mon dd, yyyy')", 'Apr 05, 2013'],
+  ["to_char(cast('2013-04-05' as date), 'MMMM')", 'April'],
   ["to_char(cast('2025-03-07 14:05:09' as timestamp), 'HH24:MI:SS')", '14:05:09'],
   ['to_char(42)', '42'],
   ["dayofweekiso(cast('2025-03-09' as date))", 7],

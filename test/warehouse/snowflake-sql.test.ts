@@ -51,6 +51,7 @@ const TASK = new RegExp(
     String.raw`(?:\n {4}warehouse = \w+|\n {4}user_task_managed_initial_warehouse_size = '(?:XSMALL|SMALL|MEDIUM|LARGE|XLARGE|XXLARGE)')`,
     String.raw`(?<schedule>\n {4}schedule = '[^']*')?`,
     String.raw`\n {4}timezone = 'UTC'`,
+    String.raw`\n {4}timestamp_type_mapping = 'TIMESTAMP_NTZ'`,
     String.raw`(?<interval>\n {4}user_task_minimum_trigger_interval_in_seconds = \d+)?`,
     String.raw`(?:\n {4}target_completion_interval = '\d+ (?:HOURS|MINUTES|SECONDS)')?`,
     String.raw`(?:\n {4}after (?<after>\w+\.\w+)|\n {4}when (?<when>system\$stream_has_data\('\w+\.\w+'\)(?:\n {8}or system\$stream_has_data\('\w+\.\w+'\))*))`,

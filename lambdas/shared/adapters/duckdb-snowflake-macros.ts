@@ -31,9 +31,14 @@ const DATE_PART_INTERVAL = `case lower(part)
       else error('dateadd: unsupported date part ' || part)
     end`;
 
-/** Snowflake TO_CHAR format elements in the order they must be replaced (longest first). */
+/**
+ * Snowflake TO_CHAR format elements in the order they must be replaced (longest first). Elements
+ * are case-insensitive in Snowflake ('mon dd, yyyy' gives 'Apr 05, 2013'), and names come out
+ * capitalised whatever the element's case (MON → 'Apr', DY → 'Fri', MMMM → 'April'), as strftime's
+ * %b, %a and %B print them: https://docs.snowflake.com/en/sql-reference/functions/to_char
+ */
 const TO_CHAR_FORMAT = `replace(replace(replace(replace(replace(replace(replace(replace(replace(
-      format, 'YYYY', '%Y'), 'MMMM', '%B'), 'MON', '%b'), 'MM', '%m'), 'DD', '%d'), 'DY', '%a'),
+      upper(format), 'YYYY', '%Y'), 'MMMM', '%B'), 'MON', '%b'), 'MM', '%m'), 'DD', '%d'), 'DY', '%a'),
       'HH24', '%H'), 'MI', '%M'), 'SS', '%S')`;
 
 /** `create or replace temp macro` statements: temp, so they live with the connection, never in the file. */

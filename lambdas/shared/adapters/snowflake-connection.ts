@@ -17,6 +17,11 @@ export interface SnowflakeTarget {
   readonly database: string;
   /** Shown in QUERY_HISTORY for every statement of the session (`streamflow-loader`, `streamflow-deploy`). */
   readonly queryTag: string;
+  /**
+   * The endpoint's full URL where it is not derived from the account (a PrivateLink host, or a
+   * Snowflake-compatible test server such as fakesnow). @default `https://<account>.snowflakecomputing.com`
+   */
+  readonly accessUrl?: string;
 }
 
 /** What one statement returned, in the port's shape. */
@@ -27,12 +32,16 @@ export interface StatementResult {
 }
 
 /**
- * Session settings every statement relies on: UTC for CURRENT_TIMESTAMP and dates, timestamps
+ * Session settings every statement relies on: UTC for CURRENT_TIMESTAMP and dates, the TIMESTAMP
+ * alias pinned to TIMESTAMP_NTZ (an account set to TIMESTAMP_LTZ would otherwise change what a
+ * `cast(… as timestamp)` in a model or `current_timestamp` stored into an NTZ column means:
+ * https://docs.snowflake.com/en/sql-reference/parameters#timestamp-type-mapping), timestamps
  * printed like `Date.toISOString()` (what the port hands out), and a bounded lock wait so a
  * loader blocked on another one's claim gives up within a Lambda's lifetime.
  */
 export const SESSION_SETTINGS = `alter session set
     timezone = 'UTC',
+    timestamp_type_mapping = 'TIMESTAMP_NTZ',
     timestamp_ntz_output_format = 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"',
     timestamp_ltz_output_format = 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"',
     date_output_format = 'YYYY-MM-DD',
@@ -64,6 +73,7 @@ export class SnowflakeConnection {
       ...(key.passphrase ? { privateKeyPass: key.passphrase } : {}),
       queryTag: target.queryTag,
       application: 'streamflow',
+      ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       connection.connect((error) => (error ? reject(error) : resolve()));

@@ -109,7 +109,7 @@ describe('SnowflakeWarehouse: session and credentials', () => {
         queryTag: 'streamflow-loader',
       }),
     ]);
-    expect(snowflake.sql()[0]).toMatch(/^alter session set\n {4}timezone = 'UTC',/);
+    expect(snowflake.sql()[0]).toMatch(/^alter session set\n {4}timezone = 'UTC',\n {4}timestamp_type_mapping = 'TIMESTAMP_NTZ',/);
   });
 
   it('fetches the key once and reuses one session across warm invocations (SDK mocked)', async () => {
