@@ -4,7 +4,7 @@
  * next attempt. The key never leaves this module except into the driver's connection options.
  */
 import { readFile } from 'node:fs/promises';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /** The key-pair credentials the driver needs (PEM, PKCS#8; the passphrase only for an encrypted key). */
 export interface PrivateKey {
@@ -72,7 +72,14 @@ export const filePrivateKey = (path: string, passphrase?: string): PrivateKeySou
 /** A key source backed by one Secrets Manager secret, fetched at most once until forgotten. */
 export const secretsManagerPrivateKey = (client: SecretsManagerClient, secretId: string): PrivateKeySource =>
   cachedSource(async () => {
-    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    // Secrets Manager's own message ("can't find the specified secret") names neither the secret nor the fix.
+    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId })).catch((error: unknown) => {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      throw new Error(
+        `Secret ${secretId} was not found: check SNOWFLAKE_SECRET_ARN, and put the Snowflake private key in the secret as JSON {"private_key": "<PEM>"} (docs/deploy.md, step 2)`,
+        { cause: error },
+      );
+    });
     if (response.SecretString === undefined) throw new Error(`Secret ${secretId} has no SecretString (binary secrets are not supported)`);
     return parsePrivateKeySecret(response.SecretString, secretId);
   });
