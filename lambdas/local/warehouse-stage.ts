@@ -15,7 +15,7 @@ import { BRONZE_TABLES } from '../warehouse/bronze-tables.js';
 import type { DataQualityResult } from '../warehouse/dq-checks.js';
 import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report.js';
 import { prepareWarehouse } from '../warehouse/prepare-warehouse.js';
-import { runTaskGraph, type StepRun, type TaskGraphRun } from '../warehouse/run-task-graph.js';
+import { runTaskGraph, runTriggeredTaskGraph, type StepRun, type TaskGraphRun } from '../warehouse/run-task-graph.js';
 import { localLambdaContext } from './lambda-context.js';
 
 /** What is happening now, for a progress line. */
@@ -51,7 +51,12 @@ export interface WarehouseStageSummary {
   readonly rowsLoaded: Record<string, number>;
   /** Rows now in each Bronze table. */
   readonly bronzeRows: Record<string, number>;
-  /** Rows now in each Silver and Gold table, with what the refresh changed. */
+  /**
+   * The streams that triggered the refresh: as in Snowflake, the graph runs only when one of its
+   * streams has data (a load added rows, or a failed run left some); empty when it did not run.
+   */
+  readonly triggeredBy: readonly string[];
+  /** Rows now in each Silver and Gold table, with what the refresh changed (none when it did not run). */
   readonly steps: readonly StepRun[];
   readonly dq: readonly DataQualityResult[];
   readonly timings: { readonly loadMs: number; readonly tasks: Record<string, number>; readonly totalMs: number };
@@ -88,14 +93,17 @@ export const refreshWarehouse = (options: RefreshOptions): Promise<TaskGraphRun>
 export const ledgerReport = (options: { readonly store: ObjectStore; readonly warehouseFile: string }): Promise<LedgerReport> =>
   withWarehouse(options.warehouseFile, (warehouse) => buildLedgerReport(options.store, warehouse));
 
-/** `streamflow run`, after ingestion: load everything pending, then refresh and check, as a schedule would. */
+/**
+ * `streamflow run`, after ingestion: load everything pending, as a schedule tick would, then
+ * refresh and check when a stream has data, as the triggered tasks would (never on a timer).
+ */
 export const loadAndRefresh = (options: WarehouseStageOptions): Promise<WarehouseStageSummary> =>
   withWarehouse(options.warehouseFile, async (warehouse) => {
     const started = performance.now();
     options.onProgress?.('load');
     const load = await invokeLoader(options.store, warehouse, scheduledTick());
     const loadMs = Math.round(performance.now() - started);
-    const graph = await runTaskGraph(warehouse, { onTask: (task) => options.onProgress?.(task as WarehouseStage) });
+    const { triggeredBy, run: graph } = await runTriggeredTaskGraph(warehouse, { onTask: (task) => options.onProgress?.(task as WarehouseStage) });
 
     const bronzeRows: Record<string, number> = {};
     for (const { table } of BRONZE_TABLES) {
@@ -111,11 +119,12 @@ export const loadAndRefresh = (options: WarehouseStageOptions): Promise<Warehous
       },
       rowsLoaded: load.rowsLoaded,
       bronzeRows,
-      steps: graph.steps,
-      dq: graph.checks,
+      triggeredBy,
+      steps: graph?.steps ?? [],
+      dq: graph?.checks ?? [],
       timings: {
         loadMs,
-        tasks: Object.fromEntries(graph.tasks.map((task) => [task.task, task.ms])),
+        tasks: Object.fromEntries((graph?.tasks ?? []).map((task) => [task.task, task.ms])),
         totalMs: Math.round(performance.now() - started),
       },
     };

@@ -3,14 +3,27 @@
  * order, each model task in one transaction (as Snowflake's refresh tasks read their streams in
  * one). Idempotent by construction: MERGEs insert only what is missing and update only what
  * changed, rebuilds recompute the same rows, so running it twice changes nothing.
+ * {@link runTriggeredTaskGraph} runs it as Snowflake's triggered root would: only when one of the
+ * graph's streams has data (local-streams.ts), never on a timer.
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlDialect, Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
 import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, refreshStatements } from './render-step.js';
+import { consumeStreams, ensureStreamOffsets, streamsWithData } from './local-streams.js';
 import { readModel, SQL_DIR } from './sql-files.js';
-import { TASK_GRAPH, modelStepsOf, tableOf, type Materialization, type ModelStep, type ModelTask, type Task } from './task-graph.js';
+import {
+  TASK_GRAPH,
+  changesFromOf,
+  modelStepsOf,
+  tableOf,
+  triggerTablesOf,
+  type Materialization,
+  type ModelStep,
+  type ModelTask,
+  type Task,
+} from './task-graph.js';
 
 export interface StepRun {
   readonly task: string;
@@ -103,6 +116,8 @@ const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string): Pr
   warehouse.transaction(async (session) => {
     const runs: StepRun[] = [];
     for (const step of task.steps) runs.push(await runStep(session, warehouse.dialect, task.name, step, sqlDir));
+    // Commits with the task's changes, as a Snowflake stream's offset moves with its consumer's commit.
+    await consumeStreams(session, changesFromOf(task));
     return runs;
   });
 
@@ -121,6 +136,7 @@ export const runTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOp
   const graph = options.graph ?? TASK_GRAPH;
   const sqlDir = options.sqlDir ?? SQL_DIR;
   const runId = options.runId ?? randomUUID();
+  await ensureStreamOffsets(warehouse);
   if (options.fullRefresh) await dropModelTables(warehouse, graph);
 
   const tasks: TaskRun[] = [];
@@ -134,4 +150,23 @@ export const runTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOp
     tasks.push({ task: task.name, ms: Math.round(performance.now() - started) });
   }
   return { runId, tasks, steps, checks };
+};
+
+/** A triggered run: the streams that had data, and the graph's run when there were any. */
+export interface TriggeredRun {
+  /** The graph's streams that had data (empty: nothing to do, the graph did not run). */
+  readonly triggeredBy: readonly string[];
+  readonly run?: TaskGraphRun;
+}
+
+/**
+ * Runs the graph as Snowflake's triggered root task would (snowflake-tasks.ts): only when one of
+ * the streams the graph reads has data. A run whose refresh_gold failed leaves the Silver streams
+ * with data, so the next call retries it even when no load added a row.
+ */
+export const runTriggeredTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TriggeredRun> => {
+  await ensureStreamOffsets(warehouse);
+  const triggeredBy = await streamsWithData(warehouse, triggerTablesOf(options.graph ?? TASK_GRAPH));
+  if (triggeredBy.length === 0) return { triggeredBy };
+  return { triggeredBy, run: await runTaskGraph(warehouse, options) };
 };

@@ -193,14 +193,17 @@ export const streamNameFor = (table: string): string => `${table}_stream`;
 export const modelStepsOf = (graph: readonly Task[] = TASK_GRAPH): ModelStep[] =>
   graph.flatMap((task) => (task.kind === 'models' ? task.steps : []));
 
-/**
- * The streams a task consumes: its Snowflake `WHEN SYSTEM$STREAM_HAS_DATA(...)` condition, so an
- * idle pipeline runs nothing.
- */
-export const streamsOf = (task: Task): string[] =>
+/** The tables whose streams a task consumes: the `changesFrom` of its MERGE steps. */
+export const changesFromOf = (task: Task): string[] =>
   task.kind === 'models'
-    ? [...new Set(task.steps.flatMap((step) => (step.materialization.kind === 'merge' ? [streamNameFor(step.materialization.changesFrom)] : [])))]
+    ? [...new Set(task.steps.flatMap((step) => (step.materialization.kind === 'merge' ? [step.materialization.changesFrom] : [])))]
     : [];
+
+/** The streams a task consumes (and moves the offsets of, when its transaction commits). */
+export const streamsOf = (task: Task): string[] => changesFromOf(task).map(streamNameFor);
+
+/** The tables whose streams trigger a graph: every table any of its tasks reads changes from. */
+export const triggerTablesOf = (graph: readonly Task[] = TASK_GRAPH): string[] => [...new Set(graph.flatMap(changesFromOf))];
 
 /**
  * The streams that trigger a graph: every stream any of its tasks reads, not only the root's own.
@@ -209,4 +212,4 @@ export const streamsOf = (task: Task): string[] =>
  * SYSTEM$STREAM_HAS_DATA, which keeps an empty stream from going stale
  * (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data).
  */
-export const triggerStreamsOf = (graph: readonly Task[] = TASK_GRAPH): string[] => [...new Set(graph.flatMap(streamsOf))];
+export const triggerStreamsOf = (graph: readonly Task[] = TASK_GRAPH): string[] => triggerTablesOf(graph).map(streamNameFor);

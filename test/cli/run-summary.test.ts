@@ -18,6 +18,7 @@ const WAREHOUSE: WarehouseStageSummary = {
   files: { loaded: 20, skipped: 1, failed: 0, rejected: [] },
   rowsLoaded: { 'bronze.raw_user_events': 18_850 },
   bronzeRows: { 'bronze.raw_user_events': 18_850, 'bronze.raw_transactions': 225 },
+  triggeredBy: ['bronze.raw_user_events_stream', 'bronze.raw_transactions_stream'],
   steps: [
     { task: 'refresh_silver', model: 'silver/stg_user_events', materialization: 'merge', rowsChanged: 18_850, rows: 18_850, ms: 10 },
     { task: 'refresh_gold', model: 'gold/fact_user_activity', materialization: 'merge', rowsChanged: 18_850, rows: 18_850, ms: 10 },

@@ -1,11 +1,12 @@
 import '../support/quiet-powertools.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
 import { logger } from '../../lambdas/shared/powertools.js';
-import { runTaskGraph, taskOrder } from '../../lambdas/warehouse/run-task-graph.js';
-import { modelStepsOf, streamsOf, tableOf, TASK_GRAPH, type Task } from '../../lambdas/warehouse/task-graph.js';
+import { runTaskGraph, runTriggeredTaskGraph, taskOrder } from '../../lambdas/warehouse/run-task-graph.js';
+import { SQL_DIR } from '../../lambdas/warehouse/sql-files.js';
+import { modelStepsOf, streamsOf, tableOf, TASK_GRAPH, triggerStreamsOf, type Task } from '../../lambdas/warehouse/task-graph.js';
 import { consumeBatch, dumpTable, openWarehouseFixture, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
 
 let fixture: WarehouseFixture;
@@ -43,6 +44,40 @@ describe('the task graph', () => {
       ['refresh_gold', ['silver.stg_transaction_items_stream', 'silver.stg_user_events_stream']],
       ['dq_checks', []],
     ]);
+  });
+
+  it('runs, as the triggered root does, only when one of its streams has data: after a load, not again without one', async () => {
+    // Act: the standard scenario was loaded; then nothing new; then one new batch of user events
+    const afterLoad = await runTriggeredTaskGraph(fixture.warehouse);
+    const idle = await runTriggeredTaskGraph(fixture.warehouse);
+    await consumeBatch(fixture.store, 'user_events', [userEvent('E-9', 2)], { firstOffset: 60 });
+    await runLoader({ kind: 'pending' }, deps);
+    const afterNewRows = await runTriggeredTaskGraph(fixture.warehouse);
+
+    // Assess
+    expect([...afterLoad.triggeredBy].sort()).toEqual(streamsOf(TASK_GRAPH[0]!).sort());
+    expect(afterLoad.run?.tasks.map((task) => task.task)).toEqual(['refresh_silver', 'refresh_gold', 'dq_checks']);
+    expect(idle).toEqual({ triggeredBy: [] });
+    expect(afterNewRows.triggeredBy).toEqual(['bronze.raw_user_events_stream']);
+    expect(await fixture.warehouse.query("select event_id from gold.fact_user_activity where event_id = 'E-9'")).toEqual([{ event_id: 'E-9' }]);
+  });
+
+  it('retries a failed refresh_gold on the next trigger, with no new Bronze data: the Silver streams still have it', async () => {
+    // Prepare: a copy of sql/ whose fact_transactions model fails, as a bad deploy or a lost race would
+    const brokenSql = join(fixture.dir, 'broken-sql');
+    await cp(SQL_DIR, brokenSql, { recursive: true });
+    await writeFile(join(brokenSql, 'models', 'gold', 'fact_transactions.sql'), '-- grain: none\nselect * from gold.no_such_table\n');
+    await expect(runTriggeredTaskGraph(fixture.warehouse, { sqlDir: brokenSql })).rejects.toThrow(/no_such_table/);
+    expect(await fixture.warehouse.query('select count(*) as n from silver.stg_transaction_items')).toEqual([{ n: 7 }]);
+
+    // Act: the model is fixed; no load runs in between
+    const retry = await runTriggeredTaskGraph(fixture.warehouse);
+
+    // Assess: Bronze was consumed by the refresh_silver that committed; the Silver streams trigger the retry
+    expect([...retry.triggeredBy].sort()).toEqual(['silver.stg_transaction_items_stream', 'silver.stg_user_events_stream']);
+    expect(triggerStreamsOf()).toEqual(expect.arrayContaining([...retry.triggeredBy]));
+    expect(await fixture.warehouse.query('select count(*) as n from gold.fact_transactions')).toEqual([{ n: 7 }]);
+    expect(await runTriggeredTaskGraph(fixture.warehouse)).toEqual({ triggeredBy: [] });
   });
 
   it('is idempotent: a second run changes no row', async () => {

@@ -145,4 +145,14 @@ describe('the warehouse stage of a local run', () => {
     expect(refresh.steps.filter((step) => step.materialization !== 'rebuild' && step.rowsChanged > 0)).toEqual([]);
     expect(refresh.steps.map((step) => step.rows)).toEqual(first.steps.map((step) => step.rows));
   });
+
+  it('refreshes when a load added rows, as the triggered tasks do, and not when it added none', async () => {
+    // Act: everything is loaded already
+    const again = await loadAndRefresh({ store, warehouseFile });
+
+    // Assess
+    expect(first.triggeredBy).toEqual(expect.arrayContaining(['bronze.raw_user_events_stream', 'bronze.raw_transactions_stream']));
+    expect(again.files).toMatchObject({ loaded: 0, failed: 0 });
+    expect(again).toMatchObject({ triggeredBy: [], steps: [], dq: [], timings: { tasks: {} } });
+  });
 });
