@@ -16,10 +16,11 @@ import type { DataQualityResult } from '../warehouse/dq-checks.js';
 import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report.js';
 import { prepareWarehouse } from '../warehouse/prepare-warehouse.js';
 import { runTaskGraph, runTriggeredTaskGraph, type StepRun, type TaskGraphRun } from '../warehouse/run-task-graph.js';
+import { trainChurnModel, type TrainingOutcome } from '../churn/train-churn-model.js';
 import { localLambdaContext } from './lambda-context.js';
 
 /** What is happening now, for a progress line. */
-export type WarehouseStage = 'load' | 'refresh_silver' | 'refresh_gold' | 'dq_checks';
+export type WarehouseStage = 'load' | 'refresh_silver' | 'refresh_gold' | 'dq_checks' | 'train_churn';
 
 export interface WarehouseStageOptions {
   readonly store: ObjectStore;
@@ -59,6 +60,7 @@ export interface WarehouseStageSummary {
   /** Rows now in each Silver and Gold table, with what the refresh changed (none when it did not run). */
   readonly steps: readonly StepRun[];
   readonly dq: readonly DataQualityResult[];
+  readonly churn: TrainingOutcome;
   readonly timings: { readonly loadMs: number; readonly tasks: Record<string, number>; readonly totalMs: number };
 }
 
@@ -83,11 +85,23 @@ export const loadFiles = (options: LoadOptions): Promise<LoaderSummary> =>
     return invokeLoader(options.store, warehouse, options.event ?? scheduledTick());
   });
 
-/** `streamflow refresh`: runs the task graph once. */
+/**
+ * After the task graph: re-train the churn model on the refreshed features, as the loader's
+ * scheduled tick does in AWS (lambdas/churn/train-churn-model.ts); gold.churn_predictions, a view,
+ * scores with it at once.
+ */
+const trainAfterRefresh = (warehouse: Warehouse, onProgress?: (stage: WarehouseStage) => void): Promise<TrainingOutcome> => {
+  onProgress?.('train_churn');
+  return trainChurnModel(warehouse);
+};
+
+/** `streamflow refresh`: runs the task graph once, then re-trains the churn model. */
 export const refreshWarehouse = (options: RefreshOptions): Promise<TaskGraphRun> =>
-  withWarehouse(options.warehouseFile, (warehouse) =>
-    runTaskGraph(warehouse, { fullRefresh: options.fullRefresh ?? false, onTask: (task) => options.onProgress?.(task as WarehouseStage) }),
-  );
+  withWarehouse(options.warehouseFile, async (warehouse) => {
+    const run = await runTaskGraph(warehouse, { fullRefresh: options.fullRefresh ?? false, onTask: (task) => options.onProgress?.(task as WarehouseStage) });
+    await trainAfterRefresh(warehouse, options.onProgress);
+    return run;
+  });
 
 /** `streamflow report`: the ledger from landing to Gold, with the latest data quality results. */
 export const ledgerReport = (options: { readonly store: ObjectStore; readonly warehouseFile: string }): Promise<LedgerReport> =>
@@ -104,6 +118,7 @@ export const loadAndRefresh = (options: WarehouseStageOptions): Promise<Warehous
     const load = await invokeLoader(options.store, warehouse, scheduledTick());
     const loadMs = Math.round(performance.now() - started);
     const { triggeredBy, run: graph } = await runTriggeredTaskGraph(warehouse, { onTask: (task) => options.onProgress?.(task as WarehouseStage) });
+    const churn = await trainAfterRefresh(warehouse, options.onProgress);
 
     const bronzeRows: Record<string, number> = {};
     for (const { table } of BRONZE_TABLES) {
@@ -122,6 +137,7 @@ export const loadAndRefresh = (options: WarehouseStageOptions): Promise<Warehous
       triggeredBy,
       steps: graph?.steps ?? [],
       dq: graph?.checks ?? [],
+      churn,
       timings: {
         loadMs,
         tasks: Object.fromEntries((graph?.tasks ?? []).map((task) => [task.task, task.ms])),

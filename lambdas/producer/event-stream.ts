@@ -7,6 +7,7 @@ import { Faker, en } from '@faker-js/faker';
 import { TOPICS } from '../shared/contracts/events.js';
 import type { Customer } from '../shared/contracts/reference.js';
 import type { ProducedMessage } from '../shared/ports/event-publisher.js';
+import { customerLifecycles, type CustomerLifecycle } from './customer-lifecycle.js';
 import { DIRT_KINDS, makeDirty } from './dirty-records.js';
 import { CUSTOMERS, PRODUCTS } from './reference-data.js';
 import { DAY_MS, HOUR_WEIGHTS, dayWeight, daysOf, type EventWindow } from './seasonality.js';
@@ -34,8 +35,16 @@ const message = (topic: string, key: string, value: unknown, timestamp: number):
 const activityWeights = (faker: Faker, customers: readonly Customer[]) =>
   customers.map((customer) => ({ value: customer, weight: 0.2 + faker.number.float({ min: 0, max: 1 }) ** 3 * 8 }));
 
+type WeightedCustomers = ReturnType<typeof activityWeights>;
+
+/** The day's odds of each customer visiting: their activity level, faded where they are leaving. */
+const weightsOn = (day: Date, customers: WeightedCustomers, lifecycles: readonly CustomerLifecycle[]): WeightedCustomers => {
+  const midday = day.getTime() + DAY_MS / 2;
+  return customers.map((entry, i) => ({ value: entry.value, weight: entry.weight * lifecycles[i]!.activityAt(midday) }));
+};
+
 /** Yields one day's sessions, each as its messages in time order. */
-function* daySessions(faker: Faker, day: Date, window: EventWindow, customers: ReturnType<typeof activityWeights>, count: number) {
+function* daySessions(faker: Faker, day: Date, window: EventWindow, customers: WeightedCustomers, count: number) {
   const dayEnd = Math.min(day.getTime() + DAY_MS, window.end.getTime());
   const starts = Array.from({ length: count }, () => {
     const hour = faker.helpers.weightedArrayElement(HOURS);
@@ -73,6 +82,7 @@ export function* generateEventStream(options: EventStreamOptions): Generator<Pro
   faker.seed(options.seed);
   const dirtyRate = options.dirtyRate ?? 0;
   const customers = activityWeights(faker, CUSTOMERS);
+  const lifecycles = customerLifecycles(CUSTOMERS, options.window, options.seed);
   const days = daysOf(options.window);
   const weights = days.map((day) => dayWeight(day, options.window));
   const totalWeight = weights.reduce((a, b) => a + b, 0);
@@ -81,11 +91,12 @@ export function* generateEventStream(options: EventStreamOptions): Generator<Pro
   let cumulativeWeight = 0;
   for (let i = 0; i < days.length && emitted < options.events; i++) {
     cumulativeWeight += weights[i]!;
+    const dayCustomers = weightsOn(days[i]!, customers, lifecycles);
     const target = i === days.length - 1 ? options.events : Math.round((options.events * cumulativeWeight) / totalWeight);
     // Sessions are drawn in rounds until the day has its share; the last day takes the remainder.
     while (emitted < target) {
       const sessions = Math.max(1, Math.ceil((target - emitted) / MESSAGES_PER_SESSION));
-      for (const session of daySessions(faker, days[i]!, options.window, customers, sessions)) {
+      for (const session of daySessions(faker, days[i]!, options.window, dayCustomers, sessions)) {
         for (const clean of fitSession(session, target - emitted)) {
           const out = dirtyRate > 0 && faker.number.float({ min: 0, max: 1 }) < dirtyRate
             ? makeDirty(clean, faker.helpers.arrayElement(DIRT_KINDS), faker)

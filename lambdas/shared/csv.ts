@@ -50,6 +50,7 @@ export const csvCell = (type: ColumnType, value: unknown): string => {
       return (value as number).toFixed(2);
     case 'integer':
     case 'bigint':
+    case 'double':
       return (value as number).toString();
     case 'boolean':
       return value ? 'true' : 'false';

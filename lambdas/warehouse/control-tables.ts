@@ -4,6 +4,7 @@
  */
 import type { ColumnType } from '../shared/contracts/tables.js';
 import type { FileColumn, TableName } from '../shared/ports/warehouse.js';
+import { CHURN_TABLES } from '../churn/churn-tables.js';
 
 export interface ControlTable {
   readonly table: TableName;
@@ -44,7 +45,7 @@ export const DQ_RESULTS: ControlTable = {
   ],
 };
 
-export const CONTROL_TABLES: readonly ControlTable[] = [LOAD_HISTORY, DQ_RESULTS];
+export const CONTROL_TABLES: readonly ControlTable[] = [LOAD_HISTORY, DQ_RESULTS, ...CHURN_TABLES];
 
 export const controlTableDdl = (control: ControlTable, types: Readonly<Record<ColumnType, string>>): string => {
   const lines = control.columns.map((column) => `    ${column.name} ${types[column.type]}`);

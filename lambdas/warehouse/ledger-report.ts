@@ -10,6 +10,8 @@ import type { Warehouse } from '../shared/ports/warehouse.js';
 import { loadTargetFor } from '../loader/load-targets.js';
 import { LOAD_HISTORY } from './control-tables.js';
 import { latestCheckResults, type Severity } from './dq-checks.js';
+import { formatChurnSection, latestChurnEvaluation } from '../churn/churn-report.js';
+import type { ChurnModelEvaluation } from '../churn/train-churn-model.js';
 
 /** Records of topics without a contract (unknown topics, unreadable input lines) are counted here. */
 export const UNROUTABLE = '_unroutable';
@@ -62,6 +64,8 @@ export interface LedgerReport {
   readonly stages: readonly StageEntry[];
   readonly dq: readonly { name: string; layer: string; severity: Severity; description: string; violations: number }[];
   readonly dqRunAt?: string;
+  /** The churn model gold.churn_predictions scores with: its holdout figures (lambdas/churn/). */
+  readonly churn?: ChurnModelEvaluation;
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -207,6 +211,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
   const tables = await tableRows(warehouse, names);
   const stages = await reconcileStages(warehouse, new Set(names));
   const latest = await latestCheckResults(warehouse);
+  const churn = await latestChurnEvaluation(warehouse);
 
   const partial = {
     lost: objects.lost + gold.rowsNotInBronze,
@@ -218,6 +223,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
     stages,
     dq: latest?.results ?? [],
     ...(latest ? { dqRunAt: latest.checkedAt } : {}),
+    ...(churn ? { churn } : {}),
   };
   return { ...partial, verdict: verdictOf(partial) };
 };
@@ -255,6 +261,7 @@ export const formatLedgerReport = (report: LedgerReport): string => {
       lines.push(`  ${status.padEnd(5)} ${check.name.padEnd(42)} ${n(check.violations).padStart(8)}  ${check.violations > 0 ? check.description : ''}`.trimEnd());
     }
   }
+  lines.push(...formatChurnSection(report.churn));
   lines.push('', report.verdict);
   return lines.join('\n');
 };

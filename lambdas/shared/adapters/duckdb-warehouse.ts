@@ -28,6 +28,7 @@ const DUCKDB_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
   integer: 'INTEGER',
   bigint: 'BIGINT',
   decimal: 'DECIMAL(12,2)',
+  double: 'DOUBLE',
   timestamp: 'TIMESTAMP',
   date: 'DATE',
   boolean: 'BOOLEAN',

@@ -23,6 +23,8 @@ export const SNOWFLAKE_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
   integer: 'INTEGER',
   bigint: 'BIGINT',
   decimal: 'DECIMAL(12,2)',
+  // model coefficients and scores (gold.churn_model); Snowflake's DOUBLE is its 64-bit FLOAT
+  double: 'DOUBLE',
   // NTZ: every timestamp we store is UTC, and models compare them with TIMESTAMP literals.
   timestamp: 'TIMESTAMP_NTZ',
   date: 'DATE',

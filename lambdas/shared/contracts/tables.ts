@@ -8,7 +8,7 @@ import type { Topic, Transaction, UserEvent } from './events.js';
 import { TOPICS } from './events.js';
 
 /** Logical column types; each warehouse adapter maps them to its own DDL type. */
-export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'decimal' | 'timestamp' | 'date' | 'boolean' | 'json';
+export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'decimal' | 'double' | 'timestamp' | 'date' | 'boolean' | 'json';
 
 /**
  * Instants a `timestamp` column holds: years 0001 to 9999, what ISO-8601 writes with four digits
