@@ -58,7 +58,7 @@ export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs,
       .map(([topic, t]) => `${topic} ${n(t.in)} in = ${n(t.gold)} gold + ${n(t.quarantined)} quarantined`)
       .join('; ')}`,
     report.verdict,
-    ...(summary.failedBatches.length > 0 ? [`${summary.failedBatches.length} batches ran out of retries: see ${where}/onfailure/`] : []),
+    ...(summary.failedBatches.length > 0 ? [`${summary.failedBatches.length} batches ran out of retries: see ${where}/aws/lambda/; re-deliver them: streamflow replay --from onfailure --out ${where}`] : []),
   ];
   console.log(lines.join('\n'));
 };

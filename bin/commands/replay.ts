@@ -1,19 +1,27 @@
 /** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
 import { existsSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
+import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
 import { REPLAY_SOURCES, replay, type ReplaySource, type ReplaySummary } from '../../lambdas/local/replay.js';
 import { UsageError } from '../cli/flags.js';
 import { progressBar, type Progress } from '../cli/progress.js';
 import { displayPath } from '../cli/run-summary.js';
 
-export const REPLAY_USAGE = `streamflow replay [--out DIR] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--json]
-  Rebuilds the consumer's output in DIR (default .streamflow) without producing anything: re-delivers
-  the batches in onfailure/ through the consumer Lambda, then derives gold/ and quarantine/ again
-  from the raw records in landing/. Idempotent: a second replay changes nothing. Then run
-  \`streamflow load\` and \`streamflow refresh\`.
+export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--json]
+  Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda
+  discarded (its on-failure records under aws/lambda/) through the consumer Lambda, then derives
+  gold/ and quarantine/ again from the raw records in landing/. A record without payload
+  (MaximumPayloadSizeExceeded) is listed with the exact offsets to read again from Kafka.
+  Idempotent: a second replay changes nothing. Then run \`streamflow load\` and \`streamflow refresh\`.
 
+  --out DIR         the local twin's folder (default .streamflow)
+  --bucket NAME     the deployed data bucket instead (S3, credentials and region from the AWS environment)
+  --onfailure-bucket NAME  where the event source mapping's S3 on-failure destination writes
+                    (default: the data bucket, or DIR)
   --from SOURCE     onfailure, landing, or all (default: all, on-failure batches first)
   --topic T         only this topic's batches
   --date DAY        only the batches filed under dt=DAY (UTC, the first record's broker time)
@@ -21,6 +29,12 @@ export const REPLAY_USAGE = `streamflow replay [--out DIR] [--from all|onfailure
   --json            print the summary as JSON`;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** S3's bucket naming rules, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** One client for both buckets: region, credentials and endpoint come from the AWS environment. */
+let client: S3Client | undefined;
+const s3Client = (): S3Client => (client ??= new S3Client({}));
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 const sourcesOf = (from: string | undefined): readonly ReplaySource[] => {
@@ -31,21 +45,28 @@ const sourcesOf = (from: string | undefined): readonly ReplaySource[] => {
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
-const printSummary = (outDir: string, summary: ReplaySummary): void => {
+const printSummary = (where: string, summary: ReplaySummary): void => {
   const { onFailure, landing } = summary;
   const lines = [
-    `StreamFlow replay  (${displayPath(outDir)})`,
+    `StreamFlow replay  (${where})`,
     `  on-failure    ${n(onFailure.objects)} batches re-delivered through the consumer: ${n(onFailure.records)} records → ${n(onFailure.gold)} gold + ${n(onFailure.quarantined)} quarantined`,
     `  landing       ${n(landing.objects)} files derived again: ${n(landing.records)} records → ${n(landing.gold)} gold + ${n(landing.quarantined)} quarantined` +
       (landing.skipped > 0 ? ` (${n(landing.skipped)} just re-delivered, skipped)` : ''),
     ...(landing.cleared.length > 0 ? [`  cleared       ${n(landing.cleared.length)} stale gold/quarantine files (their batch has no such rows now)`] : []),
+    ...onFailure.reread.map(
+      (range) => `  RE-READ       ${range.topic} partition ${range.partition} offsets ${range.firstOffset}–${range.lastOffset} (no payload in ${range.key})`,
+    ),
     ...[...onFailure.failed, ...landing.failed].map((failure) => `  FAILED        ${failure.key}: ${failure.error}`),
     `  time          ${(summary.ms / 1000).toFixed(2)} s`,
   ];
   const failed = onFailure.failed.length + landing.failed.length;
-  if (onFailure.objects + landing.objects + failed === 0) lines.push('Nothing to replay: no on-failure batch or landing file matches.');
+  if (onFailure.reread.length > 0) {
+    lines.push(`${n(onFailure.reread.length)} discarded batches carry no records (MaximumPayloadSizeExceeded): produce those offsets again from the topic, or consume them with a larger function payload limit.`);
+  }
+  if (onFailure.objects + landing.objects + failed + onFailure.reread.length === 0) lines.push('Nothing to replay: no on-failure record or landing file matches.');
   else if (failed > 0) lines.push(`${n(failed)} objects could not be replayed (nothing was written for them); fix or remove them, then replay again.`);
-  else lines.push(`Next: streamflow load --out ${displayPath(outDir)} && streamflow refresh --out ${displayPath(outDir)}` + (landing.cleared.length > 0 ? ' --full' : ''));
+  else if (where.startsWith('s3://')) lines.push('Next: the loader loads the changed gold files on its next S3 event or schedule tick.');
+  else lines.push(`Next: streamflow load --out ${where} && streamflow refresh --out ${where}` + (landing.cleared.length > 0 ? ' --full' : ''));
   console.log(lines.join('\n'));
 };
 
@@ -58,6 +79,8 @@ export const replayCommand = async (args: string[]): Promise<number> => {
       topic: { type: 'string' },
       date: { type: 'string' },
       prefix: { type: 'string' },
+      bucket: { type: 'string' },
+      'onfailure-bucket': { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -70,12 +93,28 @@ export const replayCommand = async (args: string[]): Promise<number> => {
   if (values.prefix !== undefined && values.prefix.split('/').some((part) => part === '..' || part === '.')) {
     throw new UsageError(`--prefix must be an object key prefix such as landing/transactions/, got "${values.prefix}"`);
   }
-  const outDir = resolve(values.out ?? '.streamflow');
-  if (!existsSync(outDir)) throw new UsageError(`--out ${values.out ?? '.streamflow'}: no such folder; run \`streamflow run\` first`);
+  if (values.bucket !== undefined && values.out !== undefined) throw new UsageError('--out and --bucket name two places to replay into; give one');
+  for (const flag of ['bucket', 'onfailure-bucket'] as const) {
+    const name = values[flag];
+    if (name !== undefined && !BUCKET.test(name)) throw new UsageError(`--${flag} must be an S3 bucket name (3–63 lower-case letters, digits, . -), got "${name}"`);
+  }
+  let store: ObjectStore;
+  let where: string;
+  if (values.bucket !== undefined) {
+    store = new S3ObjectStore(s3Client(), values.bucket);
+    where = `s3://${values.bucket}`;
+  } else {
+    const outDir = resolve(values.out ?? '.streamflow');
+    if (!existsSync(outDir)) throw new UsageError(`--out ${values.out ?? '.streamflow'}: no such folder; run \`streamflow run\` first`);
+    store = new FolderObjectStore(outDir);
+    where = displayPath(outDir);
+  }
+  const onFailureBucket = values['onfailure-bucket'];
 
   const bars = new Map<ReplaySource, Progress>();
   const summary = await replay({
-    store: new FolderObjectStore(outDir),
+    store,
+    ...(onFailureBucket === undefined ? {} : { onFailureStore: new S3ObjectStore(s3Client(), onFailureBucket) }),
     selection: {
       sources,
       ...(values.topic === undefined ? {} : { topic: values.topic }),
@@ -90,6 +129,6 @@ export const replayCommand = async (args: string[]): Promise<number> => {
     },
   });
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else printSummary(outDir, summary);
-  return summary.onFailure.failed.length + summary.landing.failed.length === 0 ? 0 : 1;
+  else printSummary(where, summary);
+  return summary.onFailure.failed.length + summary.landing.failed.length + summary.onFailure.reread.length === 0 ? 0 : 1;
 };

@@ -1,14 +1,35 @@
 /**
  * Deterministic object keys: the same partition batch always maps to the same keys, so a
  * redelivered batch overwrites its files instead of adding new ones.
+ *
+ * Kafka allows topic names of 249 characters; a file name may have 255 bytes (ext4, APFS) and an
+ * S3 key 1,024. A long topic is therefore named by a readable prefix and a hash of the whole name
+ * ({@link topicSegment}); the topic itself is kept in every record (landing lines, quarantine
+ * lines, the gold `kafka_topic` column), so nothing is lost by shortening the name.
  */
+import { createHash } from 'node:crypto';
 import type { PartitionBatch } from './kafka-record.js';
 
-/** `<topic>+<partition>+<firstOffset>-<lastOffset>`: names a batch in every prefix. */
+/** Topics up to this many characters name their files as they are (every topic StreamFlow makes). */
+export const READABLE_TOPIC_CHARS = 100;
+/** Characters of a long topic kept readable before its hash. */
+const TOPIC_PREFIX_CHARS = 80;
+
+/**
+ * The topic as it appears in keys: itself when short, else its first 80 characters, `~` and 16 hex
+ * digits of its SHA-256. `~` is not legal in a Kafka topic, so a shortened name never equals a
+ * real topic. Longest batch file name: 97 + `+<partition>+<first>-<last>` (≤ 51) + `.ndjson.gz` < 255 bytes.
+ */
+export const topicSegment = (topic: string): string =>
+  topic.length <= READABLE_TOPIC_CHARS
+    ? topic
+    : `${topic.slice(0, TOPIC_PREFIX_CHARS)}~${createHash('sha256').update(topic).digest('hex').slice(0, 16)}`;
+
+/** `<topic>+<partition>+<firstOffset>-<lastOffset>`: names a batch in every prefix (topic as {@link topicSegment}). */
 export const batchName = (batch: PartitionBatch): string => {
   const first = batch.records[0]!;
   const last = batch.records[batch.records.length - 1]!;
-  return `${batch.topic}+${batch.partition}+${first.offset}-${last.offset}`;
+  return `${topicSegment(batch.topic)}+${batch.partition}+${first.offset}-${last.offset}`;
 };
 
 /** `dt=` partition from the broker time of the batch's first record (UTC), stable on redelivery. */
@@ -19,17 +40,20 @@ const dtOf = (batch: PartitionBatch): string => {
 };
 
 export const landingKeyFor = (batch: PartitionBatch): string =>
-  `landing/${batch.topic}/${dtOf(batch)}/${batchName(batch)}.ndjson.gz`;
+  `landing/${topicSegment(batch.topic)}/${dtOf(batch)}/${batchName(batch)}.ndjson.gz`;
 
 export const goldKeyFor = (batch: PartitionBatch, table: string): string =>
   `gold/${table}/${dtOf(batch)}/${batchName(batch)}.csv.gz`;
 
 export const quarantineKeyFor = (batch: PartitionBatch): string =>
-  `quarantine/${batch.topic}/${dtOf(batch)}/${batchName(batch)}.ndjson.gz`;
+  `quarantine/${topicSegment(batch.topic)}/${dtOf(batch)}/${batchName(batch)}.ndjson.gz`;
 
-/** Parses a batch name back into its parts (ledger reconciliation joins prefixes on it). */
+/**
+ * Parses a batch name back into its parts (ledger reconciliation joins prefixes on it). `topic` is
+ * the key's {@link topicSegment}: the topic itself up to 100 characters, its short form beyond.
+ */
 export const parseBatchName = (key: string): { topic: string; partition: number; firstOffset: number; lastOffset: number } | undefined => {
-  const match = /([A-Za-z0-9._-]+)\+(\d+)\+(\d+)-(\d+)\.(?:ndjson|csv)\.gz$/.exec(key);
+  const match = /([A-Za-z0-9._~-]+)\+(\d+)\+(\d+)-(\d+)\.(?:ndjson|csv)\.gz$/.exec(key);
   if (!match) return undefined;
   return { topic: match[1]!, partition: Number(match[2]), firstOffset: Number(match[3]), lastOffset: Number(match[4]) };
 };

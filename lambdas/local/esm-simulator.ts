@@ -5,6 +5,7 @@
  * within a partition), up to `concurrency` at a time.
  */
 import type { MSKEvent } from 'aws-lambda';
+import type { OnFailureCondition } from '../shared/onfailure-record.js';
 import { envelopeBytesOf, mskEventOf, payloadBytesOf } from './msk-event.js';
 import type { LoggedMessage, TopicLog } from './topic-log.js';
 
@@ -29,16 +30,26 @@ export const DEFAULT_ESM_SETTINGS: EsmSettings = {
   concurrency: 2,
 };
 
-/** What the on-failure destination receives when a batch exhausts its retries. */
+/**
+ * What the on-failure destination receives when a batch is discarded: everything Lambda's
+ * on-failure record holds (see onfailure-destination.ts, which writes it in AWS's format).
+ */
 export interface FailedBatch {
   readonly topic: string;
   readonly partition: number;
   readonly firstOffset: number;
   readonly lastOffset: number;
+  /** Broker times (ms) of the first and last record. */
+  readonly firstTimestamp: number;
+  readonly lastTimestamp: number;
   readonly batchSize: number;
   readonly attempts: number;
+  readonly condition: OnFailureCondition;
   readonly error: string;
-  readonly event: MSKEvent;
+  /** Bytes of the invocation event as JSON. */
+  readonly payloadBytes: number;
+  /** The invocation event; absent when it was too large to invoke with (MaximumPayloadSizeExceeded). */
+  readonly event?: MSKEvent;
 }
 
 export interface EsmStats {
@@ -158,14 +169,19 @@ export class EsmSimulator {
     }
     this.stats.failedBatches++;
     const first = batch[0]!;
+    const last = batch[batch.length - 1]!;
     await this.onFailure({
       topic: first.topic,
       partition: first.partition,
       firstOffset: first.offset,
-      lastOffset: batch[batch.length - 1]!.offset,
+      lastOffset: last.offset,
+      firstTimestamp: first.timestamp,
+      lastTimestamp: last.timestamp,
       batchSize: batch.length,
       attempts: maxAttempts,
+      condition: 'RetryAttemptsExhausted',
       error: lastError instanceof Error ? lastError.message : String(lastError),
+      payloadBytes: Buffer.byteLength(JSON.stringify(event)),
       event,
     });
   }

@@ -12,6 +12,7 @@ import { logger, metrics } from '../shared/powertools.js';
 import { REFERENCE_KEYS, loadReferenceCatalog } from '../shared/reference-catalog.js';
 import { EsmSimulator, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
 import { invokeWithTimeout, MAX_LAMBDA_TIMEOUT_MS } from './lambda-context.js';
+import { OnFailureDestination } from './onfailure-destination.js';
 import { TopicLog } from './topic-log.js';
 
 /** Messages produced between delivery rounds: bounds the topic log's memory on long runs. */
@@ -53,10 +54,6 @@ export const publishReferenceData = async (store: ObjectStore): Promise<void> =>
   }
 };
 
-/** The on-failure destination of the local twin: the failed invocation, replayable, in the bucket. */
-export const onFailureKeyFor = (failure: FailedBatch): string =>
-  `onfailure/${failure.topic}/${failure.topic}+${failure.partition}+${failure.firstOffset}-${failure.lastOffset}.json`;
-
 export const ingest = async (options: IngestOptions): Promise<IngestSummary> => {
   const { store } = options;
   const catalog = await loadReferenceCatalog(store);
@@ -76,14 +73,16 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   const startedAt = Date.now();
   const clock = options.clock ?? (() => startedAt);
   const log = new TopicLog(options.partitions, clock);
+  // The local bucket doubles as the on-failure bucket: records land under aws/lambda/, as in S3.
+  const destination = new OnFailureDestination({ store, clock });
   const esm = new EsmSimulator(
     log,
     async (event: MSKEvent) =>
       tally(await invokeWithTimeout('streamflow-consumer', options.functionTimeoutMs ?? MAX_LAMBDA_TIMEOUT_MS, (context) => handler(event, context))),
     async (failure) => {
       failedBatches.push(failure);
-      await store.put(onFailureKeyFor(failure), Buffer.from(JSON.stringify(failure)), 'application/json');
-      logger.error('batch sent to the on-failure destination', { key: onFailureKeyFor(failure), error: failure.error });
+      const key = await destination.send(failure);
+      logger.error('batch sent to the on-failure destination', { key, error: failure.error });
     },
     options.esm,
     clock,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const MARKER = '.streamflow-out';
 /** Everything a run writes; nothing else in the folder is touched. */
-const RUN_OUTPUTS = ['landing', 'gold', 'quarantine', 'onfailure', 'reference', 'dashboard', 'warehouse.duckdb', 'warehouse.duckdb.wal'];
+const RUN_OUTPUTS = ['landing', 'gold', 'quarantine', 'aws', 'reference', 'dashboard', 'warehouse.duckdb', 'warehouse.duckdb.wal'];
 
 export class OutDirError extends Error {}
 

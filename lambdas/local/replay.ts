@@ -1,11 +1,13 @@
 /**
  * `streamflow replay`: rebuilds what the consumer writes, without producing anything, from the two
- * places a batch survives a failure. The on-failure destination (`onfailure/<topic>/<batch>.json`,
- * holding the MSK event of a batch whose retries ran out) is re-delivered through the consumer
- * Lambda's own handler; `landing/`, the raw copy of every record, is turned into gold and
- * quarantine again by the consumer's own writer. Both are idempotent: object keys are
- * deterministic, so a replay overwrites what a delivery or an earlier replay wrote, and the loader
- * then loads only the files whose bytes changed.
+ * places a batch survives a failure. The on-failure destination (Lambda's records under
+ * `aws/lambda/`, each holding the event of a discarded batch as its `payload`) is re-delivered
+ * through the consumer Lambda's own handler; a record without payload (MaximumPayloadSizeExceeded)
+ * is re-read from Kafka when a reader is given, and otherwise listed with its exact offsets.
+ * `landing/`, the raw copy of every record, is turned into gold and quarantine again by the
+ * consumer's own writer. Both are idempotent: object keys are deterministic, so a replay
+ * overwrites what a delivery or an earlier replay wrote, and the loader then loads only the files
+ * whose bytes changed.
  */
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
@@ -13,12 +15,13 @@ import type { MSKEvent } from 'aws-lambda';
 import { GZIP_LEVEL, writeBatch } from '../consumer/consume-event.js';
 import { decodeMskEvent, fromLandingLine, type LandingLine, type PartitionBatch } from '../consumer/kafka-record.js';
 import { makeConsumerHandler } from '../consumer/make-handler.js';
-import { goldKeyFor, landingKeyFor, quarantineKeyFor } from '../consumer/object-keys.js';
+import { goldKeyFor, landingKeyFor, quarantineKeyFor, topicSegment } from '../consumer/object-keys.js';
 import type { BatchLedger } from '../consumer/transform-batch.js';
 import { isKnownTopic } from '../shared/contracts/events.js';
 import { GOLD_TABLE_BY_TOPIC, type GoldTable } from '../shared/contracts/tables.js';
 import { csvHeader } from '../shared/csv.js';
 import type { ObjectStore, StoredObject } from '../shared/ports/object-store.js';
+import { ONFAILURE_PREFIX, readOnFailureRecord, type OffsetRange } from '../shared/onfailure-record.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { loadReferenceCatalog, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -37,7 +40,7 @@ export interface ReplaySelection {
   readonly topic?: string;
   /** A UTC day, `YYYY-MM-DD`: the batches filed under `dt=<day>` (their first record's broker time). */
   readonly date?: string;
-  /** An object key prefix, e.g. `landing/transactions/dt=2025-06-01/` or `onfailure/user_events/`. */
+  /** An object key prefix, e.g. `landing/transactions/dt=2025-06-01/` or `aws/lambda/<esm-uuid>/`. */
   readonly prefix?: string;
 }
 
@@ -48,7 +51,12 @@ export interface ReplayProgress {
 }
 
 export interface ReplayOptions {
+  /** The bucket the consumer writes to (landing, gold, quarantine). */
   readonly store: ObjectStore;
+  /** Where Lambda writes on-failure records. @default store */
+  readonly onFailureStore?: ObjectStore;
+  /** Reads a discarded batch's records again from Kafka, for records that carry no payload. */
+  readonly reread?: (range: OffsetRange) => Promise<MSKEvent>;
   readonly selection?: ReplaySelection;
   readonly onProgress?: (progress: ReplayProgress) => void;
 }
@@ -68,8 +76,18 @@ export interface SourceTally {
   readonly failed: ReplayFailure[];
 }
 
+/** Offsets of a discarded batch that must be read from Kafka again (its record has no payload). */
+export interface RereadNeeded {
+  readonly key: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Decimal strings: Kafka offsets are 64-bit. */
+  readonly firstOffset: string;
+  readonly lastOffset: string;
+}
+
 export interface ReplaySummary {
-  readonly onFailure: SourceTally;
+  readonly onFailure: SourceTally & { readonly reread: RereadNeeded[] };
   readonly landing: SourceTally & {
     /** Landing files left alone because this replay had just re-delivered their batch from on-failure. */
     skipped: number;
@@ -87,17 +105,18 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 /** The objects of one source the selection names, in key order. */
 const selectedObjects = async (store: ObjectStore, source: ReplaySource, selection: ReplaySelection): Promise<StoredObject[]> => {
-  const root = `${source}/`;
-  const { prefix, topic } = selection;
+  const root = source === 'landing' ? 'landing/' : ONFAILURE_PREFIX;
+  const { prefix } = selection;
   // A prefix under the other source selects nothing here.
   if (prefix !== undefined && !prefix.startsWith(root) && !root.startsWith(prefix)) return [];
   const listed = await store.list(prefix !== undefined && prefix.length > root.length ? prefix : root);
-  const suffix = source === 'landing' ? '.ndjson.gz' : '.json';
+  if (source === 'onfailure') return listed;
+  // Topic and day narrow landing by its keys; on-failure records are narrowed by their contents.
   return listed.filter(
     (object) =>
-      object.key.endsWith(suffix) &&
-      (topic === undefined || object.key.startsWith(`${root}${topic}/`)) &&
-      (selection.date === undefined || source === 'onfailure' || object.key.includes(`/dt=${selection.date}/`)),
+      object.key.endsWith('.ndjson.gz') &&
+      (selection.topic === undefined || object.key.startsWith(`landing/${topicSegment(selection.topic)}/`)) &&
+      (selection.date === undefined || object.key.includes(`/dt=${selection.date}/`)),
   );
 };
 
@@ -179,38 +198,49 @@ const add = (tally: SourceTally, reasons: Record<string, number>, ledgers: reado
   }
 };
 
-/** The MSK event an on-failure file holds (the simulator's FailedBatch, or the bare event). */
-const eventOf = (key: string, body: Uint8Array): MSKEvent => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch (error) {
-    throw new Error(`${key} is not JSON: ${messageOf(error).slice(0, 200)}`, { cause: error });
-  }
-  const event = (typeof parsed === 'object' && parsed !== null && 'event' in parsed ? parsed.event : parsed) as Partial<MSKEvent> | null;
-  if (typeof event !== 'object' || event === null || event.eventSource !== 'aws:kafka' || typeof event.records !== 'object' || event.records === null) {
-    throw new Error(`${key} holds no MSK event (expected {"event": {"eventSource": "aws:kafka", "records": {...}}})`);
-  }
-  return event as MSKEvent;
+/** Whether a discarded batch is one the selection names (its topic, and the day its landing file is filed under). */
+const isSelected = (event: MSKEvent | undefined, ranges: readonly OffsetRange[], selection: ReplaySelection): boolean => {
+  if (selection.topic !== undefined && !ranges.some((range) => range.topic === selection.topic)) return false;
+  if (selection.date === undefined) return true;
+  // Without the records there is no broker time to file the batch under: listed, never skipped.
+  return event === undefined || decodeMskEvent(event).some((batch) => landingKeyFor(batch).includes(`/dt=${selection.date}/`));
 };
 
 const replayOnFailure = async (options: ReplayOptions, selection: ReplaySelection, summary: ReplaySummary, delivered: Set<string>): Promise<void> => {
   const { store } = options;
-  const objects = await selectedObjects(store, 'onfailure', selection);
+  const source = options.onFailureStore ?? store;
+  const objects = await selectedObjects(source, 'onfailure', selection);
   if (objects.length === 0) return;
   const catalog = await loadReferenceCatalog(store);
   const handler = makeConsumerHandler({ store, referenceCatalog: () => Promise.resolve(catalog), logger, metrics });
+  const redeliver = async (event: MSKEvent): Promise<void> => {
+    const ledgers = await handler(event, localLambdaContext('streamflow-consumer'));
+    add(summary.onFailure, summary.reasons, ledgers);
+    for (const batch of decodeMskEvent(event)) delivered.add(landingKeyFor(batch));
+  };
   for (const [index, object] of objects.entries()) {
     try {
-      const body = await store.get(object.key);
+      const body = await source.get(object.key);
       if (body !== undefined) {
-        const event = eventOf(object.key, body);
-        const landingKeys = decodeMskEvent(event).map(landingKeyFor);
-        if (selection.date === undefined || landingKeys.some((key) => key.includes(`/dt=${selection.date}/`))) {
-          const ledgers = await handler(event, localLambdaContext('streamflow-consumer'));
-          summary.onFailure.objects++;
-          add(summary.onFailure, summary.reasons, ledgers);
-          for (const key of landingKeys) delivered.add(key);
+        const discarded = readOnFailureRecord(object.key, body);
+        if (isSelected(discarded.event, discarded.ranges, selection)) {
+          if (discarded.event !== undefined) {
+            await redeliver(discarded.event);
+            summary.onFailure.objects++;
+          } else if (options.reread) {
+            for (const range of discarded.ranges) await redeliver(await options.reread(range));
+            summary.onFailure.objects++;
+          } else {
+            for (const range of discarded.ranges) {
+              summary.onFailure.reread.push({
+                key: object.key,
+                topic: range.topic,
+                partition: range.partition,
+                firstOffset: String(range.firstOffset),
+                lastOffset: String(range.lastOffset),
+              });
+            }
+          }
         }
       }
     } catch (error) {
@@ -254,7 +284,7 @@ export const replay = async (options: ReplayOptions): Promise<ReplaySummary> => 
   const started = performance.now();
   const selection = options.selection ?? {};
   const sources = selection.sources ?? REPLAY_SOURCES;
-  const summary: ReplaySummary = { onFailure: emptyTally(), landing: { ...emptyTally(), skipped: 0, cleared: [] }, reasons: {}, ms: 0 };
+  const summary: ReplaySummary = { onFailure: { ...emptyTally(), reread: [] }, landing: { ...emptyTally(), skipped: 0, cleared: [] }, reasons: {}, ms: 0 };
   // Landing keys of the batches just re-delivered: their files are fresh, a second pass would redo them.
   const delivered = new Set<string>();
   if (sources.includes('onfailure')) await replayOnFailure(options, selection, summary, delivered);

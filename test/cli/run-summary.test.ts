@@ -76,14 +76,27 @@ describe('printRunSummary', () => {
 
   it('points at the on-failure destination when batches ran out of retries', () => {
     // Prepare
-    const failed: FailedBatch = { topic: 'transactions', partition: 1, firstOffset: 0, lastOffset: 24, batchSize: 25, attempts: 4, error: 'S3 is down', event: mskEventOf([]) };
+    const failed: FailedBatch = {
+      topic: 'transactions',
+      partition: 1,
+      firstOffset: 0,
+      lastOffset: 24,
+      firstTimestamp: 0,
+      lastTimestamp: 0,
+      batchSize: 25,
+      attempts: 4,
+      condition: 'RetryAttemptsExhausted',
+      error: 'S3 is down',
+      payloadBytes: 2,
+      event: mskEventOf([]),
+    };
     const summary: IngestSummary = { ...SUMMARY, failedBatches: [failed], esm: { ...SUMMARY.esm, failedBatches: 1 } };
 
     // Act
     const text = printed({ outDir: '/data/out', summary, warehouse: WAREHOUSE, report: REPORT, elapsedMs: 10, json: false });
 
     // Assess
-    expect(text).toContain('1 batches ran out of retries: see /data/out/onfailure/');
+    expect(text).toContain('1 batches ran out of retries: see /data/out/aws/lambda/; re-deliver them: streamflow replay --from onfailure --out /data/out');
   });
 
   it('prints machine-readable JSON with --json', () => {

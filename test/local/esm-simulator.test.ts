@@ -254,9 +254,10 @@ describe('EsmSimulator', () => {
       expect(calls.map((event) => offsetsOf(event)[0])).toEqual([0, 2, 2, 2, 4]);
       expect(failures).toHaveLength(1);
       const [failure] = failures;
-      expect(failure).toMatchObject({ topic: 't', partition: 0, firstOffset: 2, lastOffset: 3, batchSize: 2, attempts: 3, error: 'S3 is down' });
+      expect(failure).toMatchObject({ topic: 't', partition: 0, firstOffset: 2, lastOffset: 3, batchSize: 2, attempts: 3, condition: 'RetryAttemptsExhausted', error: 'S3 is down' });
       expect(failure!.event).toEqual(calls[1]);
-      expect(decodeMskEvent(failure!.event)[0]!.records.map((record) => record.value!.toString())).toEqual(['m2', 'm3']);
+      expect(failure!.payloadBytes).toBe(Buffer.byteLength(JSON.stringify(calls[1])));
+      expect(decodeMskEvent(failure!.event!)[0]!.records.map((record) => record.value!.toString())).toEqual(['m2', 'm3']);
       expect(esm.stats).toEqual({ invocations: 5, batches: 3, retries: 2, failedBatches: 1, records: 6 });
       expect(esm.lag()).toBe(0);
     });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import type { ObjectStore, StoredObject } from '../../lambdas/shared/ports/object-store.js';
-import { DEFAULT_ESM_SETTINGS, type EsmSettings, type FailedBatch } from '../../lambdas/local/esm-simulator.js';
-import { ingest, onFailureKeyFor, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
+import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
+import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
+import { readOnFailureRecord } from '../../lambdas/shared/onfailure-record.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
 import { snapshotStore, tempFolder } from '../support/files.js';
@@ -158,7 +159,7 @@ describe('ingest', () => {
     for (const [key, body] of expected) expect(actual.get(key)!.equals(body), key).toBe(true);
   });
 
-  it('sends a batch that exhausts its retries to onfailure/ and reports it, delivering the other batches', async () => {
+  it("sends a batch that exhausts its retries to the on-failure destination in Lambda's record format and reports it, delivering the other batches", async () => {
     // Prepare: every write of the transactions on partition 1 fails
     const wrap = (store: ObjectStore) => new FlakyStore(store, (_put, key) => /^(landing|gold|quarantine)\/transactions\/.*\/transactions\+1\+/.test(key));
 
@@ -173,12 +174,17 @@ describe('ingest', () => {
     const lostRecords = failedBatches.reduce((sum, batch) => sum + batch.batchSize, 0);
     expect(consumed.in).toBe(6_000 - lostRecords);
 
-    const onFailure = await filesUnder(failed.dir, 'onfailure');
-    expect(onFailure).toEqual(failedBatches.map(onFailureKeyFor).sort());
-    const stored = JSON.parse(await readFile(join(failed.dir, onFailure[0]!), 'utf8')) as FailedBatch;
-    expect(stored.error).toMatch(/injected failure/);
-    expect(stored.event.eventSource).toBe('aws:kafka');
-    expect(stored.event.records[`transactions-1`]).toHaveLength(stored.batchSize);
+    // Lambda's S3 on-failure layout: aws/lambda/<esm-uuid>/<partition>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>, no extension
+    const onFailure = await filesUnder(failed.dir, 'aws/lambda');
+    expect(onFailure).toHaveLength(failedBatches.length);
+    for (const key of onFailure) expect(key).toMatch(/^aws\/lambda\/[0-9a-f-]{36}\/1\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/);
+    const records = await Promise.all(onFailure.map(async (key) => readOnFailureRecord(key, await readFile(join(failed.dir, key)))));
+    expect(records.map((record) => record.ranges[0]!.firstOffset).sort()).toEqual(failedBatches.map((batch) => BigInt(batch.firstOffset)).sort());
+    for (const record of records) {
+      expect(record.condition).toBe('RetryAttemptsExhausted');
+      const range = record.ranges[0]!;
+      expect(record.event?.records['transactions-1']).toHaveLength(Number(range.lastOffset - range.firstOffset) + 1);
+    }
 
     const files = await countRunFiles(failed.dir);
     expect(files.user_events).toEqual((await countRunFiles(clean.dir)).user_events);

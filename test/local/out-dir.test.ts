@@ -76,7 +76,7 @@ describe('prepareOutDir', () => {
     // Prepare
     const dir = fresh();
     await prepareOutDir(dir);
-    for (const folder of ['landing/user_events', 'gold/user_events', 'quarantine/x', 'onfailure/t', 'reference', 'dashboard']) {
+    for (const folder of ['landing/user_events', 'gold/user_events', 'quarantine/x', 'aws/lambda/t', 'reference', 'dashboard']) {
       await mkdir(join(dir, folder), { recursive: true });
       await writeFile(join(dir, folder, 'file'), 'old');
     }

@@ -2,9 +2,9 @@ import '../support/quiet-powertools.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { MSKEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
-import { onFailureKeyFor } from '../../lambdas/local/ingest.js';
 import { batchOfLandingFile, replay } from '../../lambdas/local/replay.js';
 import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
@@ -85,7 +85,7 @@ describe('replay from landing', () => {
 
     // Act
     const dated = await replay({ store: clean.store, selection: { date: day }, onProgress: ({ done }) => progress.push(done) });
-    const none = await replay({ store: clean.store, selection: { sources: ['landing'], prefix: 'onfailure/' } });
+    const none = await replay({ store: clean.store, selection: { sources: ['landing'], prefix: 'aws/lambda/' } });
 
     // Assess
     const expected = landing.filter((key) => key.includes(`/dt=${day}/`)).length;
@@ -151,6 +151,11 @@ describe('replay from landing', () => {
   });
 });
 
+/** AWS's published on-failure records (test/fixtures/aws/README.md), under the key layout Lambda uses. */
+const AWS_ESM_UUID = 'f89f8514-cdd9-4602-9e1f-01a5b77d449b';
+const awsFixture = (name: string): Promise<Buffer> => readFile(new URL(`../fixtures/aws/${name}`, import.meta.url));
+const awsKey = (suffix: string): string => `aws/lambda/${AWS_ESM_UUID}/0/2019/11/14/2019-11-14T00.38.06-${suffix}`;
+
 describe('replay from the on-failure destination', () => {
   it('re-delivers a batch whose retries ran out through the consumer, then skips its fresh landing file', async () => {
     // Prepare: every write of partition 1 of user_events fails, with no retries left
@@ -160,9 +165,9 @@ describe('replay from the on-failure destination', () => {
       list: (prefix) => store.list(prefix),
     });
     const bucket = await ingested(failing, { ...ESM, maximumRetryAttempts: 0 });
-    const onFailure = await keysUnder(bucket, 'onfailure/');
+    const onFailure = await keysUnder(bucket, 'aws/lambda/');
     expect(onFailure.length).toBeGreaterThan(0);
-    expect(onFailure.every((key) => key.startsWith('onfailure/user_events/user_events+1+'))).toBe(true);
+    expect(onFailure.every((key) => /^aws\/lambda\/[0-9a-f-]{36}\/1\//.test(key))).toBe(true);
 
     // Act
     const summary = await replay({ store: bucket.store });
@@ -170,21 +175,99 @@ describe('replay from the on-failure destination', () => {
 
     // Assess
     expect(diffOutputs(await consumerOutputs(bucket.store), cleanOutputs)).toEqual([]);
-    expect(summary.onFailure).toMatchObject({ objects: onFailure.length, failed: [] });
+    expect(summary.onFailure).toMatchObject({ objects: onFailure.length, failed: [], reread: [] });
     expect(summary.landing.skipped).toBe(onFailure.length);
     expect(summary.onFailure.records + summary.landing.records).toBe(STREAM.events);
     expect(again.onFailure.objects).toBe(onFailure.length);
     expect(diffOutputs(await consumerOutputs(bucket.store), cleanOutputs)).toEqual([]);
-    const stored = JSON.parse(await readFile(join(bucket.dir, onFailure[0]!), 'utf8')) as { topic: string; partition: number; firstOffset: number; lastOffset: number };
-    expect(onFailureKeyFor(stored as Parameters<typeof onFailureKeyFor>[0])).toBe(onFailure[0]);
   });
 
-  it('reports an on-failure file that holds no MSK event and replays the rest', async () => {
+  it("re-delivers AWS's published S3 on-failure record from its payload, and a second replay changes nothing", async () => {
+    // Prepare
+    const bucket = await newBucket(root.path, `run-${++runs}`);
+    await putReferenceData(bucket.store);
+    await bucket.store.put(awsKey('0b7a6c1e-1111-4111-8111-111111111111'), await awsFixture('kafka-onfailure-s3-retry-attempts-exhausted.json'), 'application/json');
+
+    // Act
+    const first = await replay({ store: bucket.store, selection: { sources: ['onfailure'] } });
+    const afterFirst = await snapshotStore(bucket.store);
+    const second = await replay({ store: bucket.store, selection: { sources: ['onfailure'] } });
+
+    // Assess: AWS's sample event is one record of topic mytopic, offset 15, broker time 2018-12-17
+    expect(first.onFailure).toMatchObject({ objects: 1, records: 1, failed: [], reread: [] });
+    expect(await keysUnder(bucket, 'landing/')).toEqual(['landing/mytopic/dt=2018-12-17/mytopic+0+15-15.ndjson.gz']);
+    expect(second.onFailure).toMatchObject({ objects: 1, records: 1 });
+    expect(await snapshotStore(bucket.store)).toEqual(afterFirst);
+  });
+
+  it('lists the exact offsets to re-read for a MaximumPayloadSizeExceeded record, which has no payload', async () => {
+    // Prepare
+    const bucket = await newBucket(root.path, `run-${++runs}`);
+    const key = awsKey('0b7a6c1e-2222-4222-8222-222222222222');
+    await bucket.store.put(key, await awsFixture('kafka-onfailure-s3-maximum-payload-size-exceeded.json'), 'application/json');
+
+    // Act
+    const summary = await replay({ store: bucket.store, selection: { sources: ['onfailure'] } });
+
+    // Assess: AWS's recordsInfo, offsets kept whole (56 digits, past any JavaScript number)
+    expect(summary.onFailure.objects).toBe(0);
+    expect(summary.onFailure.reread).toEqual(
+      ['Topic', 'Topic'].map((topic, partition) => ({
+        key,
+        topic,
+        partition,
+        firstOffset: '49601189658422359378836298521827638475320189012309704722',
+        lastOffset: '49601189658422359378836298522902373528957594348623495186',
+      })),
+    );
+    expect(await keysUnder(bucket, 'landing/')).toEqual([]);
+  });
+
+  it('re-reads a record without payload through the given Kafka reader', async () => {
+    // Prepare: the reader stands in for the brokers and answers with AWS's sample event
+    const bucket = await newBucket(root.path, `run-${++runs}`);
+    await putReferenceData(bucket.store);
+    await bucket.store.put(awsKey('0b7a6c1e-3333-4333-8333-333333333333'), await awsFixture('kafka-onfailure-s3-maximum-payload-size-exceeded.json'), 'application/json');
+    const sample = JSON.parse((JSON.parse((await awsFixture('kafka-onfailure-s3-retry-attempts-exhausted.json')).toString()) as { payload: string }).payload) as MSKEvent;
+    const asked: string[] = [];
+
+    // Act
+    const summary = await replay({
+      store: bucket.store,
+      selection: { sources: ['onfailure'] },
+      reread: (range) => {
+        asked.push(`${range.topic}-${range.partition}`);
+        return Promise.resolve(sample);
+      },
+    });
+
+    // Assess
+    expect(asked).toEqual(['Topic-0', 'Topic-1']);
+    expect(summary.onFailure).toMatchObject({ objects: 1, records: 2, reread: [] });
+  });
+
+  it('reads the on-failure records from their own bucket when one is given', async () => {
+    // Prepare
+    const data = await newBucket(root.path, `run-${++runs}`);
+    const onFailureBucket = await newBucket(root.path, `run-${++runs}`);
+    await putReferenceData(data.store);
+    await onFailureBucket.store.put(awsKey('0b7a6c1e-4444-4444-8444-444444444444'), await awsFixture('kafka-onfailure-s3-retry-attempts-exhausted.json'), 'application/json');
+
+    // Act
+    const summary = await replay({ store: data.store, onFailureStore: onFailureBucket.store, selection: { sources: ['onfailure'] } });
+
+    // Assess
+    expect(summary.onFailure.objects).toBe(1);
+    expect(await keysUnder(data, 'landing/')).toHaveLength(1);
+    expect(await keysUnder(onFailureBucket, 'landing/')).toEqual([]);
+  });
+
+  it('reports an on-failure object that is not a Kafka on-failure record and replays the rest', async () => {
     // Prepare
     const bucket = await ingested();
-    await writeFile(join(bucket.dir, 'onfailure-note.txt'), 'ignored: not under onfailure/');
-    await bucket.store.put('onfailure/user_events/user_events+0+0-9.json', Buffer.from('{"event":{"records":[]}}'), 'application/json');
-    await bucket.store.put('onfailure/user_events/user_events+0+10-19.json', Buffer.from('{"event":'), 'application/json');
+    await writeFile(join(bucket.dir, 'onfailure-note.txt'), 'ignored: not under aws/lambda/');
+    await bucket.store.put(awsKey('a'), Buffer.from('{"event":{"records":[]}}'), 'application/json');
+    await bucket.store.put(awsKey('b'), Buffer.from('{"requestContext":'), 'application/json');
 
     // Act
     const summary = await replay({ store: bucket.store, selection: { sources: ['onfailure'] } });
@@ -192,7 +275,7 @@ describe('replay from the on-failure destination', () => {
     // Assess
     expect(summary.onFailure.objects).toBe(0);
     expect(summary.onFailure.failed.map((failure) => failure.error)).toEqual([
-      expect.stringMatching(/holds no MSK event/) as string,
+      expect.stringMatching(/is not a Lambda on-failure record for Kafka/) as string,
       expect.stringMatching(/is not JSON/) as string,
     ]);
   });
