@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMskEvent } from '../../lambdas/consumer/kafka-record.js';
-import { batchName, goldKeyFor, landingKeyFor, parseBatchName, quarantineKeyFor } from '../../lambdas/consumer/object-keys.js';
+import type { PartitionBatch } from '../../lambdas/consumer/kafka-record.js';
+import { batchName, goldKeyFor, landingKeyFor, parseBatchName, quarantineKeyFor, topicSegment } from '../../lambdas/consumer/object-keys.js';
 import { assertSafeKey } from '../../lambdas/shared/ports/object-store.js';
 import { mskEvent, partitionBatch } from '../support/msk-event.js';
 
@@ -102,7 +103,7 @@ describe('parseBatchName', () => {
       fc.property(batchArb, (batch) => {
         // Prepare
         const expected = {
-          topic: batch.topic,
+          topic: topicSegment(batch.topic),
           partition: batch.partition,
           firstOffset: batch.records[0]!.offset,
           lastOffset: batch.records[batch.records.length - 1]!.offset,
@@ -131,5 +132,44 @@ describe('parseBatchName', () => {
 
     // Assess
     expect(parsed).toBeUndefined();
+  });
+});
+
+describe('topicSegment', () => {
+
+  it('keeps a topic of up to 100 characters as it is, and shortens a longer one to a stable name no legal topic can have', () => {
+    fc.assert(
+      fc.property(fc.oneof(topicArb, fc.stringMatching(/^[A-Za-z0-9._-]{101,249}$/)), (topic) => {
+        // Act
+        const segment = topicSegment(topic);
+
+        // Assess
+        if (topic.length <= 100) expect(segment).toBe(topic);
+        else expect(segment).toMatch(/^[A-Za-z0-9._-]{80}~[0-9a-f]{16}$/);
+        expect(topicSegment(topic)).toBe(segment);
+        expect(Buffer.byteLength(segment)).toBeLessThanOrEqual(97);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('names two long topics that share their first 80 characters apart', () => {
+    // Prepare
+    const common = 'a'.repeat(200);
+
+    // Act / Assess
+    expect(topicSegment(`${common}-one`)).not.toBe(topicSegment(`${common}-two`));
+  });
+
+  it('fits the longest batch file name under 255 bytes for a 249-character topic and the largest coordinates', () => {
+    // Prepare
+    const batch = { topic: 'T'.repeat(249), partition: 2 ** 31 - 1, records: [{ offset: Number.MAX_SAFE_INTEGER, timestamp: 0 }] } as unknown as PartitionBatch;
+
+    // Act
+    const name = landingKeyFor(batch).split('/').at(-1)!;
+
+    // Assess
+    expect(Buffer.byteLength(name)).toBeLessThan(255);
+    expect(parseBatchName(landingKeyFor(batch))).toEqual({ topic: topicSegment(batch.topic), partition: batch.partition, firstOffset: Number.MAX_SAFE_INTEGER, lastOffset: Number.MAX_SAFE_INTEGER });
   });
 });
