@@ -1,7 +1,8 @@
 /**
- * What the loader is asked to do, read from the three inputs it accepts:
- * an EventBridge schedule tick (load everything pending), an S3 "Object Created" event delivered
- * by EventBridge (load that object), or an explicit `{"reload": "<prefix>", "force": true}`.
+ * What the loader is asked to do, read from the inputs it accepts: a schedule tick (load everything
+ * pending), either an EventBridge rule's "Scheduled Event" or EventBridge Scheduler's input `{}`;
+ * an S3 "Object Created" event delivered by EventBridge (load that object); or an explicit
+ * `{"reload": "<prefix>", "force": true}`.
  */
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -20,9 +21,20 @@ export interface ReloadRequest {
   readonly force?: boolean;
 }
 
-export type LoaderEvent = ScheduledEvent | ObjectCreatedEvent | ReloadRequest;
+/** What an EventBridge Scheduler schedule configured for the loader delivers: an empty object. */
+export type SchedulerTick = Record<string, never>;
+
+export type LoaderEvent = ScheduledEvent | SchedulerTick | ObjectCreatedEvent | ReloadRequest;
 
 const scheduledEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event') });
+
+/**
+ * EventBridge Scheduler has no envelope: a Lambda target receives the schedule's `Input` as it is
+ * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html), so a schedule that
+ * ticks the loader is configured with `{}`. Strict: any other object is not a tick, so a mistyped
+ * reload (`{"relaod": "gold/"}`) fails instead of quietly loading what is pending.
+ */
+const schedulerTickSchema = z.object({}).strict();
 
 const objectCreatedSchema = z.object({
   'detail-type': z.literal('Object Created'),
@@ -41,8 +53,7 @@ const reloadSchema = z.object({
 export class UnknownLoaderEventError extends Error {}
 
 export const loaderRequestOf = (event: unknown): LoaderRequest => {
-  const scheduled = scheduledEventSchema.safeParse(event);
-  if (scheduled.success) return { kind: 'pending' };
+  if (scheduledEventSchema.safeParse(event).success || schedulerTickSchema.safeParse(event).success) return { kind: 'pending' };
   const created = objectCreatedSchema.safeParse(event);
   if (created.success) {
     const { key, etag } = created.data.detail.object;
@@ -51,7 +62,7 @@ export const loaderRequestOf = (event: unknown): LoaderRequest => {
   const reload = reloadSchema.safeParse(event);
   if (reload.success) return { kind: 'reload', prefix: reload.data.reload, force: reload.data.force ?? false };
   throw new UnknownLoaderEventError(
-    'The loader accepts an EventBridge "Scheduled Event", an S3 "Object Created" event from EventBridge, ' +
+    'The loader accepts an EventBridge "Scheduled Event" or EventBridge Scheduler\'s input {}, an S3 "Object Created" event from EventBridge, ' +
       `or {"reload": "<prefix>", "force": true}; got ${JSON.stringify(event)?.slice(0, 200)}`,
   );
 };

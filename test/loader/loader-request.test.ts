@@ -39,7 +39,11 @@ describe('loaderRequestOf', () => {
     expect(loaderRequestOf({ reload: 'reference/' })).toEqual({ kind: 'reload', prefix: 'reference/', force: false });
   });
 
-  it.each([[{}], [{ reload: '' }], [{ 'detail-type': 'Object Deleted', detail: {} }], [null], ['tick']])(
+  it('reads EventBridge Scheduler\'s input {} as a schedule tick', () => {
+    expect(loaderRequestOf({})).toEqual({ kind: 'pending' });
+  });
+
+  it.each([[{ relaod: 'gold/' }], [{ reload: '' }], [{ 'detail-type': 'Object Deleted', detail: {} }], [null], ['tick']])(
     'rejects %j, saying what it accepts',
     (event) => {
       expect(() => loaderRequestOf(event)).toThrow(UnknownLoaderEventError);
