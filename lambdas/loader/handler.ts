@@ -27,4 +27,4 @@ const warehouse = createSnowflakeWarehouse({
   loadTables: BRONZE_TABLES.map((bronze) => bronze.table),
 });
 
-export const handler = makeLoaderHandler({ store, warehouse, logger, metrics });
+export const handler = makeLoaderHandler({ store, warehouse, logger, metrics, trainsChurnModel: true });

@@ -6,13 +6,31 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { trainChurnModel } from '../churn/train-churn-model.js';
 import { latestCheckResults } from '../warehouse/dq-checks.js';
 import { loaderRequestOf, type LoaderEvent } from './loader-request.js';
 import { runLoader, type LoaderDeps, type LoaderSummary } from './run-loader.js';
 
 export interface LoaderHandlerDeps extends LoaderDeps {
   readonly metrics: Metrics;
+  /**
+   * Re-train the churn model on scheduled ticks: in AWS, where the Snowflake tasks rebuild
+   * gold.churn_features and no task can run TypeScript. The local twin trains after its own
+   * refresh instead (lambdas/local/warehouse-stage.ts). @default false
+   */
+  readonly trainsChurnModel?: boolean;
 }
+
+/** Trains and stores the churn model; like the data quality metric, never allowed to fail the load. */
+const retrainChurnModel = async (deps: LoaderHandlerDeps): Promise<void> => {
+  try {
+    const outcome = await trainChurnModel(deps.warehouse);
+    if (outcome.trained) deps.logger.info('churn model trained', { modelVersion: outcome.evaluation.modelVersion, auc: outcome.evaluation.auc });
+    else deps.logger.info('churn model not re-trained', { reason: outcome.reason });
+  } catch (error) {
+    deps.logger.warn('could not train the churn model', { error: (error as Error).message });
+  }
+};
 
 /**
  * Publishes how many `error` checks of the latest data quality run found violations. The checks
@@ -35,6 +53,7 @@ export const loadEvent = async (event: LoaderEvent, deps: LoaderHandlerDeps): Pr
   const request = loaderRequestOf(event);
   const summary = await runLoader(request, deps);
   if (request.kind === 'pending') await publishDataQuality(deps);
+  if (request.kind === 'pending' && deps.trainsChurnModel) await retrainChurnModel(deps);
   deps.metrics.addMetric('FilesLoaded', MetricUnit.Count, summary.loaded);
   deps.metrics.addMetric('FilesSkipped', MetricUnit.Count, summary.skipped);
   // Alarmed on: a rejected file stays out of Bronze until someone fixes and re-drops it.

@@ -60,7 +60,8 @@ export interface WarehouseStageSummary {
   /** Rows now in each Silver and Gold table, with what the refresh changed (none when it did not run). */
   readonly steps: readonly StepRun[];
   readonly dq: readonly DataQualityResult[];
-  readonly churn: TrainingOutcome;
+  /** Whether the churn model was re-trained after the refresh, with its holdout figures. */
+  readonly churn?: TrainingOutcome;
   readonly timings: { readonly loadMs: number; readonly tasks: Record<string, number>; readonly totalMs: number };
 }
 

@@ -11,6 +11,7 @@ import { SNOWFLAKE_COLUMN_TYPES } from '../shared/adapters/snowflake-names.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { BRONZE_TABLES, bronzeTableDdl } from './bronze-tables.js';
 import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
+import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
@@ -84,6 +85,10 @@ export const loaderGrantStatements = (): string[] => [
   // The scheduled tick publishes the latest data quality results as a metric: read-only, one table.
   `grant usage on schema &{database}.${DQ_RESULTS.table.schema} to role &{loader_role}`,
   `grant select on table &{database}.${DQ_RESULTS.table.schema}.${DQ_RESULTS.table.name} to role &{loader_role}`,
+  // The scheduled tick trains the churn model (lambdas/churn/): it reads the features the tasks
+  // build and replaces its own model rows, nothing else in Gold.
+  `grant select on table &{database}.gold.churn_features to role &{loader_role}`,
+  ...CHURN_TABLES.map((churn) => `grant select, insert, delete on table &{database}.${churn.table.schema}.${churn.table.name} to role &{loader_role}`),
 ];
 
 const GENERATED = /^\{\{\s*generated:\s*([a-z_]+)\s*\}\}\s*$/;

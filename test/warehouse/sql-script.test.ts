@@ -54,12 +54,15 @@ describe('deploy variables', () => {
     expect(() => fillVariables('use database &{db}', { database: 'x' })).toThrow(/Unknown deploy variable &\{db\}/);
   });
 
-  it('grants the loader only what a load needs, table by table, and read access to the data quality results alone', () => {
+  it('grants the loader only what a load needs, table by table, read access to the data quality results, and the churn model it trains', () => {
     expect(loaderGrantStatements()).toEqual([
       ...BRONZE_TABLES.map((bronze) => `grant select, insert, delete on table &{database}.bronze.${bronze.table.name} to role &{loader_role}`),
       'grant select, insert, update on table &{database}.bronze.load_history to role &{loader_role}',
       'grant usage on schema &{database}.gold to role &{loader_role}',
       'grant select on table &{database}.gold.dq_results to role &{loader_role}',
+      'grant select on table &{database}.gold.churn_features to role &{loader_role}',
+      'grant select, insert, delete on table &{database}.gold.churn_model to role &{loader_role}',
+      'grant select, insert, delete on table &{database}.gold.churn_model_evaluation to role &{loader_role}',
     ]);
   });
 });
