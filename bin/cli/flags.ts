@@ -1,5 +1,6 @@
 /** Flag parsing and validation shared by the commands, with errors that say how to fix them. */
 import { existsSync } from 'node:fs';
+import { brokerListOf } from '../../lambdas/shared/adapters/kafka-publisher.js';
 
 export class UsageError extends Error {}
 
@@ -31,4 +32,13 @@ export const dateFlag = (name: string, raw: string | undefined, fallback: Date):
 export const existingFileFlag = (name: string, raw: string | undefined): string | undefined => {
   if (raw !== undefined && !existsSync(raw)) throw new UsageError(`--${name} ${raw}: no such file`);
   return raw;
+};
+
+/** `--brokers HOST:PORT[,HOST:PORT…]` as a list, or a usage error that says what is wanted. */
+export const brokersFlag = (raw: string): string[] => {
+  try {
+    return brokerListOf(raw);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 };

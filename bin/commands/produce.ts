@@ -1,18 +1,23 @@
-/** `streamflow produce`: the same generator, published to Amazon MSK (run inside the VPC). */
+/** `streamflow produce`: the same generator, published to Amazon MSK (run inside the VPC) or to a local Kafka broker. */
 import { parseArgs } from 'node:util';
 import { KafkaClient } from '@aws-sdk/client-kafka';
+import { produceToBrokers } from '../../lambdas/local/broker-ingest.js';
 import { KafkaPublisher } from '../../lambdas/shared/adapters/kafka-publisher.js';
 import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
-import { UsageError, dateFlag, integerFlag, rateFlag } from '../cli/flags.js';
+import { UsageError, brokersFlag, dateFlag, integerFlag, rateFlag } from '../cli/flags.js';
 import { progressBar } from '../cli/progress.js';
 
-export const PRODUCE_USAGE = `streamflow produce --cluster-arn ARN [options]
+export const PRODUCE_USAGE = `streamflow produce (--cluster-arn ARN | --brokers HOST:PORT) [options]
   Publishes generated events to the MSK cluster's user_events and transactions topics, with IAM
   auth (credentials from the usual AWS chain). Must run where the brokers are reachable.
+  With --brokers, publishes to a local Apache Kafka over plaintext instead (npm run kafka),
+  creating the topics first; consume them with streamflow run --brokers HOST:PORT --consume-only.
 
-  --cluster-arn ARN   the MSK cluster (required)
+  --cluster-arn ARN   the MSK cluster
+  --brokers H:P       a local Kafka broker (plaintext, no auth)
+  --partitions N      with --brokers: partitions of each topic it creates (default 3)
   --region R          AWS region (default: AWS_REGION)
   --events N          events to publish (default 10000)
   --seed S            random seed (default 42)
@@ -27,6 +32,8 @@ export const produceCommand = async (args: string[]): Promise<number> => {
     args,
     options: {
       'cluster-arn': { type: 'string' },
+      brokers: { type: 'string' },
+      partitions: { type: 'string' },
       region: { type: 'string' },
       events: { type: 'string' },
       seed: { type: 'string' },
@@ -37,9 +44,7 @@ export const produceCommand = async (args: string[]): Promise<number> => {
     strict: true,
   });
   const clusterArn = values['cluster-arn'];
-  if (!clusterArn?.startsWith('arn:aws:kafka:')) throw new UsageError('--cluster-arn must be an MSK cluster ARN (arn:aws:kafka:…)');
-  const region = values.region ?? process.env.AWS_REGION ?? clusterArn.split(':')[3];
-  if (!region) throw new UsageError('--region is required when AWS_REGION is not set');
+  if ((clusterArn === undefined) === (values.brokers === undefined)) throw new UsageError('give either --cluster-arn (MSK) or --brokers (a local Kafka)');
   const events = integerFlag('events', values.events, 10_000, 1, 50_000_000);
   const window = eventWindow(dateFlag('until', values.until, new Date()), integerFlag('days', values.days, 1, 1, 3650));
   const stream = generateEventStream({
@@ -49,6 +54,17 @@ export const produceCommand = async (args: string[]): Promise<number> => {
     dirtyRate: rateFlag('dirty-rate', values['dirty-rate'], 0),
   });
 
+  if (values.brokers !== undefined) {
+    const brokers = brokersFlag(values.brokers);
+    const progress = progressBar('publishing', events);
+    const produced = await produceToBrokers({ brokers, source: stream, partitions: integerFlag('partitions', values.partitions, 3, 1, 64), onProgress: (done) => progress.update(done) });
+    progress.finish();
+    console.log(`published ${Object.values(produced).reduce((a, b) => a + b, 0).toLocaleString('en-US')} events to ${brokers.join(',')}`);
+    return 0;
+  }
+  if (!clusterArn?.startsWith('arn:aws:kafka:')) throw new UsageError('--cluster-arn must be an MSK cluster ARN (arn:aws:kafka:…)');
+  const region = values.region ?? process.env.AWS_REGION ?? clusterArn.split(':')[3];
+  if (!region) throw new UsageError('--region is required when AWS_REGION is not set');
   const publisher = await KafkaPublisher.connect(new KafkaClient({ region }), { clusterArn, region });
   const progress = progressBar('publishing', events);
   let sent = 0;

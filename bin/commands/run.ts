@@ -2,16 +2,18 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
-import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
-import { ingest, publishReferenceData } from '../../lambdas/local/ingest.js';
+import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
+import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
+import { consumeFromBrokers, produceToBrokers } from '../../lambdas/local/broker-ingest.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
-import { prepareOutDir } from '../../lambdas/local/out-dir.js';
+import { isRunOutDir, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
 import { ledgerReport, loadAndRefresh } from '../../lambdas/local/warehouse-stage.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
-import { dateFlag, existingFileFlag, integerFlag, rateFlag } from '../cli/flags.js';
-import { progressBar } from '../cli/progress.js';
+import { UsageError, brokersFlag, dateFlag, existingFileFlag, integerFlag, rateFlag } from '../cli/flags.js';
+import { progressBar, type Progress } from '../cli/progress.js';
+import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
 import { displayPath, printRunSummary } from '../cli/run-summary.js';
 
 export const RUN_USAGE = `streamflow run [options]
@@ -28,6 +30,11 @@ export const RUN_USAGE = `streamflow run [options]
   --until TIME      end of the event window, ISO-8601 (default: now)
   --batch-size N    event source mapping batch size, 1 to 10000 (default ${DEFAULT_ESM_SETTINGS.batchSize})
   --partitions N    partitions per topic (default 3)
+  --brokers H:P     run on this Apache Kafka (e.g. npm run kafka) instead of the in-process topic
+                    log: publish with the MSK producer (plaintext), consume with a consumer group
+  --consume-only    with --brokers: publish nothing, deliver what the group has not committed yet
+                    (after streamflow produce --brokers, or to resume a stopped run), keeping --out
+  --group NAME      with --brokers: the consumer group (default streamflow-consumer)
   --json            print the summary as JSON`;
 
 export const runCommand = async (args: string[]): Promise<number> => {
@@ -43,6 +50,9 @@ export const runCommand = async (args: string[]): Promise<number> => {
       until: { type: 'string' },
       'batch-size': { type: 'string' },
       partitions: { type: 'string' },
+      brokers: { type: 'string' },
+      'consume-only': { type: 'boolean' },
+      group: { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -57,16 +67,26 @@ export const runCommand = async (args: string[]): Promise<number> => {
   const outDir = resolve(values.out ?? '.streamflow');
   const esm = { ...DEFAULT_ESM_SETTINGS, batchSize: integerFlag('batch-size', values['batch-size'], DEFAULT_ESM_SETTINGS.batchSize, 1, 10_000) };
   const partitions = integerFlag('partitions', values.partitions, 3, 1, 64);
+  const brokers = values.brokers === undefined ? undefined : brokersFlag(values.brokers);
+  const consumeOnly = values['consume-only'] ?? false;
+  if (!brokers && (consumeOnly || values.group !== undefined)) throw new UsageError('--consume-only and --group need --brokers');
+  if (brokers && input) throw new UsageError('--input replays into the in-process topic log; leave out --brokers');
 
   const started = performance.now();
-  await prepareOutDir(outDir);
+  // Resuming keeps what the stopped run wrote: the redelivered batches overwrite their own files.
+  if (!(consumeOnly && isRunOutDir(outDir))) await prepareOutDir(outDir);
   const store = new FolderObjectStore(outDir);
   await publishReferenceData(store);
 
   const source = input ? readInputFile(input, until.getTime()) : generateEventStream({ events, seed, window: eventWindow(until, days), dirtyRate });
-  const progress = progressBar(input ? 'replaying ' : 'ingesting ', input ? 0 : events);
-  const summary = await ingest({ store, source, esm, partitions, onProgress: (done) => progress.update(done) });
-  progress.finish();
+  let summary: IngestSummary;
+  if (brokers) {
+    summary = await runOnBrokers({ store, brokers, source: consumeOnly ? undefined : source, events, partitions, esm, groupId: values.group });
+  } else {
+    const progress = progressBar(input ? 'replaying ' : 'ingesting ', input ? 0 : events);
+    summary = await ingest({ store, source, esm, partitions, onProgress: (done) => progress.update(done) });
+    progress.finish();
+  }
 
   const warehouseFile = join(outDir, 'warehouse.duckdb');
   const warehouse = await loadAndRefresh({ store, warehouseFile, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
@@ -76,4 +96,33 @@ export const runCommand = async (args: string[]): Promise<number> => {
   // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
   (values.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);
   return report.lost === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
+};
+
+/** `--brokers`: publish to the broker (unless only consuming), then deliver from the consumer group. */
+const runOnBrokers = async (options: {
+  store: FolderObjectStore;
+  brokers: string[];
+  source: Iterable<ProducedMessage> | AsyncIterable<ProducedMessage> | undefined;
+  events: number;
+  partitions: number;
+  esm: EsmSettings;
+  groupId: string | undefined;
+}): Promise<IngestSummary> => {
+  const started = performance.now();
+  if (options.source) {
+    const publishing = progressBar('publishing', options.events);
+    await produceToBrokers({ brokers: options.brokers, source: options.source, partitions: options.partitions, onProgress: (done) => publishing.update(done) });
+    publishing.finish();
+  }
+  const produceMs = performance.now() - started;
+  let consuming: Progress | undefined;
+  const summary = await consumeFromBrokers({
+    store: options.store,
+    brokers: options.brokers,
+    esm: options.esm,
+    groupId: options.groupId,
+    onProgress: (delivered, pending) => (consuming ??= progressBar('consuming ', pending)).update(delivered),
+  });
+  consuming?.finish();
+  return { ...summary, timings: { ...summary.timings, produceMs } };
 };

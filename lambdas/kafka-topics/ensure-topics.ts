@@ -34,17 +34,27 @@ export interface TopicChanges {
 /** The custom resource's properties as CloudFormation delivers them (every scalar a string). */
 const topicsRequestSchema = z.object({
   ClusterArn: z.string().startsWith('arn:', 'ClusterArn must be an MSK cluster ARN'),
+  // Sent by the stack for a provisioned cluster with fewer than three brokers; MSK Serverless keeps 3.
+  ReplicationFactor: z.coerce.number().int().min(1, 'ReplicationFactor must be at least 1').default(REPLICATION_FACTOR),
   Topics: z
     .array(z.object({ Name: z.string().min(1), Partitions: z.coerce.number().int().min(1, 'Partitions must be at least 1') }))
     .min(1, 'Topics must name at least one topic'),
 });
 
-export const topicsRequestOf = (properties: unknown): { clusterArn: string; topics: TopicSpec[] } => {
+export const topicsRequestOf = (properties: unknown): { clusterArn: string; replicationFactor: number; topics: TopicSpec[] } => {
   const parsed = topicsRequestSchema.parse(properties);
-  return { clusterArn: parsed.ClusterArn, topics: parsed.Topics.map((topic) => ({ name: topic.Name, partitions: topic.Partitions })) };
+  return {
+    clusterArn: parsed.ClusterArn,
+    replicationFactor: parsed.ReplicationFactor,
+    topics: parsed.Topics.map((topic) => ({ name: topic.Name, partitions: topic.Partitions })),
+  };
 };
 
-export const ensureTopics = async (admin: TopicAdmin, wanted: readonly TopicSpec[]): Promise<TopicChanges> => {
+/**
+ * @param replicationFactor replicas of each created topic: MSK Serverless' 3 by default, 1 on
+ * the single local broker of `npm run kafka`.
+ */
+export const ensureTopics = async (admin: TopicAdmin, wanted: readonly TopicSpec[], replicationFactor = REPLICATION_FACTOR): Promise<TopicChanges> => {
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic.name));
   const present = wanted.filter((topic) => existing.has(topic.name));
@@ -67,7 +77,7 @@ export const ensureTopics = async (admin: TopicAdmin, wanted: readonly TopicSpec
   if (missing.length > 0) {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions, replicationFactor: REPLICATION_FACTOR })),
+      topics: missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions, replicationFactor })),
     });
   }
   if (grown.length > 0) {

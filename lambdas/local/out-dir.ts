@@ -8,9 +8,12 @@ import { join } from 'node:path';
 
 const MARKER = '.streamflow-out';
 /** Everything a run writes; nothing else in the folder is touched. */
-const RUN_OUTPUTS = ['landing', 'gold', 'quarantine', 'aws', 'reference', 'dashboard', 'warehouse.duckdb', 'warehouse.duckdb.wal'];
+const RUN_OUTPUTS = ['landing', 'gold', 'quarantine', 'aws', 'ledger', 'reference', 'dashboard', 'warehouse.duckdb', 'warehouse.duckdb.wal'];
 
 export class OutDirError extends Error {}
+
+/** True for a folder an earlier run made: `run --consume-only` resumes into it instead of starting afresh. */
+export const isRunOutDir = (dir: string): boolean => existsSync(join(dir, MARKER));
 
 export const prepareOutDir = async (dir: string): Promise<void> => {
   if (existsSync(dir)) {

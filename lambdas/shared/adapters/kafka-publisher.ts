@@ -1,10 +1,12 @@
 /**
  * Event publisher on Amazon MSK: kafkajs with SASL/OAUTHBEARER tokens from the MSK IAM signer,
  * bootstrap brokers looked up with GetBootstrapBrokers so nothing host-specific is configured.
+ * The same publisher speaks plaintext to a local Apache Kafka (`npm run kafka`), so the local
+ * twin's `--brokers` path produces exactly as the cloud does, minus IAM.
  */
 import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import { CompressionTypes, Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import type { EventPublisher, ProducedMessage } from '../ports/event-publisher.js';
 
 export interface MskPublisherConfig {
@@ -39,6 +41,22 @@ export const mskIamKafka = async (client: KafkaClient, config: MskPublisherConfi
     },
   });
 
+/**
+ * A kafkajs client for a local broker: plaintext, no auth (what `npm run kafka` listens with).
+ * kafkajs logs every retried request as an ERROR (a fresh broker answers "coordinator loading"
+ * for a few seconds); what fails for good still reaches the caller as a rejected promise.
+ */
+export const plaintextKafka = (brokers: readonly string[], clientId = 'streamflow'): Kafka =>
+  new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
+
+/** Splits `HOST:PORT[,HOST:PORT…]`, refusing anything else with a message that says what is wanted. */
+export const brokerListOf = (raw: string): string[] => {
+  const brokers = raw.split(',').map((broker) => broker.trim());
+  const bad = brokers.find((broker) => !/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/.test(broker));
+  if (bad !== undefined) throw new Error(`--brokers wants HOST:PORT[,HOST:PORT…], not "${bad}"`);
+  return brokers;
+};
+
 const toKafkaMessage = (message: ProducedMessage): Message => ({
   key: message.key,
   value: message.value,
@@ -49,9 +67,17 @@ const toKafkaMessage = (message: ProducedMessage): Message => ({
 export class KafkaPublisher implements EventPublisher {
   private constructor(private readonly producer: Producer) {}
 
-  /** Connects an idempotent producer (no duplicates from its own retries) to the cluster. */
+  /** Connects an idempotent producer (no duplicates from its own retries) to the MSK cluster, with IAM auth. */
   static async connect(client: KafkaClient, config: MskPublisherConfig): Promise<KafkaPublisher> {
-    const kafka = await mskIamKafka(client, { ...config, clientId: config.clientId ?? 'streamflow-producer' });
+    return KafkaPublisher.on(await mskIamKafka(client, { ...config, clientId: config.clientId ?? 'streamflow-producer' }));
+  }
+
+  /** The same producer on a local broker over plaintext (`--brokers HOST:PORT`). */
+  static async connectPlaintext(brokers: readonly string[], clientId = 'streamflow-producer'): Promise<KafkaPublisher> {
+    return KafkaPublisher.on(plaintextKafka(brokers, clientId));
+  }
+
+  private static async on(kafka: Kafka): Promise<KafkaPublisher> {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     return new KafkaPublisher(producer);
