@@ -9,13 +9,37 @@ import { z } from 'zod';
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
 
 /**
- * How the VPC reaches AWS APIs (Lambda, STS, the MSK API) for the event source mapping and the
- * functions inside it: one NAT gateway, or interface endpoints and no internet route at all.
+ * How the private subnets reach the AWS APIs that need a route: one NAT gateway, or interface
+ * endpoints for exactly the services that need one (the MSK API always, for the producer and the
+ * topic custom resource; Lambda and STS only for on-demand pollers) and no internet route at all.
  */
 export type Egress = 'nat' | 'endpoints';
 
 /** How the consumer's event pollers scale; retries and batch splitting need `provisioned`. */
 export type PollerMode = 'provisioned' | 'on-demand';
+
+/** MSK Serverless (billed per cluster-hour) or provisioned brokers (billed per broker-hour). */
+export type KafkaClusterKind = 'serverless' | 'provisioned';
+
+/** A named set of defaults (`-c preset=prod`); any key set in the context still wins. */
+export type PresetName = 'dev' | 'prod';
+
+/**
+ * Broker types of MSK provisioned clusters that support IAM access control
+ * (https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html; kafka.t3.small
+ * included). Only Standard brokers: Express brokers need three Availability Zones.
+ */
+export const KAFKA_BROKER_TYPES = [
+  'kafka.t3.small',
+  'kafka.m5.large',
+  'kafka.m5.xlarge',
+  'kafka.m5.2xlarge',
+  'kafka.m7g.large',
+  'kafka.m7g.xlarge',
+  'kafka.m7g.2xlarge',
+  'kafka.m7g.4xlarge',
+] as const;
+export type KafkaBrokerType = (typeof KAFKA_BROKER_TYPES)[number];
 
 export interface StorageConfig {
   /** Delete buckets (and their objects), the data key and the Snowflake secret with the stacks. */
@@ -30,6 +54,11 @@ export interface StorageConfig {
 export interface StreamingConfig {
   readonly egress: Egress;
   readonly topicPartitions: number;
+  readonly cluster: KafkaClusterKind;
+  /** Provisioned clusters only: broker type, broker count (a multiple of the 2 AZs), EBS GB per broker. */
+  readonly brokerType: KafkaBrokerType;
+  readonly brokerNodes: number;
+  readonly brokerStorageGb: number;
 }
 
 export interface ConsumerConfig {
@@ -39,7 +68,11 @@ export interface ConsumerConfig {
   readonly pollerMode: PollerMode;
   readonly minPollers: number;
   readonly maxPollers: number;
-  /** Retries after the first failed invocation of a batch; -1 retries until the records expire. */
+  /**
+   * Retries after the first failed invocation of a batch (provisioned mode only). -1 means
+   * "infinite", but with an on-failure destination (the consumer always has one) Lambda applies at
+   * most 10 (https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html).
+   */
   readonly retryAttempts: number;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -86,6 +119,7 @@ export interface AlarmConfig {
 }
 
 export interface StreamFlowConfig {
+  readonly preset: PresetName;
   readonly stage: string;
   readonly logRetentionDays: number;
   readonly storage: StorageConfig;
@@ -96,6 +130,12 @@ export interface StreamFlowConfig {
   readonly snowflake: SnowflakeConfig;
   readonly alarms: AlarmConfig;
 }
+
+/**
+ * Availability Zones of the VPC. An environment-agnostic stack (which keeps `cdk synth` offline)
+ * sees exactly two, and both MSK Serverless and provisioned clusters need at least two.
+ */
+export const AVAILABILITY_ZONES = 2;
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -125,6 +165,9 @@ const retentionDays = z.preprocess(
   z.number({ error: 'expected a number' }).refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`),
 );
 
+/** The longest function timeout an MSK event source mapping accepts (14 minutes). */
+export const MSK_CONSUMER_MAX_TIMEOUT_SECONDS = 840;
+
 const SNOWFLAKE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/;
 const SNOWFLAKE_IDENTIFIER_MESSAGE = 'expected an unquoted Snowflake identifier (letters, digits, _ or $)';
 
@@ -133,6 +176,7 @@ const SNOWFLAKE_IDENTIFIER_MESSAGE = 'expected an unquoted Snowflake identifier 
  * and after `-c`, so they are flat and self-describing.
  */
 const CONTEXT_SCHEMA = {
+  preset: { rule: z.enum(['dev', 'prod'], { error: 'expected "dev" or "prod"' }), default: 'dev' },
   stage: { rule: text(/^[a-z][a-z0-9-]{0,19}$/, 'expected lower-case letters, digits or "-", starting with a letter (max 20)'), default: 'dev' },
   logRetentionDays: { rule: retentionDays, default: 30 },
 
@@ -143,18 +187,30 @@ const CONTEXT_SCHEMA = {
   onFailureRetentionDays: { rule: integer(1, 3650), default: 30 },
   accessLogRetentionDays: { rule: integer(1, 3650), default: 90 },
 
-  egress: { rule: z.enum(['nat', 'endpoints'], { error: 'expected "nat" or "endpoints"' }), default: 'nat' },
+  egress: { rule: z.enum(['nat', 'endpoints'], { error: 'expected "nat" or "endpoints"' }), default: 'endpoints' },
   topicPartitions: { rule: integer(1, 120), default: 3 },
+  kafkaCluster: { rule: z.enum(['serverless', 'provisioned'], { error: 'expected "serverless" or "provisioned"' }), default: 'provisioned' },
+  kafkaBrokerType: { rule: z.enum(KAFKA_BROKER_TYPES, { error: `expected one of ${KAFKA_BROKER_TYPES.join(', ')}` }), default: 'kafka.t3.small' },
+  // MSK quota: 30 brokers per provisioned cluster by default; CloudFormation's VolumeSize range is 1–16,384 GiB.
+  kafkaBrokerNodes: { rule: integer(2, 30), default: 2 },
+  kafkaBrokerStorageGb: { rule: integer(1, 16_384), default: 10 },
 
+  // Ranges AWS enforces on Kafka event source mappings, checked here so that `cdk synth` fails
+  // instead of the deployment: BatchSize 1–10,000 and MaximumBatchingWindowInSeconds 0–300
+  // (https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html), MinimumPollers 1–200 and
+  // MaximumPollers 1–2,000 (https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html),
+  // MaximumRetryAttempts -1–10,000 (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html).
   consumerBatchSize: { rule: integer(1, 10_000), default: 5000 },
   consumerBatchingWindowSeconds: { rule: integer(0, 300), default: 1 },
   consumerStartingPosition: { rule: z.enum(['TRIM_HORIZON', 'LATEST'], { error: 'expected "TRIM_HORIZON" or "LATEST"' }), default: 'TRIM_HORIZON' },
-  consumerPollerMode: { rule: z.enum(['provisioned', 'on-demand'], { error: 'expected "provisioned" or "on-demand"' }), default: 'provisioned' },
+  consumerPollerMode: { rule: z.enum(['provisioned', 'on-demand'], { error: 'expected "provisioned" or "on-demand"' }), default: 'on-demand' },
   consumerMinPollers: { rule: integer(1, 200), default: 1 },
   consumerMaxPollers: { rule: integer(1, 2000), default: 2 },
-  consumerRetryAttempts: { rule: integer(-1, 10_000), default: 3 },
+  consumerRetryAttempts: { rule: integer(-1, 10_000), default: -1 },
   consumerMemoryMb: { rule: integer(128, 10_240), default: 512 },
-  consumerTimeoutSeconds: { rule: integer(10, 900), default: 120 },
+  // Lambda allows 900 s, but an MSK event source mapping invokes functions of at most 14 minutes
+  // (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html, the note on timeouts).
+  consumerTimeoutSeconds: { rule: integer(10, MSK_CONSUMER_MAX_TIMEOUT_SECONDS), default: 120 },
 
   loaderScheduleMinutes: { rule: integer(1, 1440), default: 15 },
   loaderMemoryMb: { rule: integer(128, 10_240), default: 1024 },
@@ -204,6 +260,43 @@ export const CONTEXT_DEFAULTS = Object.fromEntries(CONTEXT_KEYS.map((key) => [ke
   readonly [K in ContextKey]: ContextSchema[K]['default'];
 };
 
+/**
+ * The presets: what differs between a cheap development stage and a production one. A preset only
+ * supplies defaults; any key in cdk.json's context or after `-c` overrides it, and every value is
+ * validated the same way. cdk.json therefore lists none of these keys (it would override the preset).
+ * - `dev`: two kafka.t3.small brokers (IAM auth), on-demand pollers (no poller charge; they need
+ *   the Lambda and STS endpoints), interface endpoints only where needed, no NAT.
+ * - `prod`: MSK Serverless, provisioned pollers in one poller group (they need neither NAT nor
+ *   endpoints), retries before the on-failure bucket; the warehouse is the one you name.
+ */
+export const PRESETS = {
+  dev: {
+    kafkaCluster: 'provisioned',
+    kafkaBrokerType: 'kafka.t3.small',
+    kafkaBrokerNodes: 2,
+    kafkaBrokerStorageGb: 10,
+    egress: 'endpoints',
+    consumerPollerMode: 'on-demand',
+    consumerMinPollers: 1,
+    consumerMaxPollers: 2,
+    consumerRetryAttempts: -1,
+  },
+  prod: {
+    kafkaCluster: 'serverless',
+    kafkaBrokerType: 'kafka.m7g.large',
+    kafkaBrokerNodes: 2,
+    kafkaBrokerStorageGb: 100,
+    egress: 'endpoints',
+    consumerPollerMode: 'provisioned',
+    consumerMinPollers: 1,
+    consumerMaxPollers: 4,
+    consumerRetryAttempts: 3,
+  },
+} as const satisfies Record<PresetName, Partial<Record<ContextKey, unknown>>>;
+
+/** The keys a preset decides (the same for every preset). */
+export const PRESET_KEYS = Object.keys(PRESETS.dev) as (keyof (typeof PRESETS)['dev'])[];
+
 /** Our keys are camelCase words; CDK's own keys carry `@`, `:` or `-`, so they never look like ours. */
 const looksLikeOurKey = (key: string): boolean => /^[a-z][A-Za-z0-9]*$/.test(key);
 
@@ -226,6 +319,11 @@ const crossFieldProblems = (values: ContextValues): string[] => {
         'set consumerRetryAttempts to -1 with consumerPollerMode "on-demand", or use "provisioned"',
     );
   }
+  if (values.kafkaBrokerNodes % AVAILABILITY_ZONES !== 0) {
+    problems.push(
+      `kafkaBrokerNodes: must be a multiple of ${AVAILABILITY_ZONES} (got ${values.kafkaBrokerNodes}): MSK spreads brokers evenly over the cluster's subnets, one per Availability Zone`,
+    );
+  }
   if (values.goldRetentionDays > values.landingRetentionDays) {
     problems.push(`goldRetentionDays: must not exceed landingRetentionDays (${values.goldRetentionDays} > ${values.landingRetentionDays}), gold is re-derived from landing`);
   }
@@ -243,10 +341,13 @@ export const parseConfig = (lookup: (key: string) => unknown, contextKeys: reado
   for (const key of contextKeys) {
     if (looksLikeOurKey(key) && !known.has(key)) problems.push(`${key}: unknown setting (known settings: ${CONTEXT_KEYS.join(', ')})`);
   }
+  const presetRaw = lookup('preset');
+  const preset = CONTEXT_SCHEMA.preset.rule.safeParse(presetRaw ?? CONTEXT_SCHEMA.preset.default);
+  const presetDefaults: Partial<Record<ContextKey, unknown>> = preset.success ? PRESETS[preset.data] : {};
   const values: Record<string, unknown> = {};
   for (const key of CONTEXT_KEYS) {
     const raw = lookup(key);
-    const parsed = CONTEXT_SCHEMA[key].rule.safeParse(raw === undefined ? CONTEXT_SCHEMA[key].default : raw);
+    const parsed = CONTEXT_SCHEMA[key].rule.safeParse(raw ?? presetDefaults[key] ?? CONTEXT_SCHEMA[key].default);
     if (parsed.success) values[key] = parsed.data;
     else problems.push(`${key}: ${parsed.error.issues.map((issue) => issue.message).join('; ')} (got ${JSON.stringify(raw)})`);
   }
@@ -256,6 +357,7 @@ export const parseConfig = (lookup: (key: string) => unknown, contextKeys: reado
 };
 
 const toConfig = (v: ContextValues): StreamFlowConfig => ({
+  preset: v.preset,
   stage: v.stage,
   logRetentionDays: v.logRetentionDays,
   storage: {
@@ -266,7 +368,14 @@ const toConfig = (v: ContextValues): StreamFlowConfig => ({
     onFailureRetentionDays: v.onFailureRetentionDays,
     accessLogRetentionDays: v.accessLogRetentionDays,
   },
-  streaming: { egress: v.egress, topicPartitions: v.topicPartitions },
+  streaming: {
+    egress: v.egress,
+    topicPartitions: v.topicPartitions,
+    cluster: v.kafkaCluster,
+    brokerType: v.kafkaBrokerType,
+    brokerNodes: v.kafkaBrokerNodes,
+    brokerStorageGb: v.kafkaBrokerStorageGb,
+  },
   consumer: {
     batchSize: v.consumerBatchSize,
     batchingWindowSeconds: v.consumerBatchingWindowSeconds,

@@ -14,7 +14,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { MskServerlessCluster } from './msk-serverless-cluster.js';
+import { acknowledgeCfnLint, CDK_ROLE_DEPENDENCY_REASON } from './cfn-lint-acknowledgements.js';
+import type { IKafkaCluster } from './kafka-cluster-props.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
 import { DEFAULT_LOG_LEVEL, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type PipelineFunctionProps } from './pipeline-function-props.js';
 
@@ -46,8 +47,12 @@ export interface KafkaConsumerSettings {
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
   readonly startingPosition: StartingPosition;
-  /** Provisioned event pollers; undefined for on-demand scaling. */
-  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
+  /**
+   * Provisioned event pollers; undefined for on-demand scaling. Mappings with the same `groupName`
+   * share Event Poller Unit capacity instead of each paying for its own minimum
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html, PollerGroupName).
+   */
+  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number; readonly groupName: string };
   /** Retries after the first failed invocation; only sent in provisioned mode. */
   readonly retryAttempts: number;
   readonly onFailure: IEventSourceDlq;
@@ -137,6 +142,7 @@ export class PipelineFunction extends Construct {
         'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions' +
         (props.network ? '; nor do the EC2 network-interface actions Lambda needs to place the function in the VPC' : ''),
     });
+    acknowledgeCfnLint(this.function, 'W3005', CDK_ROLE_DEPENDENCY_REASON);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22 is the runtime the project pins and tests (DESIGN.md); moving to a newer runtime is a deliberate upgrade',
@@ -183,15 +189,20 @@ export class PipelineFunction extends Construct {
     this.function.addEnvironment(envName, bucket.bucketName);
   }
 
-  /** Lets the function read one secret (and nothing else in Secrets Manager); its ARN goes in `envName`. */
+  /**
+   * Lets the function read one secret (and nothing else in Secrets Manager); its ARN goes in
+   * `envName`. A secret known by name only has a partial ARN: the policy then matches the six
+   * characters Secrets Manager appends, as SecretsManager's own grants do.
+   */
   bindSecret(secret: ISecret, envName: string): void {
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    const policyArn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [policyArn] }));
     secret.encryptionKey?.grantDecrypt(this.role);
     this.function.addEnvironment(envName, secret.secretArn);
   }
 
   /** Lets the function publish to the given topics; the cluster ARN goes in `envName`. */
-  bindKafkaProducer(cluster: MskServerlessCluster, topics: readonly string[], envName = 'MSK_CLUSTER_ARN'): void {
+  bindKafkaProducer(cluster: IKafkaCluster, topics: readonly string[], envName = 'MSK_CLUSTER_ARN'): void {
     cluster.grantProduce(this.role, topics);
     this.function.addEnvironment(envName, cluster.clusterArn);
   }
@@ -200,7 +211,7 @@ export class PipelineFunction extends Construct {
    * Subscribes the function to a topic through an event source mapping (IAM authentication),
    * with the consumer-group permissions it needs and nothing beyond that topic and group.
    */
-  consumeTopic(cluster: MskServerlessCluster, topic: string, settings: KafkaConsumerSettings): ManagedKafkaEventSource {
+  consumeTopic(cluster: IKafkaCluster, topic: string, settings: KafkaConsumerSettings): ManagedKafkaEventSource {
     cluster.grantConsume(this.role, topic, settings.consumerGroupId);
     const provisioned = settings.provisionedPollers;
     const source = new ManagedKafkaEventSource({
@@ -213,7 +224,7 @@ export class PipelineFunction extends Construct {
       onFailure: settings.onFailure,
       ...(provisioned
         ? {
-            provisionedPollerConfig: { minimumPollers: provisioned.minimum, maximumPollers: provisioned.maximum },
+            provisionedPollerConfig: { minimumPollers: provisioned.minimum, maximumPollers: provisioned.maximum, pollerGroupName: provisioned.groupName },
             retryAttempts: settings.retryAttempts,
           }
         : {}),

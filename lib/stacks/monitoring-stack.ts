@@ -2,7 +2,7 @@
  * Alarms, where they go, and a dashboard. Every threshold comes from the configuration; every
  * alarm treats missing data as fine, so an idle pipeline is quiet.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -17,7 +17,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -60,6 +60,9 @@ export class MonitoringStack extends Stack {
       alias: `alias/${name('alarms')}`,
       description: `StreamFlow ${stage}: encrypts the alarm topic`,
       enableKeyRotation: true,
+      // It encrypts notifications in flight only, nothing kept: it goes with the stack (scheduled
+      // for deletion after KMS's waiting period) instead of one orphaned key per deploy cycle.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
       topicKey.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey');
@@ -158,6 +161,24 @@ export class MonitoringStack extends Stack {
       each.addAlarmAction(new SnsAction(this.alarmTopic));
       each.addOkAction(new SnsAction(this.alarmTopic));
     }
+    // The topic policy that enforceSSL and the EventBridge target create replaces SNS's default
+    // one, which is what let CloudWatch publish: without this statement every alarm action fails.
+    // Scoped to this account and this stack's alarms with aws:SourceAccount and aws:SourceArn, the
+    // confused-deputy guard SNS documents for service principals
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html, "aws:SourceAccount
+    // and aws:SourceOwner" and "Allow CloudWatch alarms ... to publish to a topic").
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': this.alarms.map((each) => each.alarmArn) },
+        },
+      }),
+    );
 
     const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: name('pipeline') });
     dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 24 }));

@@ -18,6 +18,7 @@ import { TOPICS } from '../../lambdas/shared/contracts/events.js';
 import { REFERENCE_KEYS } from '../../lambdas/shared/reference-catalog.js';
 import type { StreamFlowConfig } from '../config.js';
 import { acknowledgeWildcardResources } from '../constructs/nag-acknowledgements.js';
+import { acknowledgeCfnLint, CDK_ROLE_DEPENDENCY_REASON } from '../constructs/cfn-lint-acknowledgements.js';
 import { PROJECT_ROOT, PipelineFunction } from '../constructs/pipeline-function.js';
 import { S3OnFailureBucket } from '../constructs/s3-on-failure-bucket.js';
 import { DATA_PREFIXES, type StorageStack } from './storage-stack.js';
@@ -68,8 +69,10 @@ export class PipelineStack extends Stack {
         batchSize: config.consumer.batchSize,
         maxBatchingWindow: Duration.seconds(config.consumer.batchingWindowSeconds),
         startingPosition: StartingPosition[config.consumer.startingPosition],
+        // One poller group for both mappings: they share Event Poller Units instead of each paying
+        // for its own minimum.
         ...(config.consumer.pollerMode === 'provisioned'
-          ? { provisionedPollers: { minimum: config.consumer.minPollers, maximum: config.consumer.maxPollers } }
+          ? { provisionedPollers: { minimum: config.consumer.minPollers, maximum: config.consumer.maxPollers, groupName: serviceName('consumer') } }
           : {}),
         retryAttempts: config.consumer.retryAttempts,
         onFailure,
@@ -86,7 +89,7 @@ export class PipelineStack extends Stack {
       reservedConcurrency: config.loader.reservedConcurrency,
     });
     this.loader.bindBucket(dataBucket, { read: LOAD_PREFIXES });
-    this.loader.bindSecret(storage.snowflakeSecret, 'SNOWFLAKE_SECRET_ARN');
+    this.loader.bindSecret(storage.snowflakeSecretFor(this, 'SnowflakeSecret'), 'SNOWFLAKE_SECRET_ARN');
     this.loader.setEnvironment('SNOWFLAKE_ACCOUNT', config.snowflake.account);
     this.loader.setEnvironment('SNOWFLAKE_USER', config.snowflake.user);
     this.loader.setEnvironment('SNOWFLAKE_ROLE', config.snowflake.role);
@@ -180,6 +183,7 @@ export class PipelineStack extends Stack {
     acknowledgeWildcardResources(handlerRole, [dataBucket.arnForObjects('*')], `${generated}: copies into reference/ (prune: false, so nothing else is deleted)`);
     if (handlerRole.node.scope) {
       Validations.of(handlerRole.node.scope).acknowledge({ id: 'AwsSolutions-L1', reason: `${generated}: its Python runtime is chosen by the CDK` });
+      acknowledgeCfnLint(handlerRole.node.scope, 'W3005', `${generated}: ${CDK_ROLE_DEPENDENCY_REASON}`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageCl
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StreamFlowConfig } from '../config.js';
+import { acknowledgeCfnLint, CDK_ROLE_DEPENDENCY_REASON } from '../constructs/cfn-lint-acknowledgements.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
 
 /** Prefixes of the data bucket and what lives there. */
@@ -21,6 +22,13 @@ export const DATA_PREFIXES = {
 
 /** Days before landing objects move to Standard-IA (the S3 minimum for that transition). */
 const LANDING_INFREQUENT_ACCESS_DAYS = 30;
+
+/**
+ * Name of the secret the storage stack creates. It must not end in a hyphen and six characters,
+ * or Secrets Manager would read a partial ARN built on it as a complete one
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
+ */
+export const snowflakeSecretName = (stage: string): string => `streamflow/${stage}/snowflake-private-key`;
 
 export interface StorageStackProps extends StackProps {
   readonly config: StreamFlowConfig;
@@ -45,10 +53,14 @@ export class StorageStack extends Stack {
   public readonly accessLogsBucket: IBucket;
   public readonly snowflakeSecret: ISecret;
   public readonly imports: StorageImports;
+  private readonly stage: string;
+  private readonly snowflake: StreamFlowConfig['snowflake'];
 
   constructor(scope: Construct, id: string, props: StorageStackProps) {
     super(scope, id, props);
     const { stage, storage, snowflake } = props.config;
+    this.stage = stage;
+    this.snowflake = snowflake;
     const removalPolicy = storage.removeDataOnDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     this.dataKey = new Key(this, 'DataKey', {
@@ -102,6 +114,8 @@ export class StorageStack extends Stack {
       ? Secret.fromSecretCompleteArn(this, 'SnowflakeSecret', snowflake.secretArn)
       : this.createSnowflakeSecret(stage, removalPolicy);
 
+    if (storage.removeDataOnDestroy) this.acknowledgeAutoDeleteHandler();
+
     this.imports = {
       dataBucketArn: this.exportValue(this.dataBucket.bucketArn, { name: `${this.stackName}-data-bucket-arn` }),
       onFailureBucketArn: this.exportValue(this.onFailureBucket.bucketArn, { name: `${this.stackName}-onfailure-bucket-arn` }),
@@ -126,9 +140,27 @@ export class StorageStack extends Stack {
     return Bucket.fromBucketAttributes(scope, id, { bucketArn: this.imports.onFailureBucketArn, encryptionKey: Key.fromKeyArn(scope, `${id}Key`, this.imports.dataKeyArn) });
   }
 
+  /**
+   * The Snowflake secret as another stack sees it: by the configured ARN, or by the name this stack
+   * gives the secret it creates. Neither goes through a CloudFormation export, so switching
+   * `snowflakeSecretArn` later is an ordinary update of both stacks (an export still imported by
+   * the pipeline stack could not be removed, and the storage stack's update would fail).
+   */
+  snowflakeSecretFor(scope: Construct, id: string): ISecret {
+    const { secretArn } = this.snowflake;
+    return secretArn ? Secret.fromSecretCompleteArn(scope, id, secretArn) : Secret.fromSecretNameV2(scope, id, snowflakeSecretName(this.stage));
+  }
+
+  /** The CDK's auto-delete-objects handler (one per stack) raises the same W3005 as our functions. */
+  private acknowledgeAutoDeleteHandler(): void {
+    const handler = this.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider')?.node.tryFindChild('Handler');
+    if (handler) acknowledgeCfnLint(handler, 'W3005', `CDK auto-delete-objects handler (generated, runs only on destroy): ${CDK_ROLE_DEPENDENCY_REASON}`);
+  }
+
   /** An empty-for-now secret the operator fills with the private key after the first deploy. */
   private createSnowflakeSecret(stage: string, removalPolicy: RemovalPolicy): ISecret {
     const secret = new Secret(this, 'SnowflakeSecret', {
+      secretName: snowflakeSecretName(stage),
       description: `StreamFlow ${stage}: Snowflake key pair of the loader user (JSON, see docs/deploy.md)`,
       removalPolicy,
     });

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_DEFAULTS, CONTEXT_KEYS, ConfigError, loadConfig, parseConfig } from '../../lib/config.js';
+import { CONTEXT_DEFAULTS, CONTEXT_KEYS, ConfigError, PRESETS, PRESET_KEYS, loadConfig, parseConfig } from '../../lib/config.js';
 import { addStreamFlowStacks } from '../../lib/streamflow-app.js';
 import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/snowflake-deploy.js';
 import { CDK_JSON_CONTEXT } from './synth-app.js';
@@ -18,12 +18,35 @@ const errorOf = (run: () => unknown): string => {
 };
 
 describe('configuration from cdk.json context', () => {
-  it('lists every setting in cdk.json with the default the code has', () => {
-    // Prepare
-    const listed = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, CDK_JSON_CONTEXT[key]]));
+  it('lists every setting in cdk.json with the default the code has, except those the preset decides', () => {
+    // Prepare: a preset key listed in cdk.json would override the preset chosen with -c preset=…
+    const presetKeys = new Set<string>(PRESET_KEYS);
+    const flatKeys = CONTEXT_KEYS.filter((key) => !presetKeys.has(key));
 
-    // Act / Assess
-    expect(listed).toEqual(CONTEXT_DEFAULTS);
+    // Act
+    const listed = Object.fromEntries(flatKeys.map((key) => [key, CDK_JSON_CONTEXT[key]]));
+
+    // Assess
+    expect(listed).toEqual(Object.fromEntries(flatKeys.map((key) => [key, CONTEXT_DEFAULTS[key]])));
+    expect(PRESET_KEYS.filter((key) => key in CDK_JSON_CONTEXT)).toEqual([]);
+  });
+
+  it('gives every preset the same keys, and the dev preset the code defaults', () => {
+    // Assess
+    expect(Object.keys(PRESETS.prod).sort()).toEqual(Object.keys(PRESETS.dev).sort());
+    expect(PRESETS.dev).toEqual(Object.fromEntries(PRESET_KEYS.map((key) => [key, CONTEXT_DEFAULTS[key]])));
+  });
+
+  it('takes the prod preset’s values, and lets any key given in the context override them', () => {
+    // Act
+    const prod = configFrom({ preset: 'prod' });
+    const overridden = configFrom({ preset: 'prod', kafkaCluster: 'provisioned', kafkaBrokerType: 'kafka.m7g.large', consumerMaxPollers: '8' });
+
+    // Assess
+    expect(prod.streaming).toMatchObject({ cluster: 'serverless', egress: 'endpoints' });
+    expect(prod.consumer).toMatchObject({ pollerMode: 'provisioned', minPollers: 1, maxPollers: 4, retryAttempts: 3 });
+    expect(overridden.streaming).toMatchObject({ cluster: 'provisioned', brokerType: 'kafka.m7g.large' });
+    expect(overridden.consumer.maxPollers).toBe(8);
   });
 
   it('gives a complete configuration with no context at all (a fresh clone synthesizes)', () => {
@@ -32,10 +55,11 @@ describe('configuration from cdk.json context', () => {
 
     // Assess
     expect(config).toMatchObject({
+      preset: 'dev',
       stage: 'dev',
       storage: { removeDataOnDestroy: false, landingRetentionDays: 365, goldRetentionDays: 90 },
-      streaming: { egress: 'nat', topicPartitions: 3 },
-      consumer: { batchSize: 5000, batchingWindowSeconds: 1, startingPosition: 'TRIM_HORIZON', pollerMode: 'provisioned', retryAttempts: 3 },
+      streaming: { egress: 'endpoints', topicPartitions: 3, cluster: 'provisioned', brokerType: 'kafka.t3.small', brokerNodes: 2, brokerStorageGb: 10 },
+      consumer: { batchSize: 5000, batchingWindowSeconds: 1, startingPosition: 'TRIM_HORIZON', pollerMode: 'on-demand', retryAttempts: -1 },
       producer: { scheduleEnabled: false },
       snowflake: { account: '', secretArn: '' },
       alarms: { email: '' },
@@ -84,6 +108,16 @@ describe('configuration from cdk.json context', () => {
     ['alarmEmail', 'ops-at-example.com', /alarmEmail: expected an e-mail address/],
     ['alarmQuarantineRatePercent', 0, /alarmQuarantineRatePercent: must be above 0/],
     ['landingRetentionDays', 30, /landingRetentionDays: must be at least 31/],
+    ['preset', 'staging', /preset: expected "dev" or "prod"/],
+    ['kafkaCluster', 'express', /kafkaCluster: expected "serverless" or "provisioned"/],
+    ['kafkaBrokerType', 'kafka.t2.micro', /kafkaBrokerType: expected one of kafka.t3.small/],
+    ['kafkaBrokerStorageGb', 16_385, /kafkaBrokerStorageGb: must be at most 16384/],
+    // Limits AWS enforces on MSK event source mappings, caught at synth instead of at deploy.
+    ['consumerTimeoutSeconds', '900', /consumerTimeoutSeconds: must be at most 840 \(got "900"\)/],
+    ['consumerMinPollers', 201, /consumerMinPollers: must be at most 200/],
+    ['consumerMaxPollers', 2001, /consumerMaxPollers: must be at most 2000/],
+    ['consumerRetryAttempts', 10_001, /consumerRetryAttempts: must be at most 10000/],
+    ['consumerBatchingWindowSeconds', -1, /consumerBatchingWindowSeconds: must be at least 0/],
   ])('rejects %s = %j with a message naming the key', (key, value, message) => {
     // Act
     const text = errorOf(() => configFrom({ [key]: value }));
@@ -116,7 +150,8 @@ describe('configuration from cdk.json context', () => {
 
   it.each([
     [{ consumerMinPollers: 3, consumerMaxPollers: 2 }, /consumerMinPollers: must not exceed consumerMaxPollers/],
-    [{ consumerPollerMode: 'on-demand' }, /consumerRetryAttempts: Kafka event source mappings accept retry settings only in provisioned mode/],
+    [{ consumerPollerMode: 'on-demand', consumerRetryAttempts: 3 }, /consumerRetryAttempts: Kafka event source mappings accept retry settings only in provisioned mode/],
+    [{ kafkaBrokerNodes: 3 }, /kafkaBrokerNodes: must be a multiple of 2 \(got 3\)/],
     [{ goldRetentionDays: 400 }, /goldRetentionDays: must not exceed landingRetentionDays/],
   ])('rejects inconsistent settings %j', (context, message) => {
     // Act / Assess
@@ -129,6 +164,17 @@ describe('configuration from cdk.json context', () => {
 
     // Assess
     expect(config.consumer).toMatchObject({ pollerMode: 'on-demand', retryAttempts: -1 });
+  });
+
+  it('stops synthesis naming the key for -c consumerTimeoutSeconds=900 (MSK mappings allow 840 s)', () => {
+    // Prepare
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, consumerTimeoutSeconds: '900', 'aws:cdk:bundling-stacks': [] } });
+
+    // Act
+    const build = () => addStreamFlowStacks(app, loadConfig(app));
+
+    // Assess
+    expect(build).toThrow(/consumerTimeoutSeconds: must be at most 840/);
   });
 
   it('stops synthesis with a ConfigError naming the key when the app gets a bad -c value', () => {

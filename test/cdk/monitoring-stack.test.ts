@@ -98,6 +98,31 @@ describe('monitoring stack', () => {
     });
   });
 
+  it('lets CloudWatch publish to the alarm topic, only for this account and these alarms', () => {
+    // Prepare: the policy enforceSSL and the EventBridge target create replaces SNS's default one,
+    // so without this statement every alarm action fails (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
+    const policy = Object.values(monitoring.findResources('AWS::SNS::TopicPolicy'))[0] as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } };
+    const alarmIds = Object.keys(monitoring.findResources('AWS::CloudWatch::Alarm'));
+
+    // Act
+    const statement = policy.Properties.PolicyDocument.Statement.find((each) => JSON.stringify(each.Principal).includes('cloudwatch.amazonaws.com'));
+
+    // Assess
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Resource: { Ref: logicalIdOf(monitoring, 'AWS::SNS::Topic', 'AlarmTopic') },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    const sourceArns = (statement!.Condition as { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [string, string] }[] } }).ArnLike['aws:SourceArn'];
+    expect(sourceArns.map((arn) => arn['Fn::GetAtt'][0]).sort()).toEqual(alarmIds.sort());
+  });
+
+  it('deletes the alarm topic key with the stack instead of leaving one behind per deploy cycle', () => {
+    // Assess
+    monitoring.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
   it('subscribes the alarm e-mail only when one is configured', () => {
     // Assess
     monitoring.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });

@@ -11,14 +11,16 @@ import { addNagChecks } from '../../lib/streamflow-app.js';
 import { buildApp } from './synth-app.js';
 
 const VARIANTS = {
-  defaults: {},
+  'defaults (dev preset)': {},
+  'prod preset': { preset: 'prod' },
   'every option': {
-    egress: 'endpoints',
+    preset: 'prod',
+    egress: 'nat',
+    kafkaCluster: 'provisioned',
+    kafkaBrokerType: 'kafka.m7g.large',
     removeDataOnDestroy: true,
     snowflakeSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:streamflow/snowflake-AbC123',
     snowflakeAccount: 'myorg-myaccount',
-    consumerPollerMode: 'on-demand',
-    consumerRetryAttempts: -1,
     producerScheduleEnabled: true,
     loaderReservedConcurrency: 2,
     alarmEmail: 'ops@example.com',

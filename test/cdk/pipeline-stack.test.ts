@@ -15,13 +15,15 @@ const ON_FAILURE_BUCKET = { 'Fn::ImportValue': 'streamflow-dev-storage-onfailure
 let defaults: Templates;
 let pipeline: Template;
 let tuned: Template;
-let onDemand: Template;
+let prod: Template;
 
 beforeAll(() => {
   defaults = synthTemplates().templates;
   pipeline = defaults.pipeline;
+  prod = synthTemplates({ context: { preset: 'prod' } }).templates.pipeline;
   tuned = synthTemplates({
     context: {
+      consumerPollerMode: 'provisioned',
       consumerBatchSize: 250,
       consumerBatchingWindowSeconds: 30,
       consumerStartingPosition: 'LATEST',
@@ -37,7 +39,6 @@ beforeAll(() => {
       logRetentionDays: 14,
     },
   }).templates.pipeline;
-  onDemand = synthTemplates({ context: { consumerPollerMode: 'on-demand', consumerRetryAttempts: -1 } }).templates.pipeline;
 });
 
 const functionId = (template: Template, name: 'Consumer' | 'Loader' | 'Producer') => logicalIdOf(template, 'AWS::Lambda::Function', `${name}Function`);
@@ -65,23 +66,28 @@ describe('pipeline stack: the consumer event source mappings', () => {
       MaximumBatchingWindowInSeconds: 30,
       StartingPosition: 'LATEST',
       MaximumRetryAttempts: 5,
-      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 4 },
+      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 4, PollerGroupName: 'streamflow-dev-consumer' },
       DestinationConfig: { OnFailure: { Destination: ON_FAILURE_BUCKET } },
     });
   });
 
-  it('uses the local twin’s defaults: 5,000 records, a 1 s window, from the start of the topic, 3 retries', () => {
+  it('uses the local twin’s defaults: 5,000 records, a 1 s window, from the start of the topic', () => {
     // Assess
-    pipeline.resourcePropertiesCountIs(
+    pipeline.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { BatchSize: 5000, MaximumBatchingWindowInSeconds: 1, StartingPosition: 'TRIM_HORIZON' }, 2);
+  });
+
+  it('puts both provisioned mappings of the prod preset in one poller group, with 3 retries', () => {
+    // Assess: one group, so the two mappings share Event Poller Units instead of each paying a minimum
+    prod.resourcePropertiesCountIs(
       'AWS::Lambda::EventSourceMapping',
-      { BatchSize: 5000, MaximumBatchingWindowInSeconds: 1, StartingPosition: 'TRIM_HORIZON', MaximumRetryAttempts: 3, ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 2 } },
+      { MaximumRetryAttempts: 3, ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 4, PollerGroupName: 'streamflow-dev-consumer' } },
       2,
     );
   });
 
-  it('leaves retries and pollers to Lambda in on-demand mode, keeping the on-failure bucket', () => {
+  it('leaves retries and pollers to Lambda in on-demand mode (the dev preset), keeping the on-failure bucket', () => {
     // Assess
-    onDemand.resourcePropertiesCountIs(
+    pipeline.resourcePropertiesCountIs(
       'AWS::Lambda::EventSourceMapping',
       { ProvisionedPollerConfig: Match.absent(), MaximumRetryAttempts: Match.absent(), DestinationConfig: { OnFailure: { Destination: ON_FAILURE_BUCKET } } },
       2,
@@ -158,7 +164,8 @@ describe('pipeline stack: the loader', () => {
     expect(secretStatements).toHaveLength(1);
     expect(secretStatements[0]!.policy).toMatch(/^LoaderRoleDefaultPolicy/);
     expect(actionsOf(secretStatements[0]!.statement)).toEqual(['secretsmanager:GetSecretValue']);
-    expect(secretStatements[0]!.statement.Resource).toEqual({ 'Fn::ImportValue': expect.stringMatching(/SnowflakeSecret/) as string });
+    // The secret the storage stack creates, by its fixed name (no export), with the suffix Secrets Manager appends.
+    expect(JSON.stringify(secretStatements[0]!.statement.Resource)).toMatch(/:secret:streamflow\/dev\/snowflake-private-key-\?\?\?\?\?\?"\]\]\}$/);
     expect(resourcesFor(roleStatements(tuned, 'Loader'), 'secretsmanager:GetSecretValue')).toEqual([JSON.stringify(SECRET_ARN)]);
   });
 

@@ -114,6 +114,25 @@ describe('storage stack', () => {
     destroyable.hasOutput('SnowflakeSecretArn', { Value: SECRET_ARN });
   });
 
+  it('names the secret it creates, so the pipeline stack finds it without an export', () => {
+    // Assess
+    storage.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'streamflow/dev/snowflake-private-key' });
+  });
+
+  it('keeps the same exports when snowflakeSecretArn is switched on later (an export in use cannot be removed)', () => {
+    // Prepare: the CloudFormation rule (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html):
+    // an export another stack imports can be neither removed nor changed, so the switch must not touch any.
+    const exportsOf = (template: Template) =>
+      Object.values(template.findOutputs('*'))
+        .map((output) => JSON.stringify((output as { Export?: unknown }).Export))
+        .filter((name) => name !== undefined)
+        .sort();
+
+    // Assess
+    expect(exportsOf(destroyable)).toEqual(exportsOf(storage));
+    expect(exportsOf(storage).join()).not.toMatch(/Secret/);
+  });
+
   it('exports the bucket and key ARNs under fixed names for the other stacks', () => {
     // Assess
     for (const name of ['streamflow-dev-storage-data-bucket-arn', 'streamflow-dev-storage-onfailure-bucket-arn', 'streamflow-dev-storage-data-key-arn']) {
