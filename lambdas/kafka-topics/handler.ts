@@ -25,12 +25,12 @@ const onEvent = async (event: CloudFormationCustomResourceEvent): Promise<Custom
     logger.info('topics kept on delete', { physicalResourceId: event.PhysicalResourceId });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const { clusterArn, topics } = topicsRequestOf(event.ResourceProperties);
+  const { clusterArn, replicationFactor, topics } = topicsRequestOf(event.ResourceProperties);
   const kafka = await mskIamKafka(new KafkaClient({ region }), { clusterArn, region, clientId: 'streamflow-topic-admin' });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const changes = await ensureTopics(admin, topics);
+    const changes = await ensureTopics(admin, topics, replicationFactor);
     logger.info('topics ensured', { clusterArn, changes });
     return { PhysicalResourceId: `${clusterArn}/topics`, Data: { Topics: topics.map((topic) => topic.name).join(',') } };
   } finally {

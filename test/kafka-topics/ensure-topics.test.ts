@@ -79,7 +79,15 @@ describe('topicsRequestOf', () => {
     const request = topicsRequestOf({ ServiceToken: 'arn:aws:lambda:…', ClusterArn: 'arn:aws:kafka:eu-west-1:1:cluster/c/u', Topics: [{ Name: 'user_events', Partitions: '3' }] });
 
     // Assess
-    expect(request).toEqual({ clusterArn: 'arn:aws:kafka:eu-west-1:1:cluster/c/u', topics: [{ name: 'user_events', partitions: 3 }] });
+    expect(request).toEqual({ clusterArn: 'arn:aws:kafka:eu-west-1:1:cluster/c/u', replicationFactor: 3, topics: [{ name: 'user_events', partitions: 3 }] });
+  });
+
+  it('reads the replication factor a provisioned cluster with two brokers sends', () => {
+    // Act
+    const request = topicsRequestOf({ ClusterArn: 'arn:aws:kafka:eu-west-1:1:cluster/c/u', ReplicationFactor: '2', Topics: [{ Name: 'user_events', Partitions: '3' }] });
+
+    // Assess
+    expect(request.replicationFactor).toBe(2);
   });
 
   it('rejects properties without topics or with a bad partition count', () => {
