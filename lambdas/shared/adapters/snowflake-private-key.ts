@@ -35,7 +35,12 @@ export const parsePrivateKeySecret = (secret: string, secretId: string): Private
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`Secret ${secretId} must hold a PEM private key or JSON {"private_key": "...", "private_key_passphrase": "..."}`);
+    // What a fresh deployment meets first: the storage stack's secret holds a random placeholder.
+    throw new Error(
+      `Secret ${secretId} holds no Snowflake private key yet. Put it there, the one manual step after the first deploy: ` +
+        `aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string file://snowflake-secret.json ` +
+        '(docs/deploy.md, "After the first deploy"); the secret must be a PEM private key or JSON {"private_key": "...", "private_key_passphrase": "..."}',
+    );
   }
   const { private_key: pem, private_key_passphrase: passphrase } = (parsed ?? {}) as Record<string, unknown>;
   if (typeof pem !== 'string' || !PEM.test(pem.trim())) {
