@@ -1,9 +1,10 @@
 /**
- * Snowflake function names for DuckDB, created on every connection before any model runs, so the
- * models in `sql/models/` are written once, in Snowflake's vocabulary. Each macro follows the
- * Snowflake documentation for the arguments our SQL passes (test/warehouse/duckdb-macros.test.ts
- * pins the behaviour); functions both engines already share (DATEDIFF, DATE_TRUNC, MD5, TRY_CAST,
- * QUALIFY ...) are not redefined.
+ * Snowflake function names for DuckDB, so the models in `sql/models/` are written once, in
+ * Snowflake's vocabulary. Each macro follows the Snowflake documentation for the arguments our SQL
+ * passes (test/warehouse/duckdb-macros.test.ts pins the behaviour); functions both engines already
+ * share (DATEDIFF, DATE_TRUNC, MD5, TRY_CAST, QUALIFY ...) are not redefined. They are persistent
+ * macros in the warehouse file's `main` schema, not connection-scoped ones: the Gold views call
+ * them, and the file must open in any DuckDB client (test/warehouse/warehouse-file.test.ts).
  */
 
 /** Snowflake date part names (and the aliases it accepts) mapped to a DuckDB interval of one unit. */
@@ -41,30 +42,78 @@ const TO_CHAR_FORMAT = `replace(replace(replace(replace(replace(replace(replace(
       upper(format), 'YYYY', '%Y'), 'MMMM', '%B'), 'MON', '%b'), 'MM', '%m'), 'DD', '%d'), 'DY', '%a'),
       'HH24', '%H'), 'MI', '%M'), 'SS', '%S')`;
 
-/** `create or replace temp macro` statements: temp, so they live with the connection, never in the file. */
-export const SNOWFLAKE_COMPAT_MACROS: readonly string[] = [
+/** Powers of ten as exact HUGEINTs, 10^0 to 10^30, for decimal arithmetic on unscaled integers. */
+const POWERS_OF_TEN = `cast([${Array.from({ length: 31 }, (_, exponent) => `'1${'0'.repeat(exponent)}'`).join(', ')}] as hugeint[])`;
+
+/** The largest quotient scale Snowflake gives a division whose dividend has at most 12 decimals. */
+const QUOTIENT_SCALE_CAP = 12;
+
+/**
+ * Exact decimal division with Snowflake's rule, for DuckDB (which divides DECIMALs as DOUBLEs).
+ * Snowflake keeps a fixed-point quotient at scale `max(S1, min(S1 + 6, 12))`, S1 the dividend's
+ * scale, rounding the rest half away from zero ("Scale and precision in arithmetic operations",
+ * https://docs.snowflake.com/en/sql-reference/operators-arithmetic). Here both operands become
+ * unscaled HUGEINTs, the quotient is rounded at that scale in integer arithmetic, and comes back
+ * as DECIMAL(38,12), the same value with trailing zeros. A dividend with more than 12 decimals is
+ * refused (Snowflake would keep its scale; no model divides one). A floating-point operand
+ * divides in floating point, as in Snowflake. The bodies name the helpers unqualified, so they
+ * resolve in whatever catalog a client attached the file as.
+ */
+const snowflakeDivisionMacros = (schema: string): string[] => [
+  `create or replace macro ${schema}.sf_pow10(exponent) as ${POWERS_OF_TEN}[exponent + 1]`,
+  `create or replace macro ${schema}.sf_scale(value) as
+    case when typeof(value) like 'DECIMAL(%' then cast(regexp_extract(typeof(value), ',(\\d+)\\)', 1) as integer) else 0 end`,
+  `create or replace macro ${schema}.sf_unscaled(value) as cast(value * sf_pow10(sf_scale(value)) as hugeint)`,
+  `create or replace macro ${schema}.sf_is_float(value) as typeof(value) in ('FLOAT', 'DOUBLE', 'REAL')`,
+  `create or replace macro ${schema}.sf_quotient_scale(dividend) as greatest(sf_scale(dividend), least(sf_scale(dividend) + 6, ${QUOTIENT_SCALE_CAP}))`,
+  // numerator / denominator is the quotient times 10^scale; rounded half away from zero.
+  `create or replace macro ${schema}.sf_rounded_quotient(numerator, denominator) as
+    sign(numerator) * sign(denominator) * ((abs(numerator) * 2 + abs(denominator)) // (abs(denominator) * 2))`,
+  `create or replace macro ${schema}.sf_divide(dividend, divisor) as
+    case
+      when sf_is_float(dividend) or sf_is_float(divisor) then cast(dividend / divisor as decimal(38, ${QUOTIENT_SCALE_CAP}))
+      when sf_scale(dividend) > ${QUOTIENT_SCALE_CAP} then error('div0: a dividend with more than ${QUOTIENT_SCALE_CAP} decimals keeps its scale in Snowflake; round it first')
+      else cast(
+          sf_rounded_quotient(
+            sf_unscaled(dividend)
+              * sf_pow10(sf_quotient_scale(dividend) + sf_scale(divisor) - sf_scale(dividend)),
+            sf_unscaled(divisor)
+          ) * sf_pow10(${QUOTIENT_SCALE_CAP} - sf_quotient_scale(dividend))
+          as decimal(38, 0)
+        ) * 0.${'0'.repeat(QUOTIENT_SCALE_CAP - 1)}1
+    end`,
+];
+
+/**
+ * `create or replace macro <schema>.<name>` statements, for the schema the warehouse file's
+ * clients resolve unqualified functions in (its `main`): persistent, so a view that calls them
+ * works from any connection, StreamFlow's own or a DuckDB CLI that ran no set-up.
+ */
+export const snowflakeCompatMacros = (schema: string): string[] => [
+  ...snowflakeDivisionMacros(schema),
   // IFF(condition, then, else)
-  `create or replace temp macro iff(condition, if_true, if_false) as case when condition then if_true else if_false end`,
+  `create or replace macro ${schema}.iff(condition, if_true, if_false) as case when condition then if_true else if_false end`,
   // NVL / NVL2 / ZEROIFNULL / NULLIFZERO / EQUAL_NULL
-  `create or replace temp macro nvl(value, fallback) as coalesce(value, fallback)`,
-  `create or replace temp macro nvl2(value, if_not_null, if_null) as case when value is not null then if_not_null else if_null end`,
-  `create or replace temp macro zeroifnull(value) as coalesce(value, 0)`,
-  `create or replace temp macro nullifzero(value) as nullif(value, 0)`,
-  `create or replace temp macro equal_null(a, b) as a is not distinct from b`,
-  // DIV0: 0 when the divisor is 0 (NULL stays NULL), where plain division would fail or give NULL.
-  `create or replace temp macro div0(dividend, divisor) as case when divisor = 0 then 0 else dividend / divisor end`,
+  `create or replace macro ${schema}.nvl(value, fallback) as coalesce(value, fallback)`,
+  `create or replace macro ${schema}.nvl2(value, if_not_null, if_null) as case when value is not null then if_not_null else if_null end`,
+  `create or replace macro ${schema}.zeroifnull(value) as coalesce(value, 0)`,
+  `create or replace macro ${schema}.nullifzero(value) as nullif(value, 0)`,
+  `create or replace macro ${schema}.equal_null(a, b) as a is not distinct from b`,
+  // DIV0: 0 when the divisor is 0 (NULL stays NULL); otherwise division as Snowflake computes it.
+  `create or replace macro ${schema}.div0(dividend, divisor) as
+    case when divisor = 0 then cast(0 as decimal(38, ${QUOTIENT_SCALE_CAP})) else sf_divide(dividend, divisor) end`,
   // TRY_TO_*: NULL instead of an error. Timestamps go through TIMESTAMPTZ so an offset is honoured,
-  // then become UTC wall-clock time (the session time zone is UTC), like TIMESTAMP_NTZ from a 'Z' string.
-  `create or replace temp macro try_to_timestamp(value) as try_cast(try_cast(value as timestamptz) as timestamp)`,
-  `create or replace temp macro try_to_date(value) as try_cast(value as date)`,
-  `create or replace temp macro try_to_boolean(value) as try_cast(value as boolean)`,
-  `create or replace temp macro to_varchar(value) as cast(value as varchar)`,
+  // then become UTC wall-clock time whatever the session's time zone, like TIMESTAMP_NTZ from a 'Z' string.
+  `create or replace macro ${schema}.try_to_timestamp(value) as try_cast(value as timestamptz) at time zone 'UTC'`,
+  `create or replace macro ${schema}.try_to_date(value) as try_cast(value as date)`,
+  `create or replace macro ${schema}.try_to_boolean(value) as try_cast(value as boolean)`,
+  `create or replace macro ${schema}.to_varchar(value) as cast(value as varchar)`,
   // DATEADD('day', n, value) with the part quoted, as the models write it. Note: on a DATE DuckDB
   // returns a TIMESTAMP where Snowflake returns a DATE, so models cast when they need a date.
-  `create or replace temp macro dateadd(part, amount, value) as value + ${DATE_PART_INTERVAL}`,
+  `create or replace macro ${schema}.dateadd(part, amount, value) as value + ${DATE_PART_INTERVAL}`,
   // Snowflake calendar helpers whose DuckDB names differ.
-  `create or replace temp macro dayofweekiso(value) as isodow(value)`,
-  `create or replace temp macro weekiso(value) as weekofyear(value)`,
+  `create or replace macro ${schema}.dayofweekiso(value) as isodow(value)`,
+  `create or replace macro ${schema}.weekiso(value) as weekofyear(value)`,
   // TO_CHAR(date, 'YYYY-MM-DD') with Snowflake format elements; TO_CHAR(x) is a plain cast.
-  `create or replace temp macro to_char(value) as cast(value as varchar), (value, format) as strftime(value, ${TO_CHAR_FORMAT})`,
+  `create or replace macro ${schema}.to_char(value) as cast(value as varchar), (value, format) as strftime(value, ${TO_CHAR_FORMAT})`,
 ];

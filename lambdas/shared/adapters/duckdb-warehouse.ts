@@ -14,7 +14,7 @@ import {
   type WarehouseSession,
   type WarehouseValue,
 } from '../ports/warehouse.js';
-import { SNOWFLAKE_COMPAT_MACROS } from './duckdb-snowflake-macros.js';
+import { snowflakeCompatMacros } from './duckdb-snowflake-macros.js';
 import { toWarehouseValue } from './duckdb-values.js';
 
 /** The catalog every model names implicitly, as Snowflake's `STREAMFLOW_DW` database. */
@@ -85,6 +85,17 @@ const openInstance = async (file: string): Promise<SharedInstance> => {
   } finally {
     connection.closeSync();
   }
+  // Persistent, in the file's own main schema: the views call them, so the file opens in any client.
+  const setup = await instance.connect();
+  try {
+    await setup.run(`use ${CATALOG}`);
+    for (const macro of snowflakeCompatMacros(`${CATALOG}.main`)) await setup.run(macro);
+  } catch (error) {
+    setup.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  setup.closeSync();
   return { instance, users: 0 };
 };
 
@@ -229,7 +240,6 @@ export class DuckDbWarehouse implements Warehouse {
     await connection.run(`use ${CATALOG}`);
     // Dates of events are UTC dates, whatever the machine's time zone.
     await connection.run(`set TimeZone = 'UTC'`);
-    for (const macro of SNOWFLAKE_COMPAT_MACROS) await connection.run(macro);
     return connection;
   }
 

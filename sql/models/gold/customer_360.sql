@@ -78,7 +78,7 @@ profiles as (
         current_profiles.*,
         coalesce(rfm.frequency, 0) as orders,
         cast(coalesce(rfm.monetary, 0) as decimal(14, 2)) as lifetime_value,
-        cast(rfm.monetary / nullif(rfm.frequency, 0) as decimal(14, 2)) as average_order_value,
+        cast(div0(rfm.monetary, nullif(rfm.frequency, 0)) as decimal(14, 2)) as average_order_value,
         rfm.first_order_date,
         rfm.last_order_date,
         rfm.recency_days,
@@ -103,7 +103,7 @@ final as (
     select
         profiles.*,
         cast(spend_last_30_days - spend_prior_30_days as decimal(14, 2)) as mom_spend_change,
-        cast((spend_last_30_days - spend_prior_30_days) / nullif(spend_prior_30_days, 0) as decimal(12, 6)) as mom_spend_change_pct
+        cast(div0(spend_last_30_days - spend_prior_30_days, nullif(spend_prior_30_days, 0)) as decimal(12, 6)) as mom_spend_change_pct
 
     from profiles
 

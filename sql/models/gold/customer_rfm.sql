@@ -99,9 +99,9 @@ scored as (
         recency_days,
         frequency,
         cast(monetary as decimal(14, 2)) as monetary,
-        cast(1 + floor(5 * (recency_rank - 1) / customers_scored) as integer) as recency_score,
-        cast(1 + floor(5 * (frequency_rank - 1) / customers_scored) as integer) as frequency_score,
-        cast(1 + floor(5 * (monetary_rank - 1) / customers_scored) as integer) as monetary_score
+        cast(1 + floor(div0(5 * (recency_rank - 1), customers_scored)) as integer) as recency_score,
+        cast(1 + floor(div0(5 * (frequency_rank - 1), customers_scored)) as integer) as frequency_score,
+        cast(1 + floor(div0(5 * (monetary_rank - 1), customers_scored)) as integer) as monetary_score
 
     from ranked
 

@@ -46,7 +46,7 @@ measured as (
         periods.sort_order,
         cast(coalesce(orders.revenue, 0) as decimal(14, 2)) as revenue,
         coalesce(orders.orders, 0) as orders,
-        cast(orders.revenue / nullif(orders.orders, 0) as decimal(14, 2)) as average_order_value
+        cast(div0(orders.revenue, nullif(orders.orders, 0)) as decimal(14, 2)) as average_order_value
 
     from periods
     left join orders
@@ -59,7 +59,7 @@ compared as (
     select
         measured.*,
         previous.average_order_value as previous_average_order_value,
-        cast((measured.average_order_value - previous.average_order_value) / nullif(previous.average_order_value, 0) as decimal(12, 6)) as average_order_value_change
+        cast(div0(measured.average_order_value - previous.average_order_value, nullif(previous.average_order_value, 0)) as decimal(12, 6)) as average_order_value_change
 
     from measured
     left join measured as previous

@@ -68,7 +68,7 @@ final as (
         categories.category,
         coalesce(carted.add_to_cart_events, 0) as add_to_cart_events,
         coalesce(purchased.purchased_lines, 0) as purchased_lines,
-        cast(purchased.purchased_lines / nullif(carted.add_to_cart_events, 0) as decimal(10, 6)) as cart_to_purchase_rate
+        cast(div0(purchased.purchased_lines, nullif(carted.add_to_cart_events, 0)) as decimal(10, 6)) as cart_to_purchase_rate
 
     from categories
     left join carted

@@ -46,7 +46,7 @@ measured as (
         periods.sort_order,
         coalesce(sessions.sessions, 0) as sessions,
         coalesce(sessions.converted_sessions, 0) as converted_sessions,
-        cast(sessions.converted_sessions / nullif(sessions.sessions, 0) as decimal(10, 6)) as conversion_rate
+        cast(div0(sessions.converted_sessions, nullif(sessions.sessions, 0)) as decimal(10, 6)) as conversion_rate
 
     from periods
     left join sessions
@@ -59,7 +59,7 @@ compared as (
     select
         measured.*,
         previous.conversion_rate as previous_conversion_rate,
-        cast((measured.conversion_rate - previous.conversion_rate) / nullif(previous.conversion_rate, 0) as decimal(12, 6)) as conversion_rate_change
+        cast(div0(measured.conversion_rate - previous.conversion_rate, nullif(previous.conversion_rate, 0)) as decimal(12, 6)) as conversion_rate_change
 
     from measured
     left join measured as previous

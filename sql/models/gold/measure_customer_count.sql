@@ -27,7 +27,7 @@ final as (
     select
         rfm_segment,
         customer_count,
-        cast(customer_count / nullif(sum(customer_count) over (), 0) as decimal(10, 6)) as share_of_customers
+        cast(div0(customer_count, nullif(sum(customer_count) over (), 0)) as decimal(10, 6)) as share_of_customers
 
     from by_segment
 

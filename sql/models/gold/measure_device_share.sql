@@ -31,7 +31,7 @@ final as (
         event_count,
         users,
         sessions,
-        cast(event_count / nullif(sum(event_count) over (), 0) as decimal(10, 6)) as device_share
+        cast(div0(event_count, nullif(sum(event_count) over (), 0)) as decimal(10, 6)) as device_share
 
     from by_device
 

@@ -40,11 +40,11 @@ final as (
         steps.event_type,
         coalesce(sessions_per_step.sessions, 0) as sessions,
         cast(
-            sessions_per_step.sessions / nullif(lag(sessions_per_step.sessions) over (order by steps.funnel_step), 0)
+            div0(sessions_per_step.sessions, nullif(lag(sessions_per_step.sessions) over (order by steps.funnel_step), 0))
             as decimal(10, 6)
         ) as funnel_step_conversion,
         cast(
-            sessions_per_step.sessions / nullif(first_value(sessions_per_step.sessions) over (order by steps.funnel_step), 0)
+            div0(sessions_per_step.sessions, nullif(first_value(sessions_per_step.sessions) over (order by steps.funnel_step), 0))
             as decimal(10, 6)
         ) as conversion_from_first_step
 

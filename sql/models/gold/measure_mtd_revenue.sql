@@ -56,7 +56,7 @@ final as (
         cast(month_to_date.mtd_revenue as decimal(14, 2)) as mtd_revenue,
         cast(previous_month.mtd_revenue as decimal(14, 2)) as previous_month_mtd_revenue,
         cast(
-            (month_to_date.mtd_revenue - previous_month.mtd_revenue) / nullif(previous_month.mtd_revenue, 0)
+            div0(month_to_date.mtd_revenue - previous_month.mtd_revenue, nullif(previous_month.mtd_revenue, 0))
             as decimal(12, 6)
         ) as mtd_revenue_change
 

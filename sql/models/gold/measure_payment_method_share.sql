@@ -31,7 +31,7 @@ final as (
         payment_method,
         cast(revenue as decimal(14, 2)) as revenue,
         orders,
-        cast(revenue / nullif(sum(revenue) over (), 0) as decimal(10, 6)) as payment_method_share
+        cast(div0(revenue, nullif(sum(revenue) over (), 0)) as decimal(10, 6)) as payment_method_share
 
     from by_method
 

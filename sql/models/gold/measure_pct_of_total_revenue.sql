@@ -42,7 +42,7 @@ final as (
         cast(revenue as decimal(14, 2)) as revenue,
         units_sold,
         orders,
-        cast(revenue / nullif(sum(revenue) over (), 0) as decimal(10, 6)) as pct_of_total_revenue
+        cast(div0(revenue, nullif(sum(revenue) over (), 0)) as decimal(10, 6)) as pct_of_total_revenue
 
     from by_category
 

@@ -59,7 +59,7 @@ compared as (
     select
         measured.*,
         previous.total_revenue as previous_total_revenue,
-        cast((measured.total_revenue - previous.total_revenue) / nullif(previous.total_revenue, 0) as decimal(12, 6)) as total_revenue_change
+        cast(div0(measured.total_revenue - previous.total_revenue, nullif(previous.total_revenue, 0)) as decimal(12, 6)) as total_revenue_change
 
     from measured
     left join measured as previous

@@ -56,7 +56,7 @@ compared as (
     select
         measured.*,
         previous.unique_users as previous_unique_users,
-        cast((measured.unique_users - previous.unique_users) / nullif(previous.unique_users, 0) as decimal(12, 6)) as unique_users_change
+        cast(div0(measured.unique_users - previous.unique_users, nullif(previous.unique_users, 0)) as decimal(12, 6)) as unique_users_change
 
     from measured
     left join measured as previous

@@ -87,7 +87,7 @@ final as (
         cast(
             iff(
                 prior_year.prior_year_days_found = prior_year.prior_year_days_needed,
-                (monthly.revenue - prior_year.prior_year_revenue) / nullif(prior_year.prior_year_revenue, 0),
+                div0(monthly.revenue - prior_year.prior_year_revenue, nullif(prior_year.prior_year_revenue, 0)),
                 null
             )
             as decimal(12, 6)

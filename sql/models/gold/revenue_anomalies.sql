@@ -65,7 +65,7 @@ scored as (
         trailing_window.window_days,
         cast(trailing_window.trailing_mean as decimal(14, 2)) as trailing_mean,
         cast(trailing_window.trailing_stddev as decimal(14, 2)) as trailing_stddev,
-        cast((trailing_window.revenue - trailing_window.trailing_mean) / nullif(trailing_window.trailing_stddev, 0) as decimal(12, 4)) as z_score,
+        cast(div0(trailing_window.revenue - trailing_window.trailing_mean, nullif(trailing_window.trailing_stddev, 0)) as decimal(12, 4)) as z_score,
         settings.anomaly_window_days,
         settings.anomaly_z_threshold
 
