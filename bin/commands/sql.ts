@@ -10,11 +10,12 @@ import {
   type DeployScript,
   type DeployVariables,
 } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { shareWithScript } from '../../lambdas/warehouse/secure-share.js';
 import { UsageError } from '../cli/flags.js';
 import { missingSnowflakeEnv, snowflakeEnv } from '../cli/snowflake-env.js';
 
 /** Usage text of `streamflow sql`, shown by `streamflow help`. */
-export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--task-compute warehouse|serverless]
+export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--task-compute warehouse|serverless] [--share-with ACCOUNT]
   Applies sql/snowflake/*.sql in order (warehouse, database and schemas, file format and stage, Bronze
   tables, model tables, streams, tasks, roles and grants). Idempotent. The refresh tasks are triggered
   when a stream has data; --task-compute runs them on the warehouse (default) or serverless compute.
@@ -22,11 +23,13 @@ export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [-
   SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /
   STREAMFLOW_WH.
   --dry-run prints every statement instead, and needs no credentials.
+  --share-with ORG.ACCOUNT adds a consumer account to the secure share of gold.customer_360_shared
+  (repeat the flag, or separate accounts by commas).
 streamflow sql render [--dialect snowflake|duckdb] [--model NAME]
   Shows what each model (or one, e.g. stg_user_events) becomes: the DDL that creates its table and the
   statements that refresh it (a Snowflake task body, or the local runner's). Default dialect: snowflake.`;
 
-const deployVariables = (values: Record<string, string | boolean | undefined>): DeployVariables => {
+const deployVariables = (values: Record<string, string | boolean | string[] | undefined>): DeployVariables => {
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   return {
     database: text('database') ?? (process.env.SNOWFLAKE_DATABASE || DEFAULT_DEPLOY_VARIABLES.database),
@@ -50,6 +53,7 @@ const deploy = async (args: string[]): Promise<number> => {
       'loader-role': { type: 'string' },
       'reader-role': { type: 'string' },
       'task-compute': { type: 'string' },
+      'share-with': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -70,6 +74,14 @@ const deploy = async (args: string[]): Promise<number> => {
   } catch (error) {
     if (/deploy variable/i.test((error as Error).message)) throw new UsageError((error as Error).message);
     throw error;
+  }
+  const consumers = (values['share-with'] ?? []).flatMap((value) => value.split(',')).map((account) => account.trim());
+  if (consumers.length > 0) {
+    try {
+      plan = [...plan, shareWithScript(variables.database, consumers)];
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
   if (!connection) {
     console.log(formatPlan(plan));

@@ -43,6 +43,9 @@ const SHAPES: readonly (readonly [string, RegExp])[] = [
     /^grant [a-z, ]+ on (warehouse|database|schema|stage|file format|table|(all|future) (tables|views) in schema) \w+(\.\w+){0,2} to role \w+$/,
   ],
   ['alter task', /^alter task (if exists )?\w+\.\w+ (suspend|resume)$/],
+  // the secure share (https://docs.snowflake.com/en/sql-reference/sql/create-share, .../grant-privilege-share)
+  ['create share', /^create share if not exists \w+$/],
+  ['grant to share', /^grant (usage on (database|schema)|select on view) \w+(\.\w+){0,2} to share \w+$/],
 ];
 
 const TASK = new RegExp(
@@ -77,6 +80,8 @@ const checkTask = (statement: string): void => {
 
 const checkDeployStatement = (statement: string): void => {
   if (statement.startsWith('create or replace task')) return checkTask(statement);
+  // SECURE changes who may see the definition, not the grammar: parsed as the plain view it is.
+  if (statement.startsWith('create or replace secure view')) return parseSnowflake(statement.replace(/^create or replace secure view/, 'create or replace view'));
   if (PARSED.test(statement)) return parseSnowflake(statement);
   const shape = SHAPES.find(([, pattern]) => pattern.test(statement));
   if (!shape) throw new Error(`no parser or known shape for:\n${statement.slice(0, 400)}`);
@@ -106,7 +111,7 @@ describe('sql deploy statements', () => {
   });
 
   it('is idempotent statement by statement: IF NOT EXISTS, OR REPLACE, or a re-appliable ALTER, GRANT or USE', () => {
-    const idempotent = /^(create (warehouse|database|schema|table|stream|stage|role) if not exists|create or replace|alter (warehouse|task)|grant|use)\b/;
+    const idempotent = /^(create (warehouse|database|schema|table|stream|stage|role|share) if not exists|create or replace|alter (warehouse|task)|grant|use)\b/;
     expect(deployStatements.filter(([, statement]) => !idempotent.test(statement))).toEqual([]);
   });
 });
