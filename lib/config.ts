@@ -52,6 +52,11 @@ export interface StorageConfig {
 }
 
 export interface StreamingConfig {
+  /**
+   * The two Availability Zones (names) of the VPC; empty: the region's first two. Set it in
+   * us-east-1 when your account's first two names map to use1-az3, which MSK brokers cannot use.
+   */
+  readonly availabilityZones: readonly string[];
   readonly egress: Egress;
   readonly topicPartitions: number;
   readonly cluster: KafkaClusterKind;
@@ -189,6 +194,10 @@ const CONTEXT_SCHEMA = {
 
   egress: { rule: z.enum(['nat', 'endpoints'], { error: 'expected "nat" or "endpoints"' }), default: 'endpoints' },
   topicPartitions: { rule: integer(1, 120), default: 3 },
+  availabilityZones: {
+    rule: optionalText(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z],[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'expected two Availability Zone names separated by a comma, e.g. "us-east-1a,us-east-1b" (or "" for the first two)'),
+    default: '',
+  },
   kafkaCluster: { rule: z.enum(['serverless', 'provisioned'], { error: 'expected "serverless" or "provisioned"' }), default: 'provisioned' },
   kafkaBrokerType: { rule: z.enum(KAFKA_BROKER_TYPES, { error: `expected one of ${KAFKA_BROKER_TYPES.join(', ')}` }), default: 'kafka.t3.small' },
   // MSK quota: 30 brokers per provisioned cluster by default; CloudFormation's VolumeSize range is 1–16,384 GiB.
@@ -369,6 +378,7 @@ const toConfig = (v: ContextValues): StreamFlowConfig => ({
     accessLogRetentionDays: v.accessLogRetentionDays,
   },
   streaming: {
+    availabilityZones: v.availabilityZones === '' ? [] : v.availabilityZones.split(','),
     egress: v.egress,
     topicPartitions: v.topicPartitions,
     cluster: v.kafkaCluster,

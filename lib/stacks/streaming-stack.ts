@@ -63,7 +63,10 @@ export class StreamingStack extends Stack {
     const privateType = viaNat ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PRIVATE_ISOLATED;
 
     this.vpc = new Vpc(this, 'Vpc', {
-      maxAzs: AVAILABILITY_ZONES,
+      // MSK brokers cannot use the zone with ID use1-az3 (AWS::MSK::Cluster BrokerNodeGroupInfo,
+      // ClientSubnets: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokernodegroupinfo.html).
+      // Zone names map to zone IDs per account, so only the operator can choose: availabilityZones.
+      ...(streaming.availabilityZones.length > 0 ? { availabilityZones: [...streaming.availabilityZones] } : { maxAzs: AVAILABILITY_ZONES }),
       natGateways: viaNat ? 1 : 0,
       subnetConfiguration: [
         // The public subnets' addresses stay reserved without a NAT, so the private subnets keep

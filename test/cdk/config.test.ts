@@ -109,6 +109,7 @@ describe('configuration from cdk.json context', () => {
     ['alarmQuarantineRatePercent', 0, /alarmQuarantineRatePercent: must be above 0/],
     ['landingRetentionDays', 30, /landingRetentionDays: must be at least 31/],
     ['preset', 'staging', /preset: expected "dev" or "prod"/],
+    ['availabilityZones', 'us-east-1a', /availabilityZones: expected two Availability Zone names/],
     ['kafkaCluster', 'express', /kafkaCluster: expected "serverless" or "provisioned"/],
     ['kafkaBrokerType', 'kafka.t2.micro', /kafkaBrokerType: expected one of kafka.t3.small/],
     ['kafkaBrokerStorageGb', 16_385, /kafkaBrokerStorageGb: must be at most 16384/],

@@ -138,6 +138,17 @@ describe('streaming stack: routes to AWS APIs', () => {
   });
 });
 
+describe('streaming stack: Availability Zones', () => {
+  it('places the subnets in the zones named by availabilityZones (to keep MSK brokers out of use1-az3)', () => {
+    // Act
+    const chosen = synthTemplates({ context: { availabilityZones: 'us-east-1a,us-east-1c' } }).templates.streaming;
+
+    // Assess
+    const zones = Object.values(chosen.findResources('AWS::EC2::Subnet')).map((subnet) => (subnet as { Properties: { AvailabilityZone: unknown } }).Properties.AvailabilityZone);
+    expect(zones.sort()).toEqual(['us-east-1a', 'us-east-1c']);
+  });
+});
+
 describe('streaming stack: switching egress is an update, never a replacement', () => {
   // Subnet CidrBlock and the cluster's subnets are "Update requires: Replacement"
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html,
