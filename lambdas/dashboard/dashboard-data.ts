@@ -4,6 +4,7 @@
  * and columns: every number is computed by a view, whose definition heads its model file.
  */
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import { loadChurnData } from './churn-data.js';
 
 /** A row of a period measure view, its measure column renamed `value`. */
 export type PeriodMeasureRow = {
@@ -111,5 +112,6 @@ export const loadDashboardData = async (warehouse: Warehouse) => {
       `select event_ts, transaction_id, user_id, total, earlier_average_total, payment_method, status, fraud_rules
        from gold.fraud_signals where is_flagged order by event_ts desc, transaction_id limit 15`,
     ),
+    churn: await loadChurnData(warehouse),
   };
 };

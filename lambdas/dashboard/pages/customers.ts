@@ -4,6 +4,7 @@ import type { DashboardData } from '../dashboard-data.js';
 import { categoryChart, donutChart, formatter, PALETTE } from '../chart-options.js';
 import { formatValue } from '../format.js';
 import type { DashboardPage } from '../page-model.js';
+import { churnBlocks } from './churn-section.js';
 
 /** One scatter series per segment: days since the last order against lifetime spend. */
 const rfmScatter = (data: DashboardData): EChartsOption => {
@@ -32,7 +33,9 @@ const rfmScatter = (data: DashboardData): EChartsOption => {
 export const customersPage = (data: DashboardData): DashboardPage => ({
   id: 'customers',
   title: 'Customers',
-  summary: 'RFM segments as of the last day with data; lifetime value is the revenue of completed transactions to date.',
+  summary:
+    'RFM segments as of the last day with data; lifetime value is the revenue of completed transactions to date. ' +
+    'Churn: the chance a customer neither visits nor buys in the next 60 days, from a logistic regression re-trained on every refresh.',
   blocks: [
     {
       kind: 'chart',
@@ -93,5 +96,6 @@ export const customersPage = (data: DashboardData): DashboardPage => ({
         empty: 'No customers yet.',
       },
     },
+    ...churnBlocks(data.churn),
   ],
 });
