@@ -50,6 +50,12 @@ interface Slice {
 
 type NextDelivery = { readonly kind: 'event'; readonly slices: Slice[]; readonly event: MSKEvent } | { readonly kind: 'too-large'; readonly buffer: PartitionBuffer };
 
+/**
+ * Records fetched ahead per partition before its fetching pauses: enough for two full batches,
+ * and never so few that small batches wait on fetch round trips (tens of MB at most).
+ */
+const MIN_FETCHED_AHEAD = 10_000;
+
 /** JSON of `"<key>":[]` plus the comma between two partitions' arrays. */
 const partitionEntryBytes = (key: string): number => Buffer.byteLength(JSON.stringify(key)) + 4;
 
@@ -62,6 +68,7 @@ export class KafkaEsmPoller {
   /** Next offset to deliver per partition, as committed to the group. */
   private readonly committed: PartitionOffsets = new Map();
   private readonly envelopeBytes: number;
+  private readonly pauseAt: number;
   private consumer: Consumer | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -75,6 +82,7 @@ export class KafkaEsmPoller {
     validateEsmSettings(this.settings);
     this.clock = options.clock ?? Date.now;
     this.envelopeBytes = Buffer.byteLength(JSON.stringify(this.eventOf({})));
+    this.pauseAt = Math.max(2 * this.settings.batchSize, MIN_FETCHED_AHEAD);
   }
 
   /**
@@ -124,7 +132,7 @@ export class KafkaEsmPoller {
       // Moves the fetch position only: with autoCommit off, kafkajs commits nothing by itself.
       payload.resolveOffset(message.offset);
     }
-    if (buffer.waiting.length >= 2 * this.settings.batchSize && !this.paused.has(key)) {
+    if (buffer.waiting.length >= this.pauseAt && !this.paused.has(key)) {
       this.consumer?.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
       this.paused.add(key);
     }
@@ -283,7 +291,7 @@ export class KafkaEsmPoller {
       const key = partitionKey(buffer.topic, buffer.partition);
       this.committed.set(key, buffer.waiting[count - 1]!.record.offset + 1);
       buffer.waiting.splice(0, count);
-      if (this.paused.has(key) && buffer.waiting.length <= this.settings.batchSize) {
+      if (this.paused.has(key) && buffer.waiting.length <= this.pauseAt / 2) {
         this.consumer!.resume([{ topic: buffer.topic, partitions: [buffer.partition] }]);
         this.paused.delete(key);
       }
