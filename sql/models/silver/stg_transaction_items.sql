@@ -7,7 +7,15 @@ source as (
 
 ),
 
-transactions as (
+-- the copy of each transaction Silver kept (refreshed just before this model, in the same task);
+-- a copy delivered again in a later batch is not it, so its items never join an earlier header
+kept_headers as (
+
+    select transaction_id, source_file, source_row_number from silver.stg_transactions
+
+),
+
+first_deliveries as (
 
     select
         trim(transaction_id) as transaction_id,
@@ -22,6 +30,17 @@ transactions as (
         partition by trim(transaction_id)
         order by _loaded_at, _source_file, _source_row_number
     ) = 1
+
+),
+
+transactions as (
+
+    select first_deliveries.*
+    from first_deliveries
+    inner join kept_headers
+        on kept_headers.transaction_id = first_deliveries.transaction_id
+        and kept_headers.source_file = first_deliveries.source_file
+        and kept_headers.source_row_number = first_deliveries.source_row_number
 
 ),
 
