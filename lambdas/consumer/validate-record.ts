@@ -16,7 +16,7 @@ export const INPUT_ERROR_HEADER = 'streamflow-input-error';
  * A broker time is a producer's CREATE_TIME, any number: one outside what a timestamp column holds
  * would be written as `+010000-…` and make its whole gold file unloadable.
  */
-const isValidTime = (ms: number): boolean => Number.isFinite(ms) && ms >= TIMESTAMP_RANGE_MS.min && ms < TIMESTAMP_RANGE_MS.end;
+export const isValidTime = (ms: number): boolean => Number.isFinite(ms) && ms >= TIMESTAMP_RANGE_MS.min && ms < TIMESTAMP_RANGE_MS.end;
 
 /** Event times earlier than this are not e-commerce events of ours (and break date spines). */
 export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
@@ -106,13 +106,21 @@ export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog, t
   } catch (error) {
     return reject({ code: 'malformed_json', detail: (error as Error).message.slice(0, 200) });
   }
+  return validateValue(record.topic, parsed, record.timestamp, catalog);
+};
+
+/**
+ * The checks on a value already parsed from JSON: its topic's contract, the broker clock and the
+ * reference data. The loader judges gold rows read back from a file with it.
+ */
+export const validateValue = (topic: Topic, parsed: unknown, brokerTime: number, catalog: ReferenceCatalog): Verdict => {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return reject({ code: 'not_an_object', detail: `value is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}` });
   }
 
-  const result = TOPIC_SCHEMAS[record.topic].safeParse(parsed);
+  const result = TOPIC_SCHEMAS[topic].safeParse(parsed);
   if (!result.success) return reject(...reasonsFromZod(result.error, parsed));
 
-  const reasons = [...timeReasons(result.data.event_ts, record.timestamp), ...referenceReasons(record.topic, result.data, catalog)];
-  return reasons.length > 0 ? reject(...reasons) : { ok: true, topic: record.topic, value: result.data };
+  const reasons = [...timeReasons(result.data.event_ts, brokerTime), ...referenceReasons(topic, result.data, catalog)];
+  return reasons.length > 0 ? reject(...reasons) : { ok: true, topic, value: result.data };
 };

@@ -7,7 +7,8 @@
 import type { z } from 'zod';
 import { productSchema, customerSchema } from '../shared/contracts/reference.js';
 import { QUARANTINE_TABLE } from '../shared/contracts/quarantine-table.js';
-import { CUSTOMERS_TABLE, PRODUCTS_TABLE, TRANSACTIONS_TABLE, USER_EVENTS_TABLE, type Column } from '../shared/contracts/tables.js';
+import type { Transaction, UserEvent } from '../shared/contracts/events.js';
+import { CUSTOMERS_TABLE, PRODUCTS_TABLE, TRANSACTIONS_TABLE, USER_EVENTS_TABLE, type Column, type GoldTable } from '../shared/contracts/tables.js';
 import { RAW_CUSTOMERS, RAW_PRODUCTS, RAW_QUARANTINE, RAW_TRANSACTIONS, RAW_USER_EVENTS, type BronzeTable } from '../warehouse/bronze-tables.js';
 
 /** Prefixes a scheduled tick looks under; reference data first, so a run loads dimensions with facts. */
@@ -24,6 +25,8 @@ export interface LoadTarget {
   readonly columns: readonly Column<never>[];
   /** Validates each record of a JSON reference file. */
   readonly recordSchema?: z.ZodType;
+  /** The gold table a gold CSV claims to hold: every row is checked against it (gold-rows.ts). */
+  readonly gold?: GoldTable<UserEvent> | GoldTable<Transaction>;
   readonly gzipped: boolean;
 }
 
@@ -31,9 +34,9 @@ const GOLD_KEY = /^gold\/([a-z_]+)\/.+\.csv\.gz$/;
 const REFERENCE_KEY = /^reference\/(?:.+\/)?(products|customers)[^/]*\.(json|csv|csv\.gz)$/;
 const QUARANTINE_KEY = /^quarantine\/[^/]+\/.+\.ndjson\.gz$/;
 
-const GOLD_TARGETS: Readonly<Record<string, { bronze: BronzeTable; columns: readonly Column<never>[] }>> = {
-  [USER_EVENTS_TABLE.name]: { bronze: RAW_USER_EVENTS, columns: USER_EVENTS_TABLE.columns },
-  [TRANSACTIONS_TABLE.name]: { bronze: RAW_TRANSACTIONS, columns: TRANSACTIONS_TABLE.columns },
+const GOLD_TARGETS: Readonly<Record<string, Pick<LoadTarget, 'bronze' | 'columns' | 'gold'>>> = {
+  [USER_EVENTS_TABLE.name]: { bronze: RAW_USER_EVENTS, columns: USER_EVENTS_TABLE.columns, gold: USER_EVENTS_TABLE },
+  [TRANSACTIONS_TABLE.name]: { bronze: RAW_TRANSACTIONS, columns: TRANSACTIONS_TABLE.columns, gold: TRANSACTIONS_TABLE },
 };
 
 const REFERENCE_TARGETS = {

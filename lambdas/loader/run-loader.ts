@@ -1,20 +1,33 @@
 /**
  * The loader's core: resolves a request to the objects it covers, skips file versions already
- * handled, and loads the rest one file (one transaction) at a time. No Lambda, no SDK: the
- * handler, the local twin and the tests all call this with their own store and warehouse.
+ * handled, and loads the rest one Bronze table at a time, each table's files in one statement and
+ * one transaction (load-table.ts). No Lambda, no SDK: the handler, the local twin and the tests
+ * all call this with their own store and warehouse.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ObjectStore, StoredObject } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import { loadFile, type FileOutcome } from './load-file.js';
-import { fileVersion, handledFiles } from './load-history.js';
-import { LOAD_PREFIXES, loadTargetFor } from './load-targets.js';
+import { loadReferenceCatalog, type ReferenceCatalog } from '../shared/reference-catalog.js';
+import { MAX_FILES_PER_COPY } from '../shared/adapters/snowflake-load-sql.js';
+import { DEFAULT_MAX_INFLATED_BYTES } from './file-to-csv.js';
+import { DEFAULT_LEASE_SECONDS, fileVersion, handledFiles } from './load-history.js';
+import { loadTable, type FileOutcome } from './load-table.js';
+import { LOAD_PREFIXES, loadTargetFor, type LoadTarget } from './load-targets.js';
 import type { LoaderRequest } from './loader-request.js';
+
+export type { FileOutcome } from './load-table.js';
 
 export interface LoaderDeps {
   readonly store: ObjectStore;
   readonly warehouse: Warehouse;
   readonly logger: Logger;
+  /** Most bytes one object may inflate to; a file past it is rejected. @default DEFAULT_MAX_INFLATED_BYTES (128 MiB) */
+  readonly maxInflatedBytes?: number;
+  /** How long a claim on a file holds before another load may take it over. @default DEFAULT_LEASE_SECONDS (900) */
+  readonly leaseSeconds?: number;
+  /** The clock claims and leases are measured by. @default () => new Date() */
+  readonly now?: () => Date;
 }
 
 export interface LoaderSummary {
@@ -34,6 +47,18 @@ export interface LoaderSummary {
 const loadOrder = (a: StoredObject, b: StoredObject): number => {
   const rank = (key: string): number => (key.startsWith('reference/') ? 0 : 1);
   return rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+};
+
+/**
+ * The folder holding every file of an object's table (`gold/user_events/`, `quarantine/<topic>/`,
+ * `reference/`). An S3 event loads all pending files there, not just its own: a burst of events
+ * becomes one COPY by whichever invocation runs first, and the others find their files loaded or
+ * claimed, instead of waking the warehouse for a COPY per file.
+ */
+const tableFolderOf = (key: string): string => {
+  if (key.startsWith('reference/')) return 'reference/';
+  const [root, folder] = key.split('/');
+  return `${root}/${folder}/`;
 };
 
 /** The object named by an S3 event. Keys arrive URL-encoded from some S3 notification paths. */
@@ -56,12 +81,16 @@ const candidatesFor = async (request: LoaderRequest, store: ObjectStore): Promis
       return (await Promise.all(LOAD_PREFIXES.map((prefix) => store.list(prefix)))).flat();
     case 'object': {
       const object = await findObject(store, request.key);
-      return object ? [object] : [];
+      if (!object || !loadTargetFor(object.key)) return object ? [object] : [];
+      return (await store.list(tableFolderOf(object.key))).filter((candidate) => loadTargetFor(candidate.key));
     }
     case 'reload':
       return store.list(request.prefix);
   }
 };
+
+/** Files per load statement: Snowflake's COPY names at most 1,000 (lambdas/shared/adapters/snowflake-load-sql.ts). */
+const MAX_FILES_PER_LOAD = MAX_FILES_PER_COPY;
 
 export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promise<LoaderSummary> => {
   const started = performance.now();
@@ -73,6 +102,7 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
   const handled = force ? new Set<string>() : await handledFiles(warehouse);
   const files: FileOutcome[] = [];
   const ignored: string[] = [];
+  const pendingByLoad = new Map<string, { target: LoadTarget; objects: StoredObject[] }>();
   for (const object of candidates) {
     const target = loadTargetFor(object.key);
     if (!target) {
@@ -83,10 +113,35 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
       files.push({ status: 'skipped', key: object.key, etag: object.etag, reason: 'already_loaded' });
       continue;
     }
-    const outcome = await loadFile(store, warehouse, object, target, force);
-    if (outcome.status === 'failed') logger.error('file rejected', { key: outcome.key, etag: outcome.etag, error: outcome.error });
-    else logger.debug('file handled', { outcome });
-    files.push(outcome);
+    // One load per table and form: reference data may arrive as JSON and as CSV for the same table.
+    const load = `${target.bronze.table.schema}.${target.bronze.table.name} ${target.format} ${target.gzipped}`;
+    const pending = pendingByLoad.get(load) ?? { target, objects: [] };
+    pending.objects.push(object);
+    pendingByLoad.set(load, pending);
+  }
+
+  let catalog: Promise<ReferenceCatalog> | undefined;
+  const context = {
+    store,
+    warehouse,
+    logger,
+    // Read once per invocation, after this tick's reference files are loaded (they come first).
+    catalog: () => (catalog ??= loadReferenceCatalog(store)),
+    maxInflatedBytes: deps.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+    leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+    now: deps.now ?? (() => new Date()),
+    force,
+  };
+  // Maps keep insertion order: tables load in the candidates' order, reference data first.
+  for (const { target, objects } of pendingByLoad.values()) {
+    for (let start = 0; start < objects.length; start += MAX_FILES_PER_LOAD) {
+      const outcomes = await loadTable({ ...context, claimToken: randomUUID() }, target, objects.slice(start, start + MAX_FILES_PER_LOAD));
+      for (const outcome of outcomes) {
+        if (outcome.status === 'failed') logger.error('file rejected', { key: outcome.key, etag: outcome.etag, error: outcome.error });
+        else logger.debug('file handled', { outcome });
+      }
+      files.push(...outcomes);
+    }
   }
 
   const rowsLoaded: Record<string, number> = {};

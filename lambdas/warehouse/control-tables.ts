@@ -13,7 +13,7 @@ export interface ControlTable {
   readonly primaryKey?: readonly string[];
 }
 
-/** One row per file version (object key + ETag) the loader claimed, with COPY's counts. */
+/** One row per file version (object key + ETag) the loader claimed, with COPY's counts (or the contract's, for a rejected file). */
 export const LOAD_HISTORY: ControlTable = {
   table: { schema: 'bronze', name: 'load_history' },
   columns: [
@@ -27,6 +27,10 @@ export const LOAD_HISTORY: ControlTable = {
     { name: 'errors_seen', type: 'bigint' },
     { name: 'first_error', type: 'varchar' },
     { name: 'loaded_at', type: 'timestamp' },
+    /** The invocation that claimed the file version last (a token per load). */
+    { name: 'claimed_by', type: 'varchar' },
+    /** Until when that claim holds; NULL once the load ended (lambdas/loader/load-history.ts). */
+    { name: 'lease_expires_at', type: 'timestamp' },
   ],
   primaryKey: ['file_key', 'etag'],
 };
@@ -52,3 +56,10 @@ export const controlTableDdl = (control: ControlTable, types: Readonly<Record<Co
   if (control.primaryKey) lines.push(`    primary key (${control.primaryKey.join(', ')})`);
   return `create table if not exists ${control.table.schema}.${control.table.name} (\n${lines.join(',\n')}\n)`;
 };
+
+/**
+ * Adds the columns a control table gained since an existing warehouse was created (`if not exists`
+ * left it as it was): `alter table … add column if not exists`, which DuckDB and Snowflake both run.
+ */
+export const controlTableColumnAdditions = (control: ControlTable, types: Readonly<Record<ColumnType, string>>): string[] =>
+  control.columns.map((column) => `alter table ${control.table.schema}.${control.table.name} add column if not exists ${column.name} ${types[column.type]}`);

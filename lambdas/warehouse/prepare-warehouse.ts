@@ -5,7 +5,7 @@
  */
 import type { Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
 import { BRONZE_TABLES, bronzeColumnsOf, bronzeTableDdl } from './bronze-tables.js';
-import { CONTROL_TABLES, controlTableDdl } from './control-tables.js';
+import { CONTROL_TABLES, LOAD_HISTORY, controlTableColumnAdditions, controlTableDdl } from './control-tables.js';
 
 /** Column names of a table in ordinal order, lower case (Snowflake reports them upper case). */
 export const tableColumns = async (warehouse: WarehouseSession, schema: string, name: string): Promise<string[]> => {
@@ -22,6 +22,8 @@ export const tableColumns = async (warehouse: WarehouseSession, schema: string, 
 export const prepareWarehouse = async (warehouse: Warehouse): Promise<void> => {
   for (const bronze of BRONZE_TABLES) await warehouse.execute(bronzeTableDdl(bronze, warehouse.columnTypes));
   for (const control of CONTROL_TABLES) await warehouse.execute(controlTableDdl(control, warehouse.columnTypes));
+  // A warehouse from an older version lacks the load history's claim columns.
+  for (const addition of controlTableColumnAdditions(LOAD_HISTORY, warehouse.columnTypes)) await warehouse.execute(addition);
 
   for (const bronze of BRONZE_TABLES) {
     const expected = bronzeColumnsOf(bronze).map((column) => column.name);

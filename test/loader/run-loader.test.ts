@@ -1,10 +1,11 @@
 import '../support/quiet-powertools.js';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { claimFiles } from '../../lambdas/loader/load-history.js';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
 import { DuckDbWarehouse } from '../../lambdas/shared/adapters/duckdb-warehouse.js';
 import { logger } from '../../lambdas/shared/powertools.js';
-import { consumeBatch, openWarehouseFixture, transaction, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
+import { consumeBatch, openWarehouseFixture, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
 
 let fixture: WarehouseFixture;
 let deps: LoaderDeps;
@@ -24,6 +25,27 @@ const bronzeCount = async (table: string): Promise<number> => {
 };
 
 const GOLD_EVENTS_KEY = 'gold/user_events/dt=2025-03-01/user_events+0+0-3.csv.gz';
+
+/** Records how many files each load statement of the warehouse loads. */
+const spyOnLoads = (): number[] => {
+  const loads: number[] = [];
+  const original = fixture.warehouse.transaction.bind(fixture.warehouse);
+  vi.spyOn(fixture.warehouse, 'transaction').mockImplementation((work) =>
+    original((session) =>
+      work({
+        ...session,
+        execute: session.execute.bind(session),
+        query: session.query.bind(session),
+        load: session.load.bind(session),
+        loadStaged: (staged, only) => {
+          loads.push((only ?? staged.request.files).length);
+          return session.loadStaged(staged, only);
+        },
+      }),
+    ),
+  );
+  return loads;
+};
 
 describe('runLoader', () => {
   it('loads every pending gold and reference file into Bronze with its load metadata', async () => {
@@ -93,18 +115,41 @@ describe('runLoader', () => {
     }
   });
 
-  it('loads only the object an S3 event names', async () => {
+  it('loads, on an S3 event, the pending files of its object\'s table in one load (a burst of events coalesces)', async () => {
     // Prepare
     await writeStandardScenario(fixture.store);
+    const loads = spyOnLoads();
 
     // Act
     const summary = await runLoader({ kind: 'object', key: GOLD_EVENTS_KEY }, deps);
+    const other = (await fixture.store.list('gold/user_events/')).find((object) => object.key !== GOLD_EVENTS_KEY)!;
+    const next = await runLoader({ kind: 'object', key: other.key }, deps);
     const missing = await runLoader({ kind: 'object', key: 'gold/user_events/dt=2025-03-01/nothing+0+0-1.csv.gz' }, deps);
 
-    // Assess
-    expect(summary.files).toEqual([expect.objectContaining({ status: 'loaded', key: GOLD_EVENTS_KEY, rows: 3 })]);
-    expect(await bronzeCount('raw_user_events')).toBe(3);
+    // Assess: both user_events files in one statement; the second event finds nothing left to do
+    expect(summary.files).toEqual([
+      expect.objectContaining({ status: 'loaded', key: GOLD_EVENTS_KEY, rows: 3 }),
+      expect.objectContaining({ status: 'loaded', table: 'bronze.raw_user_events' }),
+    ]);
+    expect(loads).toEqual([2]);
+    expect(next).toMatchObject({ loaded: 0, skipped: 2 });
+    expect(await bronzeCount('raw_user_events')).toBe(6);
+    expect(await bronzeCount('raw_transactions')).toBe(0);
     expect(missing.files).toEqual([]);
+  });
+
+  it('loads every pending file of a table in one statement and one transaction, keeping a history row per file', async () => {
+    // Prepare
+    await writeStandardScenario(fixture.store);
+    const loads = spyOnLoads();
+
+    // Act
+    await runLoader({ kind: 'pending' }, deps);
+
+    // Assess: customers, products, transactions, user_events (2 files), quarantine: one load each
+    expect(loads).toEqual([1, 1, 1, 2, 1]);
+    const history = await fixture.warehouse.query("select target_table, count(*) as files from bronze.load_history where status = 'loaded' group by 1 order by 1");
+    expect(history).toContainEqual({ target_table: 'bronze.raw_user_events', files: 2 });
   });
 
   it('finds an object whose key the event carries URL-encoded', async () => {
@@ -115,7 +160,7 @@ describe('runLoader', () => {
     const summary = await runLoader({ kind: 'object', key: encodeURIComponent(GOLD_EVENTS_KEY).replaceAll('%2F', '/') }, deps);
 
     // Assess
-    expect(summary.loaded).toBe(1);
+    expect(summary.files).toContainEqual(expect.objectContaining({ status: 'loaded', key: GOLD_EVENTS_KEY }));
   });
 
   it('reloads a prefix when forced, replacing rows instead of adding them', async () => {
@@ -169,19 +214,46 @@ describe('runLoader', () => {
     expect(await bronzeCount('raw_transactions')).toBe(0);
   });
 
-  it('rejects a file with unreadable rows whole, like COPY with ON_ERROR = ABORT_STATEMENT', async () => {
-    // Prepare: a transaction file whose amount column holds text
-    await consumeBatch(fixture.store, 'transactions', [transaction('T-1', 0, [[0, 1, 100]])]);
-    const [object] = await fixture.store.list('gold/transactions/');
-    const text = gunzipSync((await fixture.store.get(object!.key))!).toString('utf8');
-    await fixture.store.put(object!.key, gzipSync(text.replace(',1.00,', ',one dollar,')), 'text/csv+gzip');
+  it('rejects a file with rows COPY cannot read whole, like ON_ERROR = ABORT_STATEMENT, and loads the others again without it', async () => {
+    // Prepare: reference CSVs are not row-checked by the loader; this one's msrp holds text
+    await writeStandardScenario(fixture.store);
+    const header = 'product_id,product_name,description,category,subcategory,brand,manufacturer,msrp,cost_price,created_date,is_active';
+    await fixture.store.put('reference/products-extra.csv', Buffer.from(`${header}\nPRD-X,x,x,x,x,x,x,one dollar,1.00,2025-01-01,true\n`), 'text/csv');
 
     // Act
     const summary = await runLoader({ kind: 'pending' }, deps);
 
     // Assess
-    expect(summary.files).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringMatching(/1 of 1 rows .* could not be read/) as string })]);
-    expect(await bronzeCount('raw_transactions')).toBe(0);
+    expect(summary.files).toContainEqual(
+      expect.objectContaining({ status: 'failed', key: 'reference/products-extra.csv', error: expect.stringMatching(/1 of 1 rows .* could not be read/) as string }),
+    );
+    expect(summary.files).toContainEqual(expect.objectContaining({ status: 'loaded', key: 'reference/products.json', rows: 2000 }));
+    expect(await bronzeCount('raw_products')).toBe(2000);
+  });
+
+  it('takes over a claim whose lease expired (a Lambda killed mid-load), and only then', async () => {
+    // Prepare: another invocation claimed the user_events files at 12:00 and died
+    await writeStandardScenario(fixture.store);
+    const objects = await fixture.store.list('gold/user_events/');
+    const noon = new Date('2026-12-01T12:00:00Z');
+    await claimFiles(fixture.warehouse, objects, 'bronze.raw_user_events', { token: 'dead-lambda', now: noon, leaseSeconds: 900, force: false });
+    const at = (minutes: number) => ({ ...deps, now: () => new Date(noon.getTime() + minutes * 60_000) });
+
+    // Act
+    const during = await runLoader({ kind: 'pending' }, at(10));
+    const after = await runLoader({ kind: 'pending' }, at(16));
+
+    // Assess
+    expect(during.files.filter((file) => file.key.startsWith('gold/user_events/'))).toEqual([
+      expect.objectContaining({ status: 'skipped', reason: 'claimed_concurrently' }),
+      expect.objectContaining({ status: 'skipped', reason: 'claimed_concurrently' }),
+    ]);
+    expect(after.files.filter((file) => file.status === 'loaded').map((file) => file.key)).toEqual(objects.map((object) => object.key));
+    expect(await bronzeCount('raw_user_events')).toBe(6);
+    expect(await fixture.warehouse.query("select claimed_by is not null as claimed, lease_expires_at from bronze.load_history where file_key like 'gold/user_events/%'")).toEqual([
+      { claimed: true, lease_expires_at: null },
+      { claimed: true, lease_expires_at: null },
+    ]);
   });
 
   it('rejects a reference file whose records break the reference contract, naming them', async () => {

@@ -6,7 +6,16 @@
  * fails too). With no faults they only count calls, which gives a sweep its range.
  */
 import type { ObjectStore, StoredObject } from '../../lambdas/shared/ports/object-store.js';
-import type { LoadRequest, LoadResult, Warehouse, WarehouseRow, WarehouseSession, WarehouseValue } from '../../lambdas/shared/ports/warehouse.js';
+import type {
+  FilesLoadRequest,
+  LoadRequest,
+  LoadResult,
+  StagedFiles,
+  Warehouse,
+  WarehouseRow,
+  WarehouseSession,
+  WarehouseValue,
+} from '../../lambdas/shared/ports/warehouse.js';
 
 /**
  * throw: this call fails; hang: this call never settles; die: this and every later call fail;
@@ -147,6 +156,21 @@ export class FaultyWarehouse implements Warehouse {
     return this.inner.transaction((session) => work(this.guarded(session)));
   }
 
+  loadStaged(staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>> {
+    return this.guarded(this.inner).loadStaged(staged, only);
+  }
+
+  /** Staging (Snowflake's PUT) and unstaging (REMOVE) are steps of a load: they fail as `load` calls. */
+  async stage(request: FilesLoadRequest): Promise<StagedFiles> {
+    await this.plan.before('load', request.files.map((file) => file.sourceFile).join(','));
+    return this.inner.stage(request);
+  }
+
+  async unstage(staged: StagedFiles): Promise<void> {
+    await this.plan.before('load', staged.location);
+    return this.inner.unstage(staged);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }
@@ -164,6 +188,10 @@ export class FaultyWarehouse implements Warehouse {
       load: async (request) => {
         await this.plan.before('load', request.sourceFile);
         return session.load(request);
+      },
+      loadStaged: async (staged, only) => {
+        await this.plan.before('load', (only ?? staged.request.files.map((file) => file.sourceFile)).join(','));
+        return session.loadStaged(staged, only);
       },
     };
   }

@@ -6,8 +6,10 @@ import { LOAD_METADATA_COLUMNS, type ColumnType } from '../contracts/tables.js';
 import {
   WarehouseConflictError,
   type FileColumn,
+  type FilesLoadRequest,
   type LoadRequest,
   type LoadResult,
+  type StagedFiles,
   type TableName,
   type Warehouse,
   type WarehouseRow,
@@ -133,27 +135,30 @@ class DuckDbSession implements WarehouseSession {
     });
   }
 
-  load(request: LoadRequest): Promise<LoadResult> {
-    return this.serial.run(async () => {
-      // Bytes are staged to a temporary file first, as Snowflake's PUT stages them before COPY.
-      const staging = 'bytes' in request.source ? await mkdtemp(join(tmpdir(), 'streamflow-stage-')) : undefined;
-      try {
-        let path: string;
-        if ('bytes' in request.source) {
-          path = join(staging!, basename(request.source.fileName));
-          await writeFile(path, request.source.bytes);
-        } else {
-          path = request.source.path;
-        }
-        return await this.copyInto(request.table, request.columns, path, request.sourceFile);
-      } finally {
-        if (staging) await rm(staging, { recursive: true, force: true });
-      }
-    });
+  /** One file: staged, loaded and unstaged around the same statement as a multi-file load. */
+  async load(request: LoadRequest): Promise<LoadResult> {
+    const staged = await stageFiles({ table: request.table, columns: request.columns, files: [request] });
+    try {
+      return (await this.loadStaged(staged)).get(request.sourceFile)!;
+    } finally {
+      await unstageFiles(staged);
+    }
   }
 
-  /** `INSERT ... SELECT FROM read_csv(...)`: DuckDB's COPY with a column list, a row number and rejects. */
-  private async copyInto(table: TableName, columns: readonly FileColumn[], path: string, sourceFile: string): Promise<LoadResult> {
+  loadStaged(staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>> {
+    const wanted = only && new Set(only);
+    const files = stagedPathsOf(staged).filter((file) => !wanted || wanted.has(file.sourceFile));
+    return this.serial.run(() => this.copyInto(staged.request.table, staged.request.columns, files));
+  }
+
+  /**
+   * `INSERT ... SELECT FROM read_csv([...])`: DuckDB's COPY over a file list, with a column list,
+   * the row number within each file and rejects per file. Read into a temporary table first, so
+   * each file's rows can be counted before they reach the target.
+   */
+  private async copyInto(table: TableName, columns: readonly FileColumn[], files: readonly StagedPath[]): Promise<ReadonlyMap<string, LoadResult>> {
+    const results = new Map<string, LoadResult>();
+    if (files.length === 0) return results;
     const target = `${identifier(table.schema)}.${identifier(table.name)}`;
     const fileColumns = columns.map((column) => identifier(column.name));
     const readTypes = columns.map((column) => `${sqlString(column.name)}: ${sqlString(CSV_READ_TYPES[column.type])}`).join(', ');
@@ -163,38 +168,77 @@ class DuckDbSession implements WarehouseSession {
     const suffix = `${process.pid}_${++this.loads}`;
     const rejectsScan = `load_rejects_scan_${suffix}`;
     const rejectsTable = `load_rejects_${suffix}`;
+    const read = `load_read_${suffix}`;
     const metadata = LOAD_METADATA_COLUMNS.map((column) => column.name);
+    const sources = files.map(() => '(?, ?)').join(', ');
     try {
-      const loaded = await this.connection.run(
-        `insert into ${target} (${[...fileColumns, ...metadata].join(', ')})
-         select ${selected.join(', ')}, ?, ordinality, cast(current_timestamp as timestamp)
-         from read_csv(${sqlString(path)},
+      await this.connection.run(
+        `create temp table ${read} as
+         select ${selected.join(', ')}, source.source_file as ${metadata[0]!},
+           -- one scan numbers rows across its files, in file order: restart the count per file
+           ordinality - min(ordinality) over (partition by filename) + 1 as ${metadata[1]!},
+           cast(current_timestamp as timestamp) as ${metadata[2]!}
+         from read_csv([${files.map((file) => sqlString(file.path)).join(', ')}],
            header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_LINE_BYTES},
            -- "" is the empty string and an empty unquoted field is NULL (lambdas/shared/csv.ts)
-           nullstr = '', allow_quoted_nulls = false,
+           nullstr = '', allow_quoted_nulls = false, filename = true,
            columns = {${readTypes}},
            store_rejects = true, rejects_scan = '${rejectsScan}', rejects_table = '${rejectsTable}'
-         ) with ordinality`,
-        [sourceFile],
+         ) with ordinality
+         join (values ${sources}) as source(path, source_file) on source.path = filename`,
+        files.flatMap((file) => [file.path, file.sourceFile]),
       );
+      await this.connection.run(`insert into ${target} (${[...fileColumns, ...metadata].join(', ')}) select * from ${read}`);
+      const loaded = await this.connection.runAndReadAll(`select ${metadata[0]!} as source_file, count(*) as rows from ${read} group by 1`);
       const rejects = await this.connection.runAndReadAll(
-        `select count(distinct line) as errors, min_by(error_message, line) as first_error from ${rejectsTable}`,
+        `select scan.file_path as path, count(distinct rejects.line) as errors, min_by(rejects.error_message, rejects.line) as first_error
+         from ${rejectsTable} as rejects join ${rejectsScan} as scan using (scan_id, file_id) group by 1`,
       );
-      const [summary] = rejects.convertRowObjects(toWarehouseValue);
-      const errorsSeen = Number(summary?.errors ?? 0);
-      const firstError = summary?.first_error;
-      return {
-        rowsParsed: loaded.rowsChanged + errorsSeen,
-        rowsLoaded: loaded.rowsChanged,
-        errorsSeen,
-        ...(typeof firstError === 'string' ? { firstError } : {}),
-      };
+      const rowsOf = new Map(loaded.convertRowObjects(toWarehouseValue).map((row) => [String(row.source_file), Number(row.rows)]));
+      const rejectsOf = new Map(rejects.convertRowObjects(toWarehouseValue).map((row) => [String(row.path), row]));
+      for (const file of files) {
+        const rowsLoaded = rowsOf.get(file.sourceFile) ?? 0;
+        const reject = rejectsOf.get(file.path);
+        const errorsSeen = Number(reject?.errors ?? 0);
+        const firstError = reject?.first_error;
+        results.set(file.sourceFile, {
+          rowsParsed: rowsLoaded + errorsSeen,
+          rowsLoaded,
+          errorsSeen,
+          ...(typeof firstError === 'string' ? { firstError } : {}),
+        });
+      }
+      return results;
     } finally {
+      await this.connection.run(`drop table if exists ${read}`);
       await this.connection.run(`drop table if exists ${rejectsTable}`);
       await this.connection.run(`drop table if exists ${rejectsScan}`);
     }
   }
 }
+
+/** A staged file on the local disk and the object key its rows record. */
+interface StagedPath {
+  readonly path: string;
+  readonly sourceFile: string;
+}
+
+/** Bytes get a numbered name in the staging folder (keys of different folders may share a file name). */
+const stagedPathsOf = (staged: StagedFiles): StagedPath[] =>
+  staged.request.files.map((file, index) => ({
+    path: 'bytes' in file.source ? join(staged.location, `${index}-${basename(file.source.fileName)}`) : file.source.path,
+    sourceFile: file.sourceFile,
+  }));
+
+/** Bytes are written to a temporary folder first, as Snowflake's PUT stages them before COPY. */
+const stageFiles = async (request: FilesLoadRequest): Promise<StagedFiles> => {
+  const staged: StagedFiles = { request, location: await mkdtemp(join(tmpdir(), 'streamflow-stage-')) };
+  const paths = stagedPathsOf(staged);
+  await Promise.all(request.files.flatMap((file, index) => ('bytes' in file.source ? [writeFile(paths[index]!.path, file.source.bytes)] : [])));
+  return staged;
+};
+
+const unstageFiles = (staged: StagedFiles): Promise<void> => rm(staged.location, { recursive: true, force: true });
 
 /**
  * The local twin's warehouse: a DuckDB file (`DIR/warehouse.duckdb`) attached as catalog
@@ -251,8 +295,11 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** An autocommitted statement: a lost write conflict is a {@link WarehouseConflictError}, as in a transaction. */
   execute(sql: string, params?: readonly WarehouseValue[]): Promise<number> {
-    return this.session.execute(sql, params);
+    return this.session.execute(sql, params).catch((error: unknown) => {
+      throw isConflict(error) ? new WarehouseConflictError((error as Error).message, { cause: error }) : error;
+    });
   }
 
   query<Row extends WarehouseRow = WarehouseRow>(sql: string, params?: readonly WarehouseValue[]): Promise<Row[]> {
@@ -261,6 +308,18 @@ export class DuckDbWarehouse implements Warehouse {
 
   load(request: LoadRequest): Promise<LoadResult> {
     return this.session.load(request);
+  }
+
+  loadStaged(staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>> {
+    return this.session.loadStaged(staged, only);
+  }
+
+  stage(request: FilesLoadRequest): Promise<StagedFiles> {
+    return stageFiles(request);
+  }
+
+  unstage(staged: StagedFiles): Promise<void> {
+    return unstageFiles(staged);
   }
 
   async transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T> {

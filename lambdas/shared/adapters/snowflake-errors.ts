@@ -19,12 +19,16 @@ const SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT', 'E
 const SESSION_EXPIRED_CODES: ReadonlySet<string> = new Set(['390112', '390114']);
 
 /**
- * Lock waits that timed out or lost to a deadlock: another transaction holds what we need. Codes
- * and wording as Snowflake reports them for LOCK_TIMEOUT and deadlock aborts (not verifiable
- * offline, hence the message fallback).
+ * Lock waits that ran out: LOCK_TIMEOUT passed, or too many statements already wait for the lock
+ * (000625, "… has locked table … and this lock has not yet been released. Your statement … was
+ * aborted because the number of waiters for this lock exceeds the 20 statements limit"). Wording
+ * as Snowflake reports them (not verifiable offline, hence the message fallback).
  */
-const LOCK_CODES: ReadonlySet<string> = new Set(['000625', '000626']);
-const LOCK_MESSAGE = /deadlock|lock wait timeout|has locked table|exceeded the lock timeout/i;
+const LOCK_TIMEOUT_CODES: ReadonlySet<string> = new Set(['000625']);
+const LOCK_TIMEOUT_MESSAGE = /lock wait timeout|lock timeout|has locked table|exceeded the lock timeout/i;
+/** A deadlock abort: Snowflake rolled this transaction back so another could go on. */
+const DEADLOCK_CODES: ReadonlySet<string> = new Set(['000626']);
+const DEADLOCK_MESSAGE = /deadlock/i;
 
 interface ErrorShape {
   readonly code?: string | number;
@@ -50,9 +54,13 @@ export const isTransient = (error: unknown): boolean => {
   return cause !== undefined && cause !== error && SOCKET_CODES.has(codeOf(cause));
 };
 
-/** Another transaction held the lock we waited for (Snowflake does not enforce keys; MERGE locks the table). */
+/** The statement gave up waiting for a lock another transaction held (Snowflake does not enforce keys; DML locks the table). */
+export const isLockTimeout = (error: unknown): boolean =>
+  LOCK_TIMEOUT_CODES.has(codeOf(error)) || (error instanceof Error && LOCK_TIMEOUT_MESSAGE.test(error.message));
+
+/** This transaction lost a deadlock or a serialization conflict to another one and was rolled back. */
 export const isLockConflict = (error: unknown): boolean =>
-  LOCK_CODES.has(codeOf(error)) || sqlStateOf(error) === '40001' || (error instanceof Error && LOCK_MESSAGE.test(error.message));
+  !isLockTimeout(error) && (DEADLOCK_CODES.has(codeOf(error)) || sqlStateOf(error) === '40001' || (error instanceof Error && DEADLOCK_MESSAGE.test(error.message)));
 
 /** How often and how patiently a transient failure is retried. */
 export interface RetryPolicy {

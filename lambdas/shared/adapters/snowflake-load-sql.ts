@@ -1,8 +1,9 @@
 /**
- * The two statements of a Snowflake load, and how to read what they report. PUT and COPY take no
- * bind parameters for stage paths, so the only values spelled into them are the table (from the
- * adapter's allow-list) and the object key, checked against a character allow-list that cannot
- * close a quoted literal. Everything else a load writes is bound.
+ * The statements of a Snowflake load, and how to read what they report: one `PUT` of every file
+ * of a load into a folder of its own, one `COPY INTO … FILES = (…)` of them, one `REMOVE` of the
+ * folder. PUT, COPY and REMOVE take no bind parameters for stage paths, so the only values spelled
+ * into them are the table (from the adapter's allow-list), generated file names and folders, and
+ * the object keys, checked against a character allow-list that cannot close a quoted literal.
  */
 import type { FileColumn, LoadResult, TableName, WarehouseRow } from '../ports/warehouse.js';
 import { LOAD_METADATA_COLUMNS } from '../contracts/tables.js';
@@ -10,6 +11,12 @@ import { CSV_FORMAT, CSV_STAGE, plainIdentifier } from './snowflake-names.js';
 
 /** Path segments of our object keys and temp files: no quotes, spaces, backslashes or `..`. */
 const SAFE_PATH = /^\/?[A-Za-z0-9_][A-Za-z0-9_.=+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.=+-]*)*$/;
+
+/**
+ * Most files one COPY may name in FILES: "The maximum number of file names that can be specified
+ * is 1000" (https://docs.snowflake.com/en/sql-reference/sql/copy-into-table, FILES).
+ */
+export const MAX_FILES_PER_COPY = 1000;
 
 /** An object key or local path that may appear inside a quoted PUT/COPY literal, or an error. */
 export const safePath = (path: string): string => {
@@ -19,73 +26,81 @@ export const safePath = (path: string): string => {
   return path;
 };
 
-/** Where one object's file is staged: the table's folder, then the object key's folders and the file name. */
-export interface StagedFile {
-  /** `@bronze.csv_stage/<table>/`: what COPY reads from. */
-  readonly folder: string;
-  /** Path under {@link folder}: what COPY's FILES names and its result reports. */
-  readonly path: string;
+/** One file of a staged load: the name it has in the load's folder and the object key it came from. */
+export interface StagedName {
+  /** `<n>.csv` or `<n>.csv.gz`: generated, so every file of a load has a distinct, safe name; the extension keeps gzip detectable. */
+  readonly name: string;
+  readonly sourceFile: string;
 }
 
-/** The object key's folders keep files of different keys apart; the file name keeps the extension. */
-export const stagedFileFor = (table: TableName, sourceFile: string, fileName: string): StagedFile => {
-  const key = safePath(sourceFile);
-  const folders = key.includes('/') ? key.slice(0, key.lastIndexOf('/') + 1) : '';
-  return { folder: `@${CSV_STAGE}/${plainIdentifier(table.name)}/`, path: `${folders}${safePath(fileName)}` };
-};
+/** Where a load's files are staged: `@bronze.csv_stage/<table>/<load id>/`, a folder no other load uses. */
+export const loadFolderFor = (table: TableName, loadId: string): string => `@${CSV_STAGE}/${plainIdentifier(table.name)}/${safePath(loadId)}/`;
+
+/** The staged name of the file at `index`, keeping whether it is gzipped. */
+export const stagedNameFor = (index: number, fileName: string, sourceFile: string): StagedName => ({
+  name: `${index}${fileName.endsWith('.gz') ? '.csv.gz' : '.csv'}`,
+  sourceFile: safePath(sourceFile),
+});
 
 /**
- * Uploads the local file as it is (gzipped gold files stay gzipped), replacing an earlier upload
- * of the same key: a new version of a key must not be shadowed by the old bytes.
+ * Uploads every file of the local folder in one statement (PUT accepts a wildcard in the file
+ * path and uploads in parallel: https://docs.snowflake.com/en/sql-reference/sql/put), as they are
+ * (gzipped gold files stay gzipped).
  */
-export const putStatement = (localPath: string, staged: StagedFile): string => {
-  const folder = staged.path.includes('/') ? staged.path.slice(0, staged.path.lastIndexOf('/') + 1) : '';
-  return `put 'file://${safePath(localPath)}' '${staged.folder}${folder}' auto_compress = false overwrite = true`;
-};
+export const putStatement = (localFolder: string, folder: string): string =>
+  `put 'file://${safePath(localFolder)}/*' '${folder}' auto_compress = false overwrite = true`;
 
 /**
- * COPY with a transformation, so the load metadata columns are filled as DuckDB's load fills
- * them: `_source_file` is the object key (not the staged path), then the row number in the file
- * and the load time. ON_ERROR = CONTINUE makes COPY count unreadable rows instead of raising, so
- * the loader can reject the whole file (and roll back) with COPY's own first error.
+ * One COPY of the named files, with a transformation, so the load metadata columns are filled as
+ * DuckDB's load fills them: `_source_file` is the object key (found from the staged file's name),
+ * then the row number in the file and the load time. ON_ERROR = CONTINUE makes COPY count
+ * unreadable rows instead of raising, so the loader can reject those files (and roll back) with
+ * COPY's own first error. FORCE = TRUE: the folder is new for every load, so Snowflake's load
+ * metadata never knows these paths; our load history decides what is loaded again.
  */
-export const copyStatement = (table: TableName, columns: readonly FileColumn[], sourceFile: string, staged: StagedFile, force: boolean): string => {
+export const copyStatement = (table: TableName, columns: readonly FileColumn[], folder: string, files: readonly StagedName[]): string => {
   const target = `${plainIdentifier(table.schema)}.${plainIdentifier(table.name)}`;
   const names = [...columns.map((column) => plainIdentifier(column.name)), ...LOAD_METADATA_COLUMNS.map((column) => column.name)];
   const fields = columns.map((_, index) => `$${index + 1}`);
+  // METADATA$FILENAME carries the stage path; its last segment is the name we gave the file.
+  const sourceFile = `case split_part(metadata$filename, '/', -1)\n${files.map((file) => `        when '${file.name}' then '${file.sourceFile}'`).join('\n')}\n    end`;
   return `copy into ${target} (${names.join(', ')})
 from (
-    select ${[...fields, `'${safePath(sourceFile)}'`, 'metadata$file_row_number', 'current_timestamp'].join(', ')}
-    from ${staged.folder}
+    select ${[...fields, sourceFile, 'metadata$file_row_number', 'current_timestamp'].join(', ')}
+    from ${folder}
 )
-files = ('${staged.path}')
+files = (${files.map((file) => `'${file.name}'`).join(', ')})
 file_format = (format_name = '${CSV_FORMAT}')
 on_error = continue
-force = ${force ? 'true' : 'false'}`;
+force = true`;
 };
+
+/** Removes the load's folder once its COPY committed (https://docs.snowflake.com/en/sql-reference/sql/remove). */
+export const removeStatement = (folder: string): string => `remove ${folder}`;
 
 const count = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
 
-/**
- * The COPY result row of the staged file, as the port reports it; `undefined` when COPY skipped
- * the file (its load metadata says this exact content was loaded before: "0 files processed").
- */
-export const copyResultOf = (rows: readonly WarehouseRow[], staged: StagedFile): LoadResult | undefined => {
-  const row = rows.find((candidate) => typeof candidate.file === 'string' && candidate.file.endsWith(staged.path));
-  if (!row) return undefined;
-  const firstError = row.first_error;
-  return {
-    rowsParsed: count(row.rows_parsed),
-    rowsLoaded: count(row.rows_loaded),
-    errorsSeen: count(row.errors_seen),
-    ...(typeof firstError === 'string' && firstError !== '' ? { firstError } : {}),
-  };
+/** COPY's result row for each staged file, keyed by object key; a file COPY did not report is an error. */
+export const copyResultsOf = (rows: readonly WarehouseRow[], files: readonly StagedName[]): Map<string, LoadResult> => {
+  const results = new Map<string, LoadResult>();
+  for (const file of files) {
+    const row = rows.find((candidate) => typeof candidate.file === 'string' && candidate.file.split('/').at(-1) === file.name);
+    if (!row) throw new Error(`COPY reported nothing for ${file.sourceFile} (staged as ${file.name}): ${JSON.stringify(rows).slice(0, 300)}`);
+    const firstError = row.first_error;
+    results.set(file.sourceFile, {
+      rowsParsed: count(row.rows_parsed),
+      rowsLoaded: count(row.rows_loaded),
+      errorsSeen: count(row.errors_seen),
+      ...(typeof firstError === 'string' && firstError !== '' ? { firstError } : {}),
+    });
+  }
+  return results;
 };
 
-/** PUT reports one row per file; anything but UPLOADED (or SKIPPED, same bytes) means the file is not staged. */
-export const assertUploaded = (rows: readonly WarehouseRow[], staged: StagedFile): void => {
+/** PUT reports one row per file; anything but UPLOADED (or SKIPPED, same bytes) for any of them means the load is not staged. */
+export const assertUploaded = (rows: readonly WarehouseRow[], files: readonly StagedName[], folder: string): void => {
   const statuses = rows.map((row) => String(row.status ?? ''));
-  if (statuses.length === 0 || statuses.some((status) => status !== 'UPLOADED' && status !== 'SKIPPED')) {
-    throw new Error(`PUT of ${staged.path} to ${staged.folder} did not upload it: ${JSON.stringify(rows)}`);
+  if (rows.length !== files.length || statuses.some((status) => status !== 'UPLOADED' && status !== 'SKIPPED')) {
+    throw new Error(`PUT of ${files.length} files to ${folder} did not upload them all: ${JSON.stringify(rows).slice(0, 500)}`);
   }
 };

@@ -5,16 +5,20 @@
  * transaction as a whole; everything else fails at once. A load stages the file with PUT and
  * copies it with COPY INTO, reporting COPY's own counts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import snowflake from 'snowflake-sdk';
 import {
   UnloadableFileError,
   WarehouseConflictError,
+  WarehouseLockTimeoutError,
+  type FilesLoadRequest,
   type LoadRequest,
   type LoadResult,
+  type StagedFiles,
   type TableName,
   type Warehouse,
   type WarehouseRow,
@@ -23,8 +27,17 @@ import {
 } from '../ports/warehouse.js';
 import { SnowflakeConnection, type SnowflakeTarget } from './snowflake-connection.js';
 import { driverLogLevelFor, powertoolsDriverLogger } from './snowflake-driver-log.js';
-import { DEFAULT_RETRY_POLICY, isLockConflict, isTransient, needsNewSession, withRetry, type RetryPolicy } from './snowflake-errors.js';
-import { assertUploaded, copyResultOf, copyStatement, putStatement, stagedFileFor, type StagedFile } from './snowflake-load-sql.js';
+import { DEFAULT_RETRY_POLICY, isLockConflict, isLockTimeout, isTransient, needsNewSession, withRetry, type RetryPolicy } from './snowflake-errors.js';
+import {
+  assertUploaded,
+  copyResultsOf,
+  copyStatement,
+  loadFolderFor,
+  putStatement,
+  removeStatement,
+  stagedNameFor,
+  type StagedName,
+} from './snowflake-load-sql.js';
 import { SNOWFLAKE_COLUMN_TYPES, plainIdentifier } from './snowflake-names.js';
 import type { PrivateKeySource } from './snowflake-private-key.js';
 
@@ -72,7 +85,24 @@ class SnowflakeSession implements WarehouseSession {
   load(request: LoadRequest): Promise<LoadResult> {
     return this.warehouse.loadOn(this.connection, request);
   }
+
+  loadStaged(staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>> {
+    return copyStaged(this.connection, staged, only);
+  }
 }
+
+/** The staged names of a load's files, in request order (they depend only on the request). */
+const stagedNamesOf = (request: FilesLoadRequest): StagedName[] =>
+  request.files.map((file, index) => stagedNameFor(index, 'bytes' in file.source ? file.source.fileName : file.source.path, file.sourceFile));
+
+/** One COPY of the staged files (all, or those of `only`), on the given session. */
+const copyStaged = async (connection: SnowflakeConnection, staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>> => {
+  const wanted = only && new Set(only);
+  const names = stagedNamesOf(staged.request).filter((file) => !wanted || wanted.has(file.sourceFile));
+  if (names.length === 0) return new Map();
+  const { table, columns } = staged.request;
+  return copyResultsOf((await connection.run(copyStatement(table, columns, staged.location, names))).rows, names);
+};
 
 /** Configures the driver's logging once per process: into the Powertools logger, at its level. */
 let driverLogging: Logger | undefined;
@@ -104,8 +134,13 @@ export class SnowflakeWarehouse implements Warehouse {
     this.loadTables = new Set(config.loadTables.map(tableKey));
   }
 
+  /** An autocommitted statement; a lock wait or conflict is classified as in {@link transaction}. */
   execute(sql: string, params?: readonly WarehouseValue[]): Promise<number> {
-    return this.serial.run(() => this.retrying(async () => (await (await this.session()).run(sql, params)).rowsChanged));
+    return this.serial
+      .run(() => this.retrying(async () => (await (await this.session()).run(sql, params)).rowsChanged))
+      .catch((error: unknown) => {
+        throw classifiedLockError(error);
+      });
   }
 
   query<Row extends WarehouseRow = WarehouseRow>(sql: string, params?: readonly WarehouseValue[]): Promise<Row[]> {
@@ -139,46 +174,68 @@ export class SnowflakeWarehouse implements Warehouse {
         }),
       );
     } catch (error) {
-      if (isLockConflict(error)) throw new WarehouseConflictError((error as Error).message, { cause: error });
-      throw error;
+      throw classifiedLockError(error);
     }
+  }
+
+  loadStaged(staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>> {
+    return this.serial.run(async () => copyStaged(await this.retrying(() => this.session()), staged, only));
+  }
+
+  /** PUT outside any transaction: retried as a whole (PUT with OVERWRITE into a new folder is idempotent). */
+  stage(request: FilesLoadRequest): Promise<StagedFiles> {
+    return this.serial.run(() => this.retrying(async () => this.stageOn(await this.session(), request)));
+  }
+
+  /** REMOVE of the load's folder; retried (removing twice removes nothing more). */
+  unstage(staged: StagedFiles): Promise<void> {
+    return this.serial.run(() => this.retrying(async () => void (await (await this.session()).run(removeStatement(staged.location)))));
   }
 
   close(): Promise<void> {
     return this.serial.run(() => this.discardSession());
   }
 
-  /** PUT then COPY on a given session (the transaction's, or the shared one). */
+  /** One file: PUT, COPY and REMOVE on a given session (the transaction's, or the shared one). */
   async loadOn(connection: SnowflakeConnection, request: LoadRequest): Promise<LoadResult> {
-    const { table, columns, source, sourceFile } = request;
+    const staged = await this.stageOn(connection, { table: request.table, columns: request.columns, files: [request] });
+    const result = (await copyStaged(connection, staged)).get(request.sourceFile)!;
+    await connection.run(removeStatement(staged.location));
+    return result;
+  }
+
+  /**
+   * Writes the files to a local folder and uploads them with one PUT into a stage folder of their
+   * own. A key that cannot be spelled in a stage literal is an {@link UnloadableFileError} naming it.
+   */
+  private async stageOn(connection: SnowflakeConnection, request: FilesLoadRequest): Promise<StagedFiles> {
+    const { table } = request;
     if (!this.loadTables.has(tableKey(table))) {
       throw new Error(`${tableKey(table)} is not a table this loader may write (allowed: ${[...this.loadTables].join(', ')})`);
     }
     plainIdentifier(table.schema);
-    let staged: StagedFile;
-    try {
-      staged = stagedFileFor(table, sourceFile, basename('bytes' in source ? source.fileName : source.path));
-    } catch (error) {
-      // The key, not the session: retrying or failing the invocation would stop every later tick here.
-      throw new UnloadableFileError((error as Error).message);
+    for (const file of request.files) {
+      try {
+        stagedNameFor(0, '', file.sourceFile);
+      } catch (error) {
+        // The key, not the session: retrying or failing the invocation would stop every later tick here.
+        throw new UnloadableFileError((error as Error).message, file.sourceFile);
+      }
     }
-    const staging = 'bytes' in source ? await mkdtemp(join(this.config.tmpDir ?? tmpdir(), 'streamflow-put-')) : undefined;
+    const names = stagedNamesOf(request);
+    const folder = loadFolderFor(table, randomUUID());
+    const local = await mkdtemp(join(this.config.tmpDir ?? tmpdir(), 'streamflow-put-'));
     try {
-      const localPath = 'bytes' in source ? join(staging!, basename(source.fileName)) : source.path;
-      if ('bytes' in source) await writeFile(localPath, source.bytes);
-      assertUploaded((await connection.run(putStatement(localPath, staged))).rows, staged);
-
-      const copied = copyResultOf((await connection.run(copyStatement(table, columns, sourceFile, staged, false))).rows, staged);
-      if (copied) return copied;
-      // Snowflake's load metadata says it loaded these exact bytes before, yet our history let
-      // this file through and the loader just removed the key's rows in this transaction: a skip
-      // would lose them. Load again, and say so (the two records disagreeing is worth a look).
-      this.config.logger.warn('COPY skipped a file our load history did not record; loading it with FORCE', { key: sourceFile, table: tableKey(table) });
-      const forced = copyResultOf((await connection.run(copyStatement(table, columns, sourceFile, staged, true))).rows, staged);
-      if (!forced) throw new Error(`COPY INTO ${tableKey(table)} reported nothing for ${staged.path}, even with FORCE`);
-      return forced;
+      await Promise.all(
+        request.files.map(({ source }, index) => {
+          const path = join(local, names[index]!.name);
+          return 'bytes' in source ? writeFile(path, source.bytes) : copyFile(source.path, path);
+        }),
+      );
+      assertUploaded((await connection.run(putStatement(local, folder))).rows, names, folder);
+      return { request, location: folder };
     } finally {
-      if (staging) await rm(staging, { recursive: true, force: true });
+      await rm(local, { recursive: true, force: true });
     }
   }
 
@@ -220,6 +277,17 @@ export class SnowflakeWarehouse implements Warehouse {
     });
   }
 }
+
+/**
+ * A lock wait that ran out is reported as what it is, not as a lost race: nobody is known to have
+ * done the work (https://docs.snowflake.com/en/sql-reference/parameters#lock-timeout; resource
+ * locking: https://docs.snowflake.com/en/sql-reference/transactions).
+ */
+const classifiedLockError = (error: unknown): unknown => {
+  if (isLockTimeout(error)) return new WarehouseLockTimeoutError((error as Error).message, { cause: error });
+  if (isLockConflict(error)) return new WarehouseConflictError((error as Error).message, { cause: error });
+  return error;
+};
 
 /** The warehouse the loader Lambda uses: nothing connects until the first statement. */
 export const createSnowflakeWarehouse = (config: SnowflakeWarehouseConfig): SnowflakeWarehouse => new SnowflakeWarehouse(config);

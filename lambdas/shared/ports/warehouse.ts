@@ -42,6 +42,29 @@ export interface LoadRequest {
   readonly sourceFile: string;
 }
 
+/** One file of a multi-file load: what to stage, and the object key its rows record in `_source_file`. */
+export interface FileToLoad {
+  readonly source: LoadSource;
+  readonly sourceFile: string;
+}
+
+/** Many files into one table, loaded by one statement (Snowflake `COPY … FILES = (…)`, DuckDB `read_csv([…])`). */
+export interface FilesLoadRequest {
+  readonly table: TableName;
+  readonly columns: readonly FileColumn[];
+  readonly files: readonly FileToLoad[];
+}
+
+/**
+ * Files staged for one load, outside any transaction (Snowflake: `PUT` into a folder of their
+ * own; DuckDB: temporary files), so no lock is held while bytes cross the network.
+ */
+export interface StagedFiles {
+  readonly request: FilesLoadRequest;
+  /** Adapter-specific handle: where the files were staged. */
+  readonly location: string;
+}
+
 /** What `COPY INTO` reports for one file. Rows that fail to parse are counted, not loaded. */
 export interface LoadResult {
   readonly rowsParsed: number;
@@ -58,6 +81,11 @@ export interface WarehouseSession {
   query<Row extends WarehouseRow = WarehouseRow>(sql: string, params?: readonly WarehouseValue[]): Promise<Row[]>;
   /** Loads one file into one table; the load metadata columns are filled from `sourceFile`, row order and the clock. */
   load(request: LoadRequest): Promise<LoadResult>;
+  /**
+   * Loads staged files (a subset, by `sourceFile`, or all) into their table in one statement; one
+   * result per file, keyed by `sourceFile`. Rows a file could not parse are counted in its result.
+   */
+  loadStaged(staged: StagedFiles, only?: readonly string[]): Promise<ReadonlyMap<string, LoadResult>>;
 }
 
 export interface Warehouse extends WarehouseSession {
@@ -70,6 +98,10 @@ export interface Warehouse extends WarehouseSession {
    * changed the same rows first (the loader's claim on a file relies on it).
    */
   transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T>;
+  /** Stages files for {@link WarehouseSession.loadStaged}; call outside a transaction. */
+  stage(request: FilesLoadRequest): Promise<StagedFiles>;
+  /** Removes staged files (after their load committed, or was abandoned). */
+  unstage(staged: StagedFiles): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,11 +114,27 @@ export class WarehouseConflictError extends Error {
 }
 
 /**
+ * A statement waited for a lock longer than the warehouse allows (Snowflake's LOCK_TIMEOUT): another
+ * transaction held it. Nothing was changed; unlike a {@link WarehouseConflictError} no one is known
+ * to have done the work, so the next tick must try again.
+ */
+export class WarehouseLockTimeoutError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WarehouseLockTimeoutError';
+  }
+}
+
+/**
  * The adapter cannot load this file as it is named or written (Snowflake cannot stage a key with
  * spaces or quotes): the loader records the file as rejected instead of failing every tick on it.
  */
 export class UnloadableFileError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The object key at fault, when the adapter was handed several. */
+    readonly sourceFile?: string,
+  ) {
     super(message);
     this.name = 'UnloadableFileError';
   }
