@@ -5,13 +5,14 @@ import { HeadObjectCommand, PutBucketEncryptionCommand, ServerSideEncryption } f
 import type { MSKEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { makeConsumerHandler } from '../../../lambdas/consumer/make-handler.js';
-import { scheduledTick } from '../../../lambdas/loader/loader-request.js';
+import { scheduledTick, type ObjectCreatedEvent } from '../../../lambdas/loader/loader-request.js';
 import { makeLoaderHandler } from '../../../lambdas/loader/make-handler.js';
 import { S3ObjectStore } from '../../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../../lambdas/shared/ports/object-store.js';
 import { logger, metrics } from '../../../lambdas/shared/powertools.js';
 import { cachedReferenceCatalog } from '../../../lambdas/shared/reference-catalog.js';
 import { validTransactionArb, validUserEventArb } from '../../support/arbitraries.js';
+import { awsPayload } from '../../support/aws-payloads.js';
 import { parseCsvTable } from '../../support/csv-parser.js';
 import { gunzipText, snapshotStore } from '../../support/files.js';
 import { lambdaContext } from '../../support/lambda-context.js';
@@ -134,6 +135,26 @@ describeOnEmulator('moto', "loader handler (makeLoaderHandler) on gold files in 
     // What makes moto skip where S3 would not: its ETag is the body's MD5 although the object is KMS-encrypted.
     const [object] = await store.list('gold/');
     expect(object!.etag).toBe(createHash('md5').update((await store.get(object!.key))!).digest('hex'));
+  });
+
+  it("loads the gold file an S3 Object Created event names, raw or URL-encoded, once, against moto's S3 and KMS", async () => {
+    // Prepare: AWS's published event, naming a gold key (its `+` and `=` are what URL-encoding changes).
+    const { store } = await encryptedBucket();
+    await consume(store);
+    const [gold] = await store.list('gold/transactions/');
+    const published = awsPayload<ObjectCreatedEvent>('s3ObjectCreatedEvent');
+    const naming = (key: string): ObjectCreatedEvent => ({ ...published, detail: { ...published.detail, object: { ...published.detail.object, key } } });
+    const handler = makeLoaderHandler({ store, warehouse: fixture.warehouse, logger, metrics });
+
+    // Act
+    const encoded = await handler(naming(encodeURIComponent(gold!.key).replaceAll('%2F', '/')), lambdaContext('streamflow-loader'));
+    const raw = await handler(naming(gold!.key), lambdaContext('streamflow-loader'));
+
+    // Assess
+    expect(encoded.files).toEqual([expect.objectContaining({ status: 'loaded', key: gold!.key })]);
+    expect(raw.files).toEqual([expect.objectContaining({ status: 'skipped', key: gold!.key, reason: 'already_loaded' })]);
+    const { bronze, gold: goldRows } = await bronzeAndGoldRows(store);
+    expect(bronze[gold!.key]).toBe(goldRows[gold!.key]);
   });
 
   it("reloads, without doubling Bronze, a redelivered identical gold file whose SSE-KMS ETag changed as in AWS, against moto's S3 and KMS", async () => {
