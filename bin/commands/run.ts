@@ -95,7 +95,7 @@ export const runCommand = async (args: string[]): Promise<number> => {
   printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: values.json ?? false });
   // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
   (values.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);
-  return report.lost === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
+  return report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
 };
 
 /** `--brokers`: publish to the broker (unless only consuming), then deliver from the consumer group. */

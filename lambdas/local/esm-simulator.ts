@@ -108,6 +108,11 @@ export class EsmSimulator {
     return this.log.topicPartitions().reduce((sum, { topic, partition }) => sum + this.log.endOffset(topic, partition) - this.offsetOf(topic, partition), 0);
   }
 
+  /** The offset committed on a partition: the next one the mapping will deliver. */
+  committedOffset(topic: string, partition: number): number {
+    return this.offsetOf(topic, partition);
+  }
+
   private offsetOf(topic: string, partition: number): number {
     return this.committed.get(`${topic}-${partition}`) ?? 0;
   }

@@ -9,6 +9,7 @@ import type { BatchLedger } from '../consumer/transform-batch.js';
 import type { ProducedMessage } from '../shared/ports/event-publisher.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { writeSourceOffsets, type SourceOffsets } from '../shared/source-offsets.js';
 import { REFERENCE_KEYS, loadReferenceCatalog } from '../shared/reference-catalog.js';
 import { EsmSimulator, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
 import { invokeWithTimeout, MAX_LAMBDA_TIMEOUT_MS } from './lambda-context.js';
@@ -70,6 +71,14 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
     }
   };
   const failedBatches: FailedBatch[] = [];
+/** The topic log's offsets, as the ledger's "in": produced (0 to end) and committed by the mapping. */
+const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
+  source: 'local topic log',
+  partitions: log
+    .topicPartitions()
+    .map(({ topic, partition }) => ({ topic, partition, start: 0, end: log.endOffset(topic, partition), committed: esm.committedOffset(topic, partition) })),
+});
+
   const startedAt = Date.now();
   const clock = options.clock ?? (() => startedAt);
   const log = new TopicLog(options.partitions, clock);
@@ -117,5 +126,8 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   timings.produceMs += performance.now() - started;
   await deliver(true);
 
+    // Before delivery: should the run stop half way, the ledger still knows what was produced.
+    await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
   return { produced, esm: { ...esm.stats }, consumed, failedBatches, timings };
 };
+  await writeSourceOffsets(store, sourceOffsetsOf(log, esm));

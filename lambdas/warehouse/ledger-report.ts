@@ -1,10 +1,13 @@
 /**
- * The ledger from end to end: landing → gold + quarantine (counted from the objects) → Bronze
- * (every gold row, file by file) → Silver → Gold, ending in one verdict line. What `streamflow
- * report` prints and, as JSON, what tests and dashboards read.
+ * The ledger from end to end: the source's produced offsets → landing (or pending in on-failure
+ * records) → gold + quarantine (counted from the objects) → Bronze (every gold row, file by file)
+ * → Silver → Gold, ending in one verdict line. What `streamflow report` prints and, as JSON, what
+ * tests and dashboards read.
  */
 import { isKnownTopic } from '../shared/contracts/events.js';
-import { countObjectLedger, goldDataRows } from '../shared/object-ledger.js';
+import type { Range } from '../shared/offset-ranges.js';
+import { countObjectLedger, goldDataRows, type ObjectLedger, type PartitionCoverage } from '../shared/object-ledger.js';
+import { readSourceOffsets, type SourceOffsets } from '../shared/source-offsets.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { loadTargetFor } from '../loader/load-targets.js';
@@ -17,11 +20,19 @@ import type { ChurnModelEvaluation } from '../churn/train-churn-model.js';
 export const UNROUTABLE = '_unroutable';
 
 export interface TopicEntry {
+  /** Records produced to the topic (its offsets at the source); what landed when no source offsets are known. */
   in: number;
+  landed: number;
   gold: number;
   quarantined: number;
-  /** Records in neither gold nor quarantine. */
+  /** Produced records held only by on-failure records: replay delivers them. */
+  pending: number;
+  /** Records in neither gold nor quarantine, nor pending: produced offsets in no file, and landed records without an outcome. */
   lost: number;
+  /** Gold or quarantine rows beyond their batch's records (a copied file): counted, never loaded twice into Silver. */
+  duplicates: number;
+  /** Offsets delivered more than once under other batch boundaries: harmless, Silver keeps one. */
+  overlaps: number;
 }
 
 export interface GoldFilesEntry {
@@ -51,13 +62,33 @@ export interface StageEntry {
   readonly note?: string;
 }
 
+/** A topic-partition whose produced offsets are not all in landing, with the offsets that are not. */
+export interface PartitionGap {
+  readonly topic: string;
+  readonly partition: number;
+  readonly produced: number;
+  readonly committed?: number;
+  /** Lost: in no landing file and no on-failure record. */
+  readonly gaps: readonly Range[];
+  /** Held by on-failure records only. */
+  readonly pending: readonly Range[];
+}
+
 export interface LedgerReport {
-  /** Records that entered and are in neither gold nor quarantine, plus gold rows not in Bronze. */
+  /** Produced records in neither gold nor quarantine (nor pending), plus gold rows not in Bronze. */
   readonly lost: number;
+  /** Produced records only in on-failure records: `streamflow replay --from onfailure` delivers them. */
+  readonly pending: number;
   /** Rows that reached Bronze but are missing from Silver or Gold (0 once `refresh` has run). */
   readonly lostInWarehouse: number;
+  /** Where "in" was counted: the source (`local topic log`, `kafka …`), or `landing` when no source offsets are known. */
+  readonly source: string;
   readonly verdict: string;
   readonly topics: Record<string, TopicEntry>;
+  /** Topic-partitions with gaps or pending offsets. */
+  readonly partitions: readonly PartitionGap[];
+  /** On-failure objects that could not be read as Lambda's records. */
+  readonly unreadableOnFailure: readonly string[];
   readonly quarantineReasons: Record<string, number>;
   readonly gold: GoldFilesEntry;
   readonly tables: Record<string, number>;
@@ -169,42 +200,105 @@ const reconcileStages = async (warehouse: Warehouse, tables: ReadonlySet<string>
   return stages;
 };
 
+const sumOf = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0);
+const sizeOfRanges = (ranges: readonly Range[]): number => sumOf(ranges.map((range) => range.last - range.first + 1));
+const rangesText = (ranges: readonly Range[]): string =>
+  ranges
+    .slice(0, 5)
+    .map((range) => (range.first === range.last ? `${range.first}` : `${range.first}–${range.last}`))
+    .join(', ') + (ranges.length > 5 ? ` and ${ranges.length - 5} more ranges` : '');
+
 const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
   const topics = Object.values(report.topics);
-  const entered = topics.reduce((sum, topic) => sum + topic.in, 0);
-  const gold = topics.reduce((sum, topic) => sum + topic.gold, 0);
-  const quarantined = topics.reduce((sum, topic) => sum + topic.quarantined, 0);
-  if (report.lost === 0 && report.lostInWarehouse === 0) {
+  const entered = sumOf(topics.map((topic) => topic.in));
+  const gold = sumOf(topics.map((topic) => topic.gold));
+  const quarantined = sumOf(topics.map((topic) => topic.quarantined));
+  const duplicates = sumOf(topics.map((topic) => topic.duplicates));
+  const overlaps = sumOf(topics.map((topic) => topic.overlaps));
+  const harmless = [
+    overlaps > 0 ? `${n(overlaps)} offsets delivered twice under other batch boundaries` : '',
+    duplicates > 0 ? `${n(duplicates)} duplicate rows (copied files)` : '',
+  ].filter(Boolean);
+  const counted =
+    report.source === 'landing' ? `${n(entered)} records landed (no source offsets recorded, so gaps before landing cannot be seen)` : `${n(entered)} records produced`;
+  if (report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0) {
     return (
-      `Nothing lost: ${n(entered)} records in = ${n(gold)} gold + ${n(quarantined)} quarantined; ` +
+      `Nothing lost: ${counted}, every one in gold or quarantine (${n(gold)} gold + ${n(quarantined)} quarantined` +
+      `${harmless.length > 0 ? `; ${harmless.join(', ')}: counted once` : ''}); ` +
       `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.`
     );
   }
   const causes: string[] = [];
-  const inNeither = topics.reduce((sum, topic) => sum + Math.abs(topic.lost), 0);
-  if (inNeither > 0) causes.push(`${n(inNeither)} records in neither gold nor quarantine`);
+  const gaps = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.gaps)));
+  if (gaps > 0) causes.push(`${n(gaps)} produced offsets in no landing file and no on-failure record`);
+  const inNeither = sumOf(topics.map((topic) => topic.lost)) - gaps;
+  if (inNeither > 0) causes.push(`${n(inNeither)} landed records in neither gold nor quarantine: run \`streamflow replay --from landing\``);
   if (report.gold.rowsNotInBronze > 0) {
+    const short = report.gold.files - report.gold.loaded - report.gold.pending - report.gold.failed;
     const files = [
       report.gold.pending > 0 ? `${report.gold.pending} files not loaded yet: run \`streamflow load\`` : '',
       report.gold.failed > 0 ? `${report.gold.failed} files rejected: see bronze.load_history` : '',
+      short > 0 ? `${short} files with fewer rows in Bronze than in the file: run \`streamflow load --reload gold/ --force\`` : '',
     ].filter(Boolean);
     causes.push(`${n(report.gold.rowsNotInBronze)} gold rows not in Bronze${files.length > 0 ? ` (${files.join('; ')})` : ''}`);
   }
   if (report.lostInWarehouse > 0) causes.push(`${n(report.lostInWarehouse)} Bronze rows missing downstream: run \`streamflow refresh\``);
-  return `LOST ${n(report.lost + report.lostInWarehouse)} records: ${causes.join('; ')}.`;
+  if (report.pending > 0) causes.push(`${n(report.pending)} records pending in on-failure records: run \`streamflow replay --from onfailure\``);
+  if (report.unreadableOnFailure.length > 0) {
+    causes.push(`${report.unreadableOnFailure.length} on-failure objects unreadable (they may hold more): ${report.unreadableOnFailure.slice(0, 3).join(', ')}`);
+  }
+  const lost = report.lost + report.lostInWarehouse;
+  const head = lost > 0 ? `LOST ${n(lost)} records` : `PENDING ${n(report.pending)} records`;
+  return `${head} of ${counted}: ${causes.join('; ')}.`;
 };
 
-/** Reconciles the bucket and the warehouse (which must be prepared: Bronze and control tables exist). */
-export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse): Promise<LedgerReport> => {
-  const objects = await countObjectLedger(store);
+/** Per topic (unknown topics folded into {@link UNROUTABLE}), from batches and partition coverage. */
+const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
   const topics: Record<string, TopicEntry> = {};
+  const entryOf = (topic: string): TopicEntry =>
+    (topics[isKnownTopic(topic) ? topic : UNROUTABLE] ??= { in: 0, landed: 0, gold: 0, quarantined: 0, pending: 0, lost: 0, duplicates: 0, overlaps: 0 });
   for (const [topic, ledger] of Object.entries(objects.topics)) {
-    const entry = (topics[isKnownTopic(topic) ? topic : UNROUTABLE] ??= { in: 0, gold: 0, quarantined: 0, lost: 0 });
-    entry.in += ledger.landed;
+    const entry = entryOf(topic);
+    entry.landed += ledger.landed;
     entry.gold += ledger.gold;
     entry.quarantined += ledger.quarantined;
     entry.lost += ledger.lost;
+    entry.duplicates += ledger.duplicates;
   }
+  for (const partition of objects.partitions) {
+    const entry = entryOf(partition.topic);
+    entry.in += partition.produced ?? partition.landed;
+    entry.pending += sizeOfRanges(partition.pending);
+    entry.lost += sizeOfRanges(partition.gaps);
+    entry.overlaps += partition.overlaps;
+  }
+  return topics;
+};
+
+const gapsOf = (partitions: readonly PartitionCoverage[]): PartitionGap[] =>
+  partitions
+    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0)
+    .map((partition) => ({
+      topic: partition.topic,
+      partition: partition.partition,
+      produced: partition.produced ?? partition.landed,
+      ...(partition.committed === undefined ? {} : { committed: partition.committed }),
+      gaps: partition.gaps,
+      pending: partition.pending,
+    }));
+
+export interface LedgerSources {
+  /** The source's offsets; by default those the local run recorded in the bucket. */
+  readonly source?: SourceOffsets;
+  /** Where on-failure records are. @default the store */
+  readonly onFailureStore?: ObjectStore;
+}
+
+/** Reconciles the bucket and the warehouse (which must be prepared: Bronze and control tables exist). */
+export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse, sources: LedgerSources = {}): Promise<LedgerReport> => {
+  const source = sources.source ?? (await readSourceOffsets(store));
+  const objects = await countObjectLedger(store, { ...(source ? { source } : {}), ...(sources.onFailureStore ? { onFailureStore: sources.onFailureStore } : {}) });
+  const topics = topicEntries(objects);
 
   const gold = await reconcileGoldFiles(store, warehouse);
   const names = await existingTables(warehouse);
@@ -215,8 +309,13 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
 
   const partial = {
     lost: objects.lost + gold.rowsNotInBronze,
-    lostInWarehouse: stages.reduce((sum, stage) => sum + Math.abs(stage.expected - stage.actual), 0),
+    pending: objects.pending,
+    // Only rows missing downstream: a table holding more than Bronze (a Bronze row removed) is already counted above.
+    lostInWarehouse: stages.reduce((sum, stage) => sum + Math.max(0, stage.expected - stage.actual), 0),
+    source: objects.source,
     topics,
+    partitions: gapsOf(objects.partitions),
+    unreadableOnFailure: objects.unreadableOnFailure,
     quarantineReasons: objects.reasons,
     gold,
     tables,
@@ -230,9 +329,20 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
 
 /** The report as text, for a terminal. */
 export const formatLedgerReport = (report: LedgerReport): string => {
-  const lines = ['StreamFlow ledger', '', 'topics (landing → gold + quarantine)'];
+  const lines = ['StreamFlow ledger', '', `topics (${report.source === 'landing' ? 'landed' : `produced, from the ${report.source}`} → gold + quarantine)`];
   for (const [topic, entry] of Object.entries(report.topics)) {
-    lines.push(`  ${topic.padEnd(16)} ${n(entry.in).padStart(10)} in = ${n(entry.gold)} gold + ${n(entry.quarantined)} quarantined${entry.lost !== 0 ? `  (${n(entry.lost)} lost)` : ''}`);
+    const notes = [
+      entry.pending > 0 ? `${n(entry.pending)} pending replay` : '',
+      entry.lost > 0 ? `${n(entry.lost)} lost` : '',
+      entry.overlaps > 0 ? `${n(entry.overlaps)} redelivered` : '',
+      entry.duplicates > 0 ? `${n(entry.duplicates)} duplicate rows` : '',
+    ].filter(Boolean);
+    lines.push(`  ${topic.padEnd(16)} ${n(entry.in).padStart(10)} in = ${n(entry.gold)} gold + ${n(entry.quarantined)} quarantined${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`);
+  }
+  for (const partition of report.partitions) {
+    const committed = partition.committed === undefined ? '' : `, committed ${n(partition.committed)}`;
+    if (partition.gaps.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.gaps)} (produced ${n(partition.produced)}${committed})`);
+    if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: streamflow replay --from onfailure`);
   }
   const reasons = Object.entries(report.quarantineReasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {
@@ -249,7 +359,12 @@ export const formatLedgerReport = (report: LedgerReport): string => {
     'warehouse',
   );
   for (const stage of report.stages) {
-    const mark = stage.expected === stage.actual ? 'ok' : `MISSING ${n(stage.expected - stage.actual)}`;
+    const mark =
+      stage.expected === stage.actual
+        ? 'ok'
+        : stage.actual < stage.expected
+          ? `MISSING ${n(stage.expected - stage.actual)}`
+          : `${n(stage.actual - stage.expected)} more than upstream (removed upstream after a refresh)`;
     lines.push(`  ${stage.from} → ${stage.to}: ${n(stage.expected)} → ${n(stage.actual)} ${mark}${stage.note ? ` (${stage.note})` : ''}`);
   }
   lines.push('', 'tables');

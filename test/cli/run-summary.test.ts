@@ -34,7 +34,7 @@ const REPORT = {
   lost: 0,
   lostInWarehouse: 0,
   topics: { user_events: { in: 19_762, gold: 18_850, quarantined: 912, lost: 0 }, transactions: { in: 238, gold: 225, quarantined: 13, lost: 0 } },
-  verdict: 'Nothing lost: 20,000 records in = 19,075 gold + 925 quarantined; all 19,075 gold rows in Bronze; Silver and Gold reconcile.',
+  verdict: 'Nothing lost: 20,000 records produced, every one in gold or quarantine (19,075 gold + 925 quarantined); all 19,075 gold rows in Bronze; Silver and Gold reconcile.',
 } as unknown as LedgerReport;
 
 const printed = (report: Parameters<typeof printRunSummary>[0]): string => {

@@ -62,7 +62,7 @@ describe('countObjectLedger', () => {
     expect(ledger.unbalanced).toEqual([]);
     expect(ledger.batches).toBe((await filesUnder(run.dir, 'landing')).length);
     for (const [topic, counts] of Object.entries(files)) {
-      expect(ledger.topics[topic]).toEqual({ landed: counts.landing, gold: counts.gold, quarantined: counts.quarantine, lost: 0 });
+      expect(ledger.topics[topic]).toEqual({ landed: counts.landing, gold: counts.gold, quarantined: counts.quarantine, lost: 0, duplicates: 0 });
     }
     expect(Object.values(ledger.reasons).reduce((a, b) => a + b, 0)).toBe(files.user_events!.quarantine + files.transactions!.quarantine);
   });
@@ -151,11 +151,11 @@ describe('countObjectLedger on hand-made files', () => {
 
     // Assess
     expect(written.gold).toBe(1);
-    expect(ledger.topics.user_events).toEqual({ landed: 1, gold: 1, quarantined: 0, lost: 0 });
+    expect(ledger.topics.user_events).toEqual({ landed: 1, gold: 1, quarantined: 0, lost: 0, duplicates: 0 });
     expect(ledger.lost).toBe(0);
   });
 
-  it('does not let a batch with a row too many hide a batch with a row too few', async () => {
+  it('does not let a batch with a row too many (a duplicate) hide a batch with a row too few (lost)', async () => {
     // Prepare
     await put('landing/user_events/dt=2025-03-01/user_events+0+0-1.ndjson.gz', landing(2));
     await put('gold/user_events/dt=2025-03-01/user_events+0+0-1.csv.gz', gold(3));
@@ -167,7 +167,8 @@ describe('countObjectLedger on hand-made files', () => {
 
     // Assess
     expect(ledger.unbalanced.sort()).toEqual(['user_events+0+0-1', 'user_events+0+2-3']);
-    expect(ledger.lost).toBe(2);
+    expect(ledger.lost).toBe(1);
+    expect(ledger.duplicates).toBe(1);
   });
 
   it('joins the files of a batch across prefixes by its name, whatever their dt folder', async () => {
@@ -181,11 +182,17 @@ describe('countObjectLedger on hand-made files', () => {
 
     // Assess
     expect(ledger).toEqual({
-      topics: { transactions: { landed: 5, gold: 3, quarantined: 2, lost: 0 } },
+      topics: { transactions: { landed: 5, gold: 3, quarantined: 2, lost: 0, duplicates: 0 } },
+      partitions: [{ topic: 'transactions', partition: 2, produced: undefined, committed: undefined, landed: 5, pending: [], gaps: [], overlaps: 0, unproduced: 0 }],
+      source: 'landing',
       batches: 1,
       unbalanced: [],
       reasons: { malformed_json: 1, unrecorded: 1 },
       lost: 0,
+      pending: 0,
+      duplicates: 0,
+      overlaps: 0,
+      unreadableOnFailure: [],
     });
   });
 
@@ -201,7 +208,7 @@ describe('countObjectLedger on hand-made files', () => {
 
     // Assess
     expect(Object.entries(ledger.topics).sort()).toEqual(
-      ['__proto__', 'constructor', 'toString'].map((topic) => [topic, { landed: 2, gold: 0, quarantined: 2, lost: 0 }]).sort(),
+      ['__proto__', 'constructor', 'toString'].map((topic) => [topic, { landed: 2, gold: 0, quarantined: 2, lost: 0, duplicates: 0 }]).sort(),
     );
     expect(ledger).toMatchObject({ batches: 3, lost: 0, reasons: { unknown_topic: 6 } });
     expect(({} as Record<string, unknown>).landed).toBeUndefined();
@@ -215,6 +222,6 @@ describe('countObjectLedger on hand-made files', () => {
     const ledger = await countObjectLedger(store);
 
     // Assess
-    expect(ledger).toEqual({ topics: {}, batches: 0, unbalanced: [], reasons: {}, lost: 0 });
+    expect(ledger).toMatchObject({ topics: {}, partitions: [], batches: 0, unbalanced: [], reasons: {}, lost: 0, pending: 0, duplicates: 0, overlaps: 0 });
   });
 });

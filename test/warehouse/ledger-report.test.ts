@@ -1,10 +1,15 @@
 import '../support/quiet-powertools.js';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FailedBatch } from '../../lambdas/local/esm-simulator.js';
+import { OnFailureDestination } from '../../lambdas/local/onfailure-destination.js';
+import { replay } from '../../lambdas/local/replay.js';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
+import { writeSourceOffsets, type SourceOffsets } from '../../lambdas/shared/source-offsets.js';
 import { logger } from '../../lambdas/shared/powertools.js';
 import { buildLedgerReport, formatLedgerReport, UNROUTABLE } from '../../lambdas/warehouse/ledger-report.js';
 import { runTaskGraph } from '../../lambdas/warehouse/run-task-graph.js';
+import { mskEvent } from '../support/msk-event.js';
 import { consumeBatch, openWarehouseFixture, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
 
 let fixture: WarehouseFixture;
@@ -37,15 +42,18 @@ describe('buildLedgerReport', () => {
     expect(report.lost).toBe(0);
     expect(report.lostInWarehouse).toBe(0);
     expect(report.topics).toEqual({
-      user_events: { in: 7, gold: 6, quarantined: 1, lost: 0 },
-      transactions: { in: 4, gold: 4, quarantined: 0, lost: 0 },
+      user_events: { in: 7, landed: 7, gold: 6, quarantined: 1, pending: 0, lost: 0, duplicates: 0, overlaps: 0 },
+      transactions: { in: 4, landed: 4, gold: 4, quarantined: 0, pending: 0, lost: 0, duplicates: 0, overlaps: 0 },
     });
     expect(report.quarantineReasons).toEqual({ missing_field: 1 });
     expect(report.gold).toMatchObject({ files: 3, rows: 10, loaded: 3, pending: 0, failed: 0, rowsNotInBronze: 0 });
     expect(report.tables).toMatchObject({ 'bronze.raw_user_events': 6, 'silver.stg_user_events': 5, 'gold.fact_transactions': 7, 'gold.agg_daily_revenue': 3 });
     expect(report.stages[0]).toEqual({ from: 'bronze.raw_user_events', to: 'silver.stg_user_events', expected: 5, actual: 5, note: '1 duplicate deliveries dropped' });
     expect(report.dq.find((check) => check.name === 'bronze_duplicate_deliveries')).toMatchObject({ severity: 'warn', violations: 1 });
-    expect(report.verdict).toBe('Nothing lost: 11 records in = 10 gold + 1 quarantined; all 10 gold rows in Bronze; Silver and Gold reconcile.');
+    expect(report.source).toBe('landing');
+    expect(report.verdict).toBe(
+      'Nothing lost: 11 records landed (no source offsets recorded, so gaps before landing cannot be seen), every one in gold or quarantine (10 gold + 1 quarantined); all 10 gold rows in Bronze; Silver and Gold reconcile.',
+    );
     expect(formatLedgerReport(report).split('\n').at(-1)).toBe(report.verdict);
   });
 
@@ -56,7 +64,7 @@ describe('buildLedgerReport', () => {
     // Assess
     expect(report.lost).toBe(10);
     expect(report.gold).toMatchObject({ files: 3, pending: 3, rowsNotInBronze: 10 });
-    expect(report.verdict).toMatch(/^LOST 10 records: 10 gold rows not in Bronze \(3 files not loaded yet: run `streamflow load`\)\.$/);
+    expect(report.verdict).toMatch(/^LOST 10 records of 11 records landed .*: 10 gold rows not in Bronze \(3 files not loaded yet: run `streamflow load`\)\.$/);
   });
 
   it('names rejected files and rows missing downstream of Bronze', async () => {
@@ -83,7 +91,7 @@ describe('buildLedgerReport', () => {
     const report = await buildLedgerReport(fixture.store, fixture.warehouse);
 
     // Assess
-    expect(report.topics.transactions).toEqual({ in: 4, gold: 0, quarantined: 0, lost: 4 });
+    expect(report.topics.transactions).toEqual({ in: 4, landed: 4, gold: 0, quarantined: 0, pending: 0, lost: 4, duplicates: 0, overlaps: 0 });
     expect(report.lost).toBe(4);
   });
 
@@ -97,8 +105,110 @@ describe('buildLedgerReport', () => {
     const report = await buildLedgerReport(fixture.store, fixture.warehouse);
 
     // Assess
-    expect(report.topics[UNROUTABLE]).toEqual({ in: 2, gold: 0, quarantined: 2, lost: 0 });
+    expect(report.topics[UNROUTABLE]).toEqual({ in: 2, landed: 2, gold: 0, quarantined: 2, pending: 0, lost: 0, duplicates: 0, overlaps: 0 });
     expect(Object.values(report.topics).reduce((sum, topic) => sum + topic.in, 0)).toBe(13);
     expect(report.lost).toBe(0);
+  });
+});
+
+describe('buildLedgerReport against the source offsets', () => {
+  /** The standard scenario's topic-partitions as the source saw them, with `extra` more user_events produced. */
+  const source = (extra = 0): SourceOffsets => ({
+    source: 'local topic log',
+    partitions: [
+      { topic: 'user_events', partition: 0, start: 0, end: 7 + extra, committed: 7 + extra },
+      { topic: 'transactions', partition: 0, start: 0, end: 4, committed: 4 },
+    ],
+  });
+  /** A discarded batch of user_events partition 0, offsets 7 and 8, as the ESM simulator hands it over. */
+  const discarded = (): FailedBatch => {
+    const event = mskEvent([7, 8].map((offset) => ({ topic: 'user_events', partition: 0, offset, value: userEvent(`E-late-${offset}`, 3), timestamp: Date.UTC(2025, 2, 1, 12) })));
+    return {
+      topic: 'user_events',
+      partition: 0,
+      firstOffset: 7,
+      lastOffset: 8,
+      firstTimestamp: Date.UTC(2025, 2, 1, 12),
+      lastTimestamp: Date.UTC(2025, 2, 1, 12),
+      batchSize: 2,
+      attempts: 4,
+      condition: 'RetryAttemptsExhausted',
+      error: 'S3 is down',
+      payloadBytes: Buffer.byteLength(JSON.stringify(event)),
+      event,
+    };
+  };
+
+  it('counts "in" from the produced offsets and names the offsets in no file as lost, with their partition', async () => {
+    // Prepare: two records produced that never reached any file (the run stopped before delivering them)
+    await loadAndRefresh();
+    await writeSourceOffsets(fixture.store, source(2));
+
+    // Act
+    const report = await buildLedgerReport(fixture.store, fixture.warehouse);
+
+    // Assess
+    expect(report.source).toBe('local topic log');
+    expect(report.topics.user_events).toMatchObject({ in: 9, landed: 7, lost: 2, pending: 0 });
+    expect(report.partitions).toEqual([{ topic: 'user_events', partition: 0, produced: 9, committed: 9, gaps: [{ first: 7, last: 8 }], pending: [] }]);
+    expect(report.lost).toBe(2);
+    expect(report.verdict).toBe('LOST 2 records of 13 records produced: 2 produced offsets in no landing file and no on-failure record.');
+    expect(formatLedgerReport(report)).toContain('LOST     user_events partition 0 offsets 7–8 (produced 9, committed 9)');
+  });
+
+  it('counts offsets held by an on-failure record as pending with the command that replays them, and nothing lost once replayed', async () => {
+    // Prepare
+    await loadAndRefresh();
+    await writeSourceOffsets(fixture.store, source(2));
+    await new OnFailureDestination({ store: fixture.store }).send(discarded());
+
+    // Act
+    const pending = await buildLedgerReport(fixture.store, fixture.warehouse);
+    const replayed = await replay({ store: fixture.store, selection: { sources: ['onfailure'] } });
+    await loadAndRefresh();
+    const after = await buildLedgerReport(fixture.store, fixture.warehouse);
+
+    // Assess
+    expect(pending).toMatchObject({ lost: 0, pending: 2 });
+    expect(pending.verdict).toBe('PENDING 2 records of 13 records produced: 2 records pending in on-failure records: run `streamflow replay --from onfailure`.');
+    expect(replayed.onFailure).toMatchObject({ objects: 1, records: 2 });
+    expect(after).toMatchObject({ lost: 0, pending: 0, lostInWarehouse: 0 });
+    expect(after.verdict).toMatch(/^Nothing lost: 13 records produced, every one in gold or quarantine \(12 gold \+ 1 quarantined\)/);
+  });
+
+  it('reads a copied gold file as duplicate rows, counted once, not as lost', async () => {
+    // Prepare: the first user_events gold file copied under another day's folder, loaded like any file
+    await writeSourceOffsets(fixture.store, source());
+    const [original] = (await fixture.store.list('gold/user_events/')).map((object) => object.key);
+    await fixture.store.put(original!.replace('dt=2025-03-01', 'dt=2025-03-09'), (await fixture.store.get(original!))!, 'text/csv+gzip');
+    await loadAndRefresh();
+
+    // Act
+    const report = await buildLedgerReport(fixture.store, fixture.warehouse);
+
+    // Assess
+    expect(report.topics.user_events).toMatchObject({ in: 7, lost: 0, duplicates: 3 });
+    expect(report).toMatchObject({ lost: 0, lostInWarehouse: 0 });
+    expect(report.verdict).toMatch(/^Nothing lost: 11 records produced, every one in gold or quarantine \(.*; 3 duplicate rows \(copied files\): counted once\)/);
+  });
+
+  it('reads a Bronze row deleted after a refresh as a gold row not in Bronze with its fix, never as a negative loss', async () => {
+    // Prepare
+    await writeSourceOffsets(fixture.store, source());
+    await loadAndRefresh();
+    await fixture.warehouse.execute("delete from bronze.raw_transactions where transaction_id = 'T-1'");
+
+    // Act
+    const report = await buildLedgerReport(fixture.store, fixture.warehouse);
+    await runLoader({ kind: 'reload', prefix: 'gold/', force: true }, deps);
+    const fixed = await buildLedgerReport(fixture.store, fixture.warehouse);
+
+    // Assess
+    expect(report).toMatchObject({ lost: 1, lostInWarehouse: 0 });
+    expect(report.verdict).toContain('1 gold rows not in Bronze (1 files with fewer rows in Bronze than in the file: run `streamflow load --reload gold/ --force`)');
+    const text = formatLedgerReport(report);
+    expect(text).not.toMatch(/MISSING -/);
+    expect(text).toContain('1 more than upstream (removed upstream after a refresh)');
+    expect(fixed).toMatchObject({ lost: 0, lostInWarehouse: 0 });
   });
 });
