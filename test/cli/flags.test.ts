@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, dateFlag, existingFileFlag, integerFlag, rateFlag } from '../../bin/cli/flags.js';
+import { UsageError, brokersFlag, dateFlag, existingFileFlag, integerFlag, rateFlag } from '../../bin/cli/flags.js';
 
 describe('integerFlag', () => {
   it('returns the default when the flag is absent', () => {
@@ -84,5 +84,24 @@ describe('existingFileFlag', () => {
     // Assess
     expect(read).toThrow(UsageError);
     expect(read).toThrow('--input /nonexistent/replay.ndjson: no such file');
+  });
+});
+
+describe('brokersFlag', () => {
+  it.each([
+    ['127.0.0.1:9092', ['127.0.0.1:9092']],
+    ['localhost:9092, b-2.kafka.internal:9094', ['localhost:9092', 'b-2.kafka.internal:9094']],
+  ])('reads %j as a broker list', (raw, expected) => {
+    // Prepare / Act / Assess
+    expect(brokersFlag(raw)).toEqual(expected);
+  });
+
+  it.each(['localhost', 'localhost:', ':9092', 'kafka:9092,', 'http://localhost:9092'])('refuses %j with a usage error saying the form wanted', (raw) => {
+    // Prepare / Act
+    const read = () => brokersFlag(raw);
+
+    // Assess
+    expect(read).toThrow(UsageError);
+    expect(read).toThrow('--brokers wants HOST:PORT[,HOST:PORT…]');
   });
 });
