@@ -76,16 +76,27 @@ export const taskComputeFor = (kind: TaskComputeKind, warehouse: string): TaskCo
  */
 export const insertedRowsOf = (stream: string): string => `(select * from ${stream} where metadata$action = 'INSERT')`;
 
+/**
+ * A replaced view or rebuilt table keeps the privileges granted on the one it replaces (the
+ * reader's SELECT, the loader's reads): `COPY GRANTS`, which CREATE OR REPLACE TABLE and VIEW
+ * accept before `AS` (https://docs.snowflake.com/en/sql-reference/sql/create-view,
+ * https://docs.snowflake.com/en/sql-reference/sql/create-table). Without it the replacement
+ * drops them and only inherits the schema's future grants
+ * (https://docs.snowflake.com/en/release-notes/bcr-bundles/2026_08/bcr-2433).
+ */
+const withCopyGrants = (statement: string): string =>
+  statement.replace(/^(create or replace (?:view|table) \w+\.\w+) as\n/, '$1 copy grants as\n');
+
 /** DDL that creates a step's table (or view) at deployment; a rebuilt table is created from its model once. */
 export const deployStatementsFor = (model: RenderedModel): string[] => {
-  if (model.step.materialization.kind !== 'rebuild') return ensureStatements(model.step, model.sql);
+  if (model.step.materialization.kind !== 'rebuild') return ensureStatements(model.step, model.sql).map(withCopyGrants);
   const { schema, name } = tableOf(model.step.model);
   return [`create table if not exists ${schema}.${name} as\n${model.sql}`];
 };
 
 /** What the task runs for a step: the local runner's statements, reading inserted stream rows. */
 export const taskStatementsFor = (model: RenderedModel): string[] => {
-  const statements = refreshStatements(model.step, model.sql, model.columns, { readChangesFromStreams: true });
+  const statements = refreshStatements(model.step, model.sql, model.columns, { readChangesFromStreams: true }).map(withCopyGrants);
   const { materialization } = model.step;
   if (materialization.kind !== 'merge') return statements;
   const stream = streamNameFor(materialization.changesFrom);

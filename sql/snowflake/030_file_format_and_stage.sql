@@ -1,8 +1,26 @@
 -- The project's CSV dialect (lambdas/shared/csv.ts): a header line, `"`-quoted fields with `""`
 -- for a quote, an empty unquoted field is NULL and `""` the empty string, no backslash escapes,
 -- timestamps as Date.toISOString() prints them (UTC, milliseconds, Z). Gzipped or not, by content.
-create or replace file format bronze.csv_format
+-- Created once, then altered in place: CREATE OR REPLACE would drop the loader's USAGE on it until
+-- the grants script runs, and file formats take no COPY GRANTS. ALTER FILE FORMAT ... SET re-applies
+-- every option, so an edited option still reaches a deployed format
+-- (https://docs.snowflake.com/en/sql-reference/sql/alter-file-format); the type cannot be altered.
+create file format if not exists bronze.csv_format
     type = csv
+    field_delimiter = ','
+    skip_header = 1
+    field_optionally_enclosed_by = '"'
+    escape_unenclosed_field = none
+    empty_field_as_null = true
+    null_if = ()
+    error_on_column_count_mismatch = true
+    compression = auto
+    encoding = 'UTF8'
+    timestamp_format = 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"'
+    date_format = 'YYYY-MM-DD'
+    comment = 'Gold, reference and quarantine files as the loader stages them';
+
+alter file format bronze.csv_format set
     field_delimiter = ','
     skip_header = 1
     field_optionally_enclosed_by = '"'

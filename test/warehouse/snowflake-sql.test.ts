@@ -6,9 +6,9 @@
 import '../support/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
 import { SESSION_SETTINGS } from '../../lambdas/shared/adapters/snowflake-connection.js';
-import { copyStatement, putStatement, stagedFileFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
+import { copyStatement, loadFolderFor, putStatement, removeStatement, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
 import { CSV_FORMAT, CSV_STAGE, CSV_TIMESTAMP_FORMAT } from '../../lambdas/shared/adapters/snowflake-names.js';
-import { claimStatement, completeStatement, recordFailureStatement } from '../../lambdas/loader/load-history.js';
+import { HANDLED_FILES_QUERY, HELD_FILES_QUERY, RECORD_FAILURE_STATEMENT, RELEASE_STATEMENT, claimStatement, completeStatement } from '../../lambdas/loader/load-history.js';
 import { BRONZE_TABLES, bronzeColumnsOf } from '../../lambdas/warehouse/bronze-tables.js';
 import { loadChecks } from '../../lambdas/warehouse/dq-checks.js';
 import { DEFAULT_DEPLOY_VARIABLES, renderedModels, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
@@ -34,7 +34,8 @@ const SHAPES: readonly (readonly [string, RegExp])[] = [
   ['alter warehouse', /^alter warehouse \w+ set\n {4}warehouse_size = 'XSMALL'\n {4}auto_suspend = 60\n {4}auto_resume = true$/],
   ['use', /^use (warehouse|database) \w+$/],
   ['create schema', /^create schema if not exists (bronze|silver|gold) with managed access$/],
-  ['create file format', /^create or replace file format bronze\.csv_format\n {4}type = csv(\n {4}\w+ = (?:'(?:[^']|'')*'|\(\)|\w+|\d+))+$/],
+  ['create file format', /^create file format if not exists bronze\.csv_format\n {4}type = csv(\n {4}\w+ = (?:'(?:[^']|'')*'|\(\)|\w+|\d+))+$/],
+  ['alter file format', /^alter file format bronze\.csv_format set(\n {4}\w+ = (?:'(?:[^']|'')*'|\(\)|\w+|\d+))+$/],
   ['create stage', /^create stage if not exists bronze\.csv_stage\n {4}comment = '[^']*'$/],
   ['create stream', /^create stream if not exists (\w+\.\w+)_stream on table \1$/],
   ['create role', /^create role if not exists \w+$/],
@@ -105,14 +106,34 @@ describe('sql deploy statements', () => {
   it('creates the stage and file format the loader names, with the timestamp format the CSV writer prints', () => {
     const statements = deployStatements.map(([, statement]) => statement);
     expect(statements).toContain(`create stage if not exists ${CSV_STAGE}\n    comment = 'Files PUT by the loader, one folder per Bronze table'`);
-    const format = statements.find((statement) => statement.startsWith(`create or replace file format ${CSV_FORMAT}`));
+    const format = statements.find((statement) => statement.startsWith(`create file format if not exists ${CSV_FORMAT}`));
     expect(format).toContain(`timestamp_format = '${CSV_TIMESTAMP_FORMAT}'`);
     expect(new Date(Date.UTC(2025, 1, 26, 9, 15)).toISOString()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('is idempotent statement by statement: IF NOT EXISTS, OR REPLACE, or a re-appliable ALTER, GRANT or USE', () => {
-    const idempotent = /^(create (warehouse|database|schema|table|stream|stage|role|share) if not exists|create or replace|alter (warehouse|task)|grant|use)\b/;
+    const idempotent = /^(create (warehouse|database|schema|table|stream|stage|role|share|file format) if not exists|create or replace|alter (warehouse|task|file format)|grant|use)\b/;
     expect(deployStatements.filter(([, statement]) => !idempotent.test(statement))).toEqual([]);
+  });
+});
+
+describe('grants survive a redeploy and a task run', () => {
+  const statements = deployStatements.map(([, statement]) => statement);
+
+  it('never replaces the file format (it takes no COPY GRANTS): creates it once, then alters every option in place', () => {
+    const options = (statement: string): string[] => statement.split('\n').slice(1).filter((line) => !line.includes('type = csv'));
+    const create = statements.find((statement) => statement.startsWith(`create file format if not exists ${CSV_FORMAT}`))!;
+    const alter = statements.find((statement) => statement.startsWith(`alter file format ${CSV_FORMAT} set`))!;
+    expect(statements.filter((statement) => /^create or replace file format/.test(statement))).toEqual([]);
+    expect(options(alter)).toEqual(options(create));
+    expect(statements.indexOf(alter)).toBe(statements.indexOf(create) + 1);
+  });
+
+  it('replaces views and rebuilt tables with COPY GRANTS, at deployment and in the task bodies', () => {
+    const bodies = TASK_GRAPH.flatMap((task) => (task.kind === 'models' ? modelTaskBody(task, models) : []));
+    const replacing = [...statements, ...bodies].filter((statement) => /^create or replace (view|table)\b/.test(statement));
+    expect(replacing.length).toBeGreaterThan(20);
+    for (const statement of replacing) expect(statement, statement.slice(0, 80)).toMatch(/^create or replace (view|table) \w+\.\w+ copy grants as\n/);
   });
 });
 
@@ -131,12 +152,14 @@ describe('task bodies', () => {
 
 describe('the loader statements', () => {
   it.each([
-    ['claim', claimStatement(false)],
-    ['forced claim', claimStatement(true)],
-    ['complete', completeStatement],
-    ['record failure', recordFailureStatement],
-    ['skip list', 'select file_key, etag from bronze.load_history'],
-    ['replace a key', 'delete from bronze.raw_user_events where _source_file = ?'],
+    ['claim', claimStatement(2, false)],
+    ['forced claim', claimStatement(2, true)],
+    ['held files', HELD_FILES_QUERY],
+    ['complete', completeStatement(2)],
+    ['release', RELEASE_STATEMENT],
+    ['record failure', RECORD_FAILURE_STATEMENT],
+    ['skip list', HANDLED_FILES_QUERY],
+    ['replace keys', 'delete from bronze.raw_user_events where _source_file in (?, ?)'],
   ])('%s parses (binds as values; MERGE and DELETE by shape)', (_, statement) => {
     checkStatement(statement);
   });
@@ -151,25 +174,25 @@ describe('the loader statements', () => {
     'PUT and COPY into %s keep their documented shape (no grammar in node-sql-parser); the COPY query parses',
     (_, bronze) => {
       // Prepare
-      const staged = stagedFileFor(bronze.table, key, 'user_events+0+0-99.csv.gz');
+      const folder = loadFolderFor(bronze.table, '3f2a');
+      const staged = [stagedNameFor(0, 'user_events+0+0-99.csv.gz', key), stagedNameFor(1, 'user_events+0+100-199.csv.gz', key.replace('0-99', '100-199'))];
 
       // Act
-      const put = putStatement('/tmp/streamflow-put-x/user_events+0+0-99.csv.gz', staged);
-      const copy = copyStatement(bronze.table, bronze.fileColumns, key, staged, false);
+      const put = putStatement('/tmp/streamflow-put-x', folder);
+      const copy = copyStatement(bronze.table, bronze.fileColumns, folder, staged);
 
       // Assess
-      expect(put).toBe(
-        `put 'file:///tmp/streamflow-put-x/user_events+0+0-99.csv.gz' '@bronze.csv_stage/${bronze.table.name}/gold/user_events/dt=2025-02-26/' auto_compress = false overwrite = true`,
-      );
+      expect(put).toBe(`put 'file:///tmp/streamflow-put-x/*' '@bronze.csv_stage/${bronze.table.name}/3f2a/' auto_compress = false overwrite = true`);
+      expect(removeStatement(folder)).toBe(`remove @bronze.csv_stage/${bronze.table.name}/3f2a/`);
       const shape =
-        /^copy into (\w+\.\w+) \(([^)]*)\)\nfrom \(\n {4}select (.*)\n {4}from @bronze\.csv_stage\/(\w+)\/\n\)\nfiles = \('([^']+)'\)\nfile_format = \(format_name = 'bronze\.csv_format'\)\non_error = continue\nforce = (true|false)$/.exec(
+        /^copy into (\w+\.\w+) \(([^)]*)\)\nfrom \(\n {4}select ([^]*)\n {4}from @bronze\.csv_stage\/(\w+)\/3f2a\/\n\)\nfiles = \(([^)]+)\)\nfile_format = \(format_name = 'bronze\.csv_format'\)\non_error = continue\nforce = true$/.exec(
           copy,
         );
       expect(shape, copy).not.toBeNull();
-      const [, table, columns, select, folder, file] = shape!;
+      const [, table, columns, select, tableFolder, files] = shape!;
       expect(table).toBe(`bronze.${bronze.table.name}`);
-      expect(folder).toBe(bronze.table.name);
-      expect(file).toBe(staged.path);
+      expect(tableFolder).toBe(bronze.table.name);
+      expect(files).toBe("'0.csv.gz', '1.csv.gz'");
       expect(topLevelList(columns!)).toEqual(bronzeColumnsOf(bronze).map((column) => column.name));
       expect(topLevelList(select!)).toHaveLength(bronzeColumnsOf(bronze).length);
       parseSnowflake(`select ${select} from staged_file`);
