@@ -16,7 +16,7 @@ by_segment as (
         rfm_segment,
         count(*) as customers,
         cast(sum(lifetime_value) as decimal(14, 2)) as lifetime_value,
-        cast(avg(lifetime_value) as decimal(14, 2)) as average_lifetime_value
+        cast(div0(sum(lifetime_value), nullif(count(lifetime_value), 0)) as decimal(14, 2)) as average_lifetime_value
 
     from customers
 

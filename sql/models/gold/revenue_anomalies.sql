@@ -44,7 +44,7 @@ trailing_window as (
         daily.date_day,
         max(daily.revenue) as revenue,
         count(earlier.date_day) as window_days,
-        avg(earlier.revenue) as trailing_mean,
+        div0(sum(earlier.revenue), nullif(count(earlier.revenue), 0)) as trailing_mean,
         stddev_samp(earlier.revenue) as trailing_stddev
 
     from daily
