@@ -29,6 +29,10 @@ const TOPICS = ['user_events', 'transactions'];
  */
 const RUN_TIME_COLUMNS = new Set(['updated_at', 'trained_at', 'checked_at', 'run_id']);
 
+/** A broker start, an embedded run and a produce; then each test runs the CLI once or twice. */
+const SETUP_MS = 240_000;
+const RUN_MS = 240_000;
+
 let kafka: RunningKafka;
 let root: Awaited<ReturnType<typeof tempFolder>>;
 let embedded: { gold: Map<string, string[]>; tables: Record<string, number>; seconds: number };
@@ -88,7 +92,7 @@ beforeAll(async () => {
   embedded = { gold: await goldOf(dir), tables: silverAndGoldCounts(summary), seconds };
   const produced = await streamflowCli('produce', '--brokers', kafka.bootstrap, '--events', EVENTS, '--seed', SEED, '--until', UNTIL, '--days', DAYS);
   expect(produced.code, produced.stderr).toBe(0);
-});
+}, SETUP_MS);
 
 afterAll(async () => {
   await kafka?.stop();
@@ -108,7 +112,7 @@ describeOnEmulator('kafka', 'streamflow run --brokers against Apache Kafka', () 
     expect(await goldOf(dir)).toEqual(embedded.gold);
     expect(await committedOffsets('uninterrupted')).toEqual({ committed: Number(EVENTS), end: Number(EVENTS) });
     console.info(`${EVENTS} events: embedded run ${embedded.seconds.toFixed(1)} s; consume-only run on the broker ${seconds.toFixed(1)} s (delivery ${(summary.ingest.timings.deliverMs / 1000).toFixed(2)} s)`);
-  });
+  }, RUN_MS);
 
   it('resumes a consumer killed mid-way from its committed offsets and ends with the same Gold: nothing lost, nothing doubled', async () => {
     // Prepare
@@ -133,7 +137,7 @@ describeOnEmulator('kafka', 'streamflow run --brokers against Apache Kafka', () 
     expect(silverAndGoldCounts(summary)).toEqual(embedded.tables);
     expect(await goldOf(dir)).toEqual(embedded.gold);
     expect(await committedOffsets('resumed')).toEqual({ committed: Number(EVENTS), end: Number(EVENTS) });
-  });
+  }, RUN_MS);
 
   it('produces and consumes in one run --brokers, delivering only what its group has not committed', async () => {
     // Act: the group "uninterrupted" already committed the first 3000; this run adds the same 3000 again.
@@ -144,5 +148,5 @@ describeOnEmulator('kafka', 'streamflow run --brokers against Apache Kafka', () 
     expect(summary.ingest.esm.records).toBe(Number(EVENTS));
     expect(silverAndGoldCounts(summary)).toEqual(embedded.tables);
     expect(await goldOf(dir)).toEqual(embedded.gold);
-  });
+  }, RUN_MS);
 });

@@ -13,13 +13,16 @@ import { streamflowCli } from '../../support/pipeline-run.js';
 import { describeOnEmulator } from '../support/emulators.js';
 import { startKafka, type RunningKafka } from '../support/kafka.js';
 
+/** The broker's start under `npm test`, where other suites share the cores. */
+const BROKER_START_MS = 120_000;
+
 let kafka: RunningKafka;
 let client: Kafka;
 
 beforeAll(async () => {
   kafka = await startKafka();
   client = kafka.client();
-});
+}, BROKER_START_MS);
 
 afterAll(async () => {
   await kafka?.stop();
