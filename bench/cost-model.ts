@@ -1,158 +1,282 @@
 /**
- * The cost model of docs/cost.md, fed with this run's measured throughput: what a million events
- * cost on AWS and Snowflake, next to Amazon Data Firehose reading the same MSK topics into
- * Snowflake. Prices are list prices as published for us-east-1, on demand, copied by hand (see
- * {@link PRICES}); they are not fetched, so check them before quoting a figure.
+ * The cost model of docs/cost.md: what each preset of the CDK app (lib/config.ts) costs a month at
+ * 10M, 100M and 1B events, next to Amazon Data Firehose reading the same MSK topics into Snowflake
+ * through Snowpipe Streaming, with the same Silver/Gold refresh on both sides; the idle cost of
+ * each preset; and the modelled event → Bronze and event → Gold delay. Fed with this run's
+ * measured consumer throughput. Prices: bench/cost-prices.ts (each with its page and status).
  */
+import { parseConfig, type PresetName, type StreamFlowConfig } from '../lib/config.js';
+import { cloudFreshness, type CloudFreshness } from './cloud-freshness.js';
+import { PRICES } from './cost-prices.js';
 import { round } from './measure.js';
 
-/** List prices in USD, as of {@link PRICES_AS_OF}; each with where it comes from. */
-export const PRICES = {
-  /** Lambda on arm64 (the stacks deploy Graviton), per GB-second, first tier. */
-  lambdaGbSecond: 0.0000133334,
-  lambdaPerMillionRequests: 0.2,
-  /** S3 Standard, per 1,000 PUT/COPY/POST/LIST and per 1,000 GET requests. */
-  s3PutPerThousand: 0.005,
-  s3GetPerThousand: 0.0004,
-  /** MSK Serverless: cluster-hour, partition-hour, GB written, GB read. */
-  mskClusterHour: 0.75,
-  mskPartitionHour: 0.0015,
-  mskGbIn: 0.1,
-  mskGbOut: 0.05,
-  /** Snowflake credit, Standard edition on AWS us-east-1; Enterprise lists $3.00. */
-  snowflakeCredit: 2.0,
-  /** Amazon Data Firehose with MSK as the source, per GB, first tier (no 5 KB rounding). */
-  firehoseMskGb: 0.055,
-  /** NAT gateway: per hour and per GB processed (the event pollers' payloads cross it). */
-  natHour: 0.045,
-  natGb: 0.045,
-  /** Provisioned event pollers, per Event Poller Unit-hour (docs/deploy.md: "verify"). */
-  eventPollerUnitHour: 0.185,
-} as const;
-export const PRICES_AS_OF = '2026-11-22, copied by hand, not verified from this machine';
-
-/** What the model assumes beyond the measured figures (each one is stated in docs/cost.md). */
-export const ASSUMPTIONS = {
-  /** Records per consumer invocation: the deployed batch size (cdk.json consumerBatchSize). */
-  recordsPerInvocation: 5000,
-  /** Consumer memory size (cdk.json consumerMemoryMb). */
-  consumerMemoryMb: 512,
-  /** Time an invocation waits on its S3 PUTs: landing, then gold and quarantine side by side. */
-  consumerPutWaitSeconds: 0.1,
-  /** Loader: one file per batch (clean data has no quarantine), time waiting on PUT + COPY INTO. */
-  loaderSecondsPerFile: 2,
-  loaderMemoryMb: 1024,
-  /** Kafka record overhead on top of key and value (headers, offsets, batch framing), bytes. */
-  kafkaOverheadBytes: 70,
-  /** Partitions: 2 topics x 3. */
-  partitions: 6,
-  /** Invocation payload per record: base64 value, key and the record's JSON envelope (measured: 6 MB / ~9,600 records). */
-  payloadBytesPerRecord: 655,
-  /** Event source mappings (one per topic), each with its minimum of one provisioned poller. */
-  provisionedPollers: 2,
-  /** X-Small warehouse: 1 credit an hour, per second, 60 s minimum each time it resumes. */
-  warehouseCreditsPerHour: 1,
-  /** The loader's schedule (cdk.json loaderScheduleMinutes): a warehouse resume each time when loads are batched. */
-  loadEveryMinutes: 15,
-  /** Warehouse time per resume: the 60 s minimum plus the 60 s auto-suspend, load and refresh inside. */
-  warehouseSecondsPerResume: 120,
-} as const;
-
+const HOURS_PER_MONTH = 730;
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const MILLION = 1_000_000;
+export const VOLUMES = [10_000_000, 100_000_000, 1_000_000_000] as const;
 /** Lambda gives one full vCPU at 1,769 MB: below it, CPU time costs 1769/1024 GB-seconds per second. */
 const GB_SECONDS_PER_CPU_SECOND = 1769 / 1024;
-const HOURS_PER_MONTH = 730;
+
+/** What the model assumes beyond the deployed configuration and the measured figures (docs/cost.md lists each). */
+export const ASSUMPTIONS = {
+  /** Share of events per topic (the generator's mix, as the bench's freshness run produced it). */
+  topicShares: [0.9876, 0.0124],
+  /** Share of records the consumer quarantines (cdk.json producerDirtyRate for the demo traffic). */
+  quarantineShare: 0.02,
+  /** Time an invocation waits on its S3 PUTs. */
+  consumerPutWaitSeconds: 0.1,
+  /** Kafka record overhead on top of key and value (headers, offsets, batch framing), bytes; the key 12 B. */
+  kafkaOverheadBytes: 82,
+  /** Invocation payload per record: base64 value, key and the record's JSON envelope (measured: 6 MB / ~9,600 records). */
+  payloadBytesPerRecord: 655,
+  /** The loader gathers S3 events into one load per this many seconds (issue 16 item 1 design value). */
+  loadCoalesceSeconds: 10,
+  /** One load: PUT of its files and one COPY (or pipe request) per table, seconds at loaderMemoryMb, plus per file. */
+  loaderSecondsPerRun: 1.5,
+  loaderSecondsPerFile: 0.05,
+  /** COPY of one load's files on a running X-Small (prod, on your warehouse). */
+  copySecondsPerLoad: 3,
+  /** Triggered tasks: Snowflake's default minimum interval. */
+  triggerIntervalSeconds: 30,
+  /** Refresh graph compute per run on an X-Small (start-up + MERGEs), plus per million new rows. */
+  refreshSecondsPerRun: 6,
+  refreshSecondsPerMillionRows: 20,
+  /** Provisioned pollers of one poller group fit in one Event Poller Unit at the minimum (unconfirmed). */
+  eventPollerUnitsAtMinimum: 1,
+  /** KMS keys (data, alarm topic, and one per stack's AWS managed-free use): data + alarm. */
+  kmsKeys: 2,
+  /** CloudWatch alarm metrics: 10 alarms, two of them metric math on two metrics. */
+  alarmMetrics: 12,
+} as const;
 
 export interface CostLine {
   readonly item: string;
-  readonly usdPerMillionEvents: number;
+  readonly usdPerMonth: number;
   readonly basis: string;
 }
 
-export interface CostModel {
-  readonly pricesAsOf: string;
-  readonly measured: { readonly consumerCpuMsPerRecord: number; readonly valueBytesPerRecord: number };
-  /** Costs that grow with the events. */
-  readonly perMillionEvents: readonly CostLine[];
-  readonly pipelinePerMillionEvents: number;
-  readonly firehosePerMillionEvents: number;
-  /** Costs that run by the hour whatever the volume, per month. */
-  readonly fixedPerMonth: readonly { readonly item: string; readonly usd: number; readonly basis: string }[];
-  /** Everything, per million events, at a few monthly volumes: fixed costs dominate small ones. */
-  readonly allInPerMillionAt: readonly { readonly eventsPerMonth: number; readonly pipeline: number; readonly firehose: number }[];
+export interface VolumeCost {
+  readonly eventsPerMonth: number;
+  readonly pipeline: { readonly usdPerMonth: number; readonly usdPerMillion: number; readonly lines: readonly CostLine[] };
+  readonly firehose: { readonly usdPerMonth: number; readonly usdPerMillion: number; readonly lines: readonly CostLine[] };
 }
 
-const usd = (value: number): number => round(value, 4);
+export interface PresetCost {
+  readonly preset: PresetName;
+  readonly summary: string;
+  readonly idle: { readonly usdPerMonth: number; readonly lines: readonly CostLine[] };
+  readonly volumes: readonly VolumeCost[];
+}
 
-export const costModel = (measured: { readonly consumerCpuMsPerRecord: number; readonly valueBytesPerRecord: number }): CostModel => {
+export interface CostModel {
+  readonly pricesRead: string;
+  readonly measured: { readonly consumerCpuMsPerRecord: number; readonly valueBytesPerRecord: number };
+  readonly defaultPreset: PresetName;
+  /** The default preset at each volume: the figures the targets are judged on. */
+  readonly allIn: readonly { readonly eventsPerMonth: number; readonly pipelineUsdPerMillion: number; readonly firehoseUsdPerMillion: number }[];
+  readonly idlePerMonth: Readonly<Record<PresetName, number>>;
+  readonly presets: readonly PresetCost[];
+  readonly freshness: CloudFreshness;
+}
+
+const usd = (value: number): number => round(value, 2);
+const line = (item: string, usdPerMonth: number, basis: string): CostLine => ({ item, usdPerMonth: usd(usdPerMonth), basis });
+const sum = (lines: readonly CostLine[]): number => usd(lines.reduce((total, each) => total + each.usdPerMonth, 0));
+const credits = (amount: number): number => amount * PRICES.snowflakeCredit.usd;
+
+/** The deployed configuration of a preset (cdk.json's flat values are the code defaults). */
+export const presetConfig = (preset: PresetName): StreamFlowConfig => parseConfig((key) => (key === 'preset' ? preset : undefined));
+
+const brokerHour = (type: string): number => (type === 'kafka.t3.small' ? PRICES.mskT3SmallHour.usd : PRICES.mskM7gLargeHour.usd);
+
+/** Interface endpoints the streaming stack creates (its `egress: endpoints` rule), two AZs each. */
+const interfaceEndpoints = (config: StreamFlowConfig): { shared: string[]; pollers: string[] } =>
+  config.streaming.egress === 'nat' ? { shared: [], pollers: [] } : { shared: ['kafka'], pollers: config.consumer.pollerMode === 'on-demand' ? ['lambda', 'sts'] : [] };
+
+/**
+ * Firehose reads MSK through private bootstrap brokers only with multi-VPC private connectivity
+ * (https://docs.aws.amazon.com/firehose/latest/dev/writing-with-msk.html), which kafka.t3.small
+ * brokers do not support (https://docs.aws.amazon.com/msk/latest/developerguide/aws-access-mult-vpc.html,
+ * requirements): on the Firehose side a t3.small cluster becomes the smallest supported Graviton brokers.
+ */
+const FIREHOSE_MIN_BROKER_TYPE = 'kafka.m7g.large';
+
+interface FixedLines {
+  readonly pipelineCluster: CostLine[];
+  readonly firehoseCluster: CostLine[];
+  /** What both sides pay (the same VPC endpoint for the producer, keys, alarms …). */
+  readonly shared: CostLine[];
+  readonly pipelineOnly: CostLine[];
+}
+
+const clusterLines = (streaming: StreamFlowConfig['streaming'], brokerType: string): CostLine[] => {
+  const partitions = 2 * streaming.topicPartitions;
+  return streaming.cluster === 'serverless'
+      ? [
+          line('MSK Serverless cluster-hours', HOURS_PER_MONTH * PRICES.mskServerlessClusterHour.usd, `${HOURS_PER_MONTH} h`),
+          line('MSK Serverless partition-hours', HOURS_PER_MONTH * partitions * PRICES.mskServerlessPartitionHour.usd, `${partitions} partitions`),
+        ]
+      : [
+          line(`MSK brokers (${streaming.brokerNodes} × ${brokerType})`, HOURS_PER_MONTH * streaming.brokerNodes * brokerHour(brokerType), `${HOURS_PER_MONTH} h each`),
+          line('MSK broker storage', streaming.brokerNodes * streaming.brokerStorageGb * PRICES.mskBrokerStorageGbMonth.usd, `${streaming.brokerStorageGb} GB per broker`),
+        ];
+};
+
+/** Monthly costs that run whatever the volume, split into what Firehose needs too and what only the pipeline needs. */
+const fixedLines = (config: StreamFlowConfig): FixedLines => {
+  const { streaming, consumer } = config;
+  const endpoints = interfaceEndpoints(config);
+  const endpointLine = (services: string[], why: string) =>
+    line(`interface endpoints: ${services.join(', ')}`, services.length * 2 * HOURS_PER_MONTH * PRICES.interfaceEndpointAzHour.usd, `${services.length} × 2 AZs; ${why}`);
+  const shared = [
+    ...(endpoints.shared.length > 0 ? [endpointLine(endpoints.shared, 'the producer and the topic custom resource call the MSK API')] : []),
+    ...(streaming.egress === 'nat'
+      ? [line('NAT gateway + its public IPv4 address', HOURS_PER_MONTH * (PRICES.natHour.usd + PRICES.publicIpv4Hour.usd), 'one, for every in-VPC caller of AWS APIs')]
+      : []),
+    line(
+      'KMS keys, secret, alarms, dashboard',
+      ASSUMPTIONS.kmsKeys * PRICES.kmsKeyMonth.usd + PRICES.secretMonth.usd + ASSUMPTIONS.alarmMetrics * PRICES.alarmMetricMonth.usd + PRICES.dashboardMonth.usd,
+      `${ASSUMPTIONS.kmsKeys} keys, 1 secret, ${ASSUMPTIONS.alarmMetrics} alarm metrics, 1 dashboard (kept on the Firehose side too)`,
+    ),
+  ];
+  const pipelineOnly = [
+    ...(endpoints.pollers.length > 0 ? [endpointLine(endpoints.pollers, 'on-demand event pollers reach Lambda and STS through them')] : []),
+    ...(consumer.pollerMode === 'provisioned'
+      ? [
+          line(
+            'provisioned event pollers (one poller group)',
+            ASSUMPTIONS.eventPollerUnitsAtMinimum * HOURS_PER_MONTH * PRICES.eventPollerUnitHour.usd,
+            `${ASSUMPTIONS.eventPollerUnitsAtMinimum} EPU at the minimum of ${consumer.minPollers} poller per mapping, shared`,
+          ),
+        ]
+      : []),
+    line('loader safety-net schedule', ((HOURS_PER_MONTH * 60) / config.loader.scheduleMinutes) * 1 * (config.loader.memoryMb / 1024) * PRICES.lambdaArmGbSecond.usd, `a tick every ${config.loader.scheduleMinutes} min, ~1 s, nothing pending`),
+  ];
+  const firehoseBrokerType = streaming.brokerType === 'kafka.t3.small' ? FIREHOSE_MIN_BROKER_TYPE : streaming.brokerType;
+  return { pipelineCluster: clusterLines(streaming, streaming.brokerType), firehoseCluster: clusterLines(streaming, firehoseBrokerType), shared, pipelineOnly };
+};
+
+/** Invocations a month of one mapping: batches close on the batch size or the window, whichever comes first. */
+const invocationsOf = (eventsPerMonth: number, config: StreamFlowConfig): { invocations: number; recordsPerInvocation: number } => {
+  const window = Math.max(config.consumer.batchingWindowSeconds, 0.5);
+  let invocations = 0;
+  for (const share of ASSUMPTIONS.topicShares) {
+    const rate = (eventsPerMonth * share) / SECONDS_PER_MONTH;
+    invocations += Math.min(rate, Math.max(rate / config.consumer.batchSize, 1 / window)) * SECONDS_PER_MONTH;
+  }
+  return { invocations, recordsPerInvocation: eventsPerMonth / invocations };
+};
+
+/** The refresh graph (identical on both sides): triggered when a load added rows, at most every trigger interval. */
+const refreshLine = (eventsPerMonth: number, loadsPerMonth: number, config: StreamFlowConfig): CostLine => {
+  const runs = Math.min(loadsPerMonth, SECONDS_PER_MONTH / ASSUMPTIONS.triggerIntervalSeconds);
+  const seconds = runs * ASSUMPTIONS.refreshSecondsPerRun + (eventsPerMonth / MILLION) * ASSUMPTIONS.refreshSecondsPerMillionRows;
+  const serverless = config.preset === 'dev';
+  const used = (seconds / 3600) * (serverless ? PRICES.serverlessTaskCreditMultiplier.usd : 1);
+  return line(
+    serverless ? 'Silver/Gold refresh: serverless triggered tasks' : 'Silver/Gold refresh: triggered tasks on your warehouse (its seconds of use)',
+    credits(used),
+    `${Math.round(runs).toLocaleString('en-US')} runs × ${ASSUMPTIONS.refreshSecondsPerRun} s + ${ASSUMPTIONS.refreshSecondsPerMillionRows} s per million rows, X-Small${serverless ? ', × 0.9 serverless' : ''}`,
+  );
+};
+
+const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: CostModel['measured'], fixed: FixedLines): VolumeCost => {
   const a = ASSUMPTIONS;
-  const million = 1_000_000;
-  const invocations = million / a.recordsPerInvocation;
+  const { invocations, recordsPerInvocation } = invocationsOf(eventsPerMonth, config);
+  const kafkaGb = (eventsPerMonth * (measured.valueBytesPerRecord + a.kafkaOverheadBytes)) / 1e9;
+  const valueGb = (eventsPerMonth * measured.valueBytesPerRecord) / 1e9;
+  const payloadGb = (eventsPerMonth * a.payloadBytesPerRecord) / 1e9;
   const consumerGbSeconds =
-    (measured.consumerCpuMsPerRecord / 1000) * million * GB_SECONDS_PER_CPU_SECOND + invocations * a.consumerPutWaitSeconds * (a.consumerMemoryMb / 1024);
-  const loaderGbSeconds = invocations * a.loaderSecondsPerFile * (a.loaderMemoryMb / 1024);
-  const kafkaGb = (million * (measured.valueBytesPerRecord + 12 + a.kafkaOverheadBytes)) / 1e9;
-
-  const perMillionEvents: CostLine[] = [
-    {
-      item: 'Lambda: consumer',
-      usdPerMillionEvents: usd(consumerGbSeconds * PRICES.lambdaGbSecond + (invocations / million) * PRICES.lambdaPerMillionRequests),
-      basis: `${round(consumerGbSeconds)} GB-s: ${measured.consumerCpuMsPerRecord} CPU ms a record (measured) and ${a.consumerPutWaitSeconds} s of PUTs per invocation; ${invocations} invocations`,
-    },
-    {
-      item: 'Lambda: loader',
-      usdPerMillionEvents: usd(loaderGbSeconds * PRICES.lambdaGbSecond + (invocations / million) * PRICES.lambdaPerMillionRequests),
-      basis: `${round(loaderGbSeconds)} GB-s: ${invocations} gold files, ${a.loaderSecondsPerFile} s each waiting on PUT + COPY INTO at ${a.loaderMemoryMb} MB`,
-    },
-    {
-      item: 'S3 requests',
-      usdPerMillionEvents: usd(((invocations * 2) / 1000) * PRICES.s3PutPerThousand + (invocations / 1000) * PRICES.s3GetPerThousand),
-      basis: `${invocations * 2} PUTs (landing + gold per batch), ${invocations} GETs (the loader)`,
-    },
-    {
-      item: 'NAT: invocation payloads',
-      usdPerMillionEvents: usd(((million * a.payloadBytesPerRecord) / 1e9) * PRICES.natGb),
-      basis: `${round((million * a.payloadBytesPerRecord) / 1e9, 2)} GB of MSK events handed to Lambda through the NAT gateway`,
-    },
-    {
-      item: 'MSK Serverless: data in + out',
-      usdPerMillionEvents: usd(kafkaGb * (PRICES.mskGbIn + PRICES.mskGbOut)),
-      basis: `${round(kafkaGb, 3)} GB written and read once (${measured.valueBytesPerRecord} B values measured + key + ${a.kafkaOverheadBytes} B framing)`,
-    },
+    (measured.consumerCpuMsPerRecord / 1000) * eventsPerMonth * GB_SECONDS_PER_CPU_SECOND + invocations * a.consumerPutWaitSeconds * (config.consumer.memoryMb / 1024);
+  const quarantineFiles = invocations * (1 - (1 - a.quarantineShare) ** recordsPerInvocation);
+  const goldFiles = invocations;
+  const loads = Math.min(goldFiles, SECONDS_PER_MONTH / a.loadCoalesceSeconds);
+  const loaderGbSeconds = (loads * a.loaderSecondsPerRun + (goldFiles + quarantineFiles) * a.loaderSecondsPerFile) * (config.loader.memoryMb / 1024);
+  const mskTraffic =
+    config.streaming.cluster === 'serverless'
+      ? [line('MSK Serverless: data in + out', kafkaGb * (PRICES.mskServerlessGbIn.usd + PRICES.mskServerlessGbOut.usd), `${round(kafkaGb, 1)} GB written, read once`)]
+      : [];
+  const pollerRoute =
+    config.streaming.egress === 'nat'
+      ? line('NAT: invocation payloads', payloadGb * PRICES.natGb.usd, `${round(payloadGb, 1)} GB`)
+      : config.consumer.pollerMode === 'on-demand'
+        ? line('Lambda endpoint: invocation payloads', payloadGb * PRICES.interfaceEndpointGb.usd, `${round(payloadGb, 1)} GB`)
+        : undefined;
+  const refresh = refreshLine(eventsPerMonth, loads, config);
+  const pipelineLines = [
+    ...fixed.pipelineCluster,
+    ...fixed.shared,
+    ...fixed.pipelineOnly,
+    ...mskTraffic,
+    line(
+      'Lambda: consumer',
+      consumerGbSeconds * PRICES.lambdaArmGbSecond.usd + invocations * PRICES.lambdaRequest.usd,
+      `${Math.round(invocations).toLocaleString('en-US')} invocations of ~${Math.round(recordsPerInvocation).toLocaleString('en-US')} records (${config.consumer.batchingWindowSeconds} s window, batch ${config.consumer.batchSize})`,
+    ),
+    line('S3 requests', (2 * invocations + quarantineFiles) * PRICES.s3Put.usd + (goldFiles + quarantineFiles) * PRICES.s3Get.usd, 'landing + gold (+ quarantine) PUTs per batch, one GET per file loaded'),
+    ...(pollerRoute ? [pollerRoute] : []),
+    line('Lambda: loader', loaderGbSeconds * PRICES.lambdaArmGbSecond.usd + loads * PRICES.lambdaRequest.usd, `${Math.round(loads).toLocaleString('en-US')} loads (S3 events gathered per ${a.loadCoalesceSeconds} s)`),
+    config.preset === 'dev'
+      ? line('Snowpipe: Bronze loads (per GB)', credits(valueGb * PRICES.snowpipeCreditsPerGb.usd), `${round(valueGb, 1)} GB of rows`)
+      : line('COPY into Bronze on your warehouse (its seconds of use)', credits((loads * a.copySecondsPerLoad) / 3600), `${Math.round(loads).toLocaleString('en-US')} loads × ${a.copySecondsPerLoad} s of X-Small`),
+    refresh,
   ];
-  const pipelinePerMillionEvents = usd(perMillionEvents.reduce((sum, line) => sum + line.usdPerMillionEvents, 0));
-  // Firehose replaces the consumer, S3 and loader; MSK is read by it instead of by Lambda.
-  const firehosePerMillionEvents = usd(kafkaGb * (PRICES.firehoseMskGb + PRICES.mskGbIn + PRICES.mskGbOut));
-
-  const scheduledCredits = ((HOURS_PER_MONTH * 60) / a.loadEveryMinutes) * (a.warehouseSecondsPerResume / 3600) * a.warehouseCreditsPerHour;
-  const alwaysOnCredits = HOURS_PER_MONTH * a.warehouseCreditsPerHour;
-  const fixedPerMonth = [
-    { item: 'MSK Serverless: cluster-hours', usd: usd(HOURS_PER_MONTH * PRICES.mskClusterHour), basis: `${HOURS_PER_MONTH} h` },
-    { item: 'MSK Serverless: partition-hours', usd: usd(HOURS_PER_MONTH * a.partitions * PRICES.mskPartitionHour), basis: `${a.partitions} partitions` },
-    {
-      item: 'Lambda event pollers, provisioned minimum',
-      usd: usd(HOURS_PER_MONTH * a.provisionedPollers * PRICES.eventPollerUnitHour),
-      basis: `${a.provisionedPollers} pollers (consumerPollerMode=on-demand avoids it)`,
-    },
-    { item: 'NAT gateway', usd: usd(HOURS_PER_MONTH * PRICES.natHour), basis: 'one, for the pollers and the loader' },
-    {
-      item: 'Snowflake: X-Small, loads batched on the schedule',
-      usd: usd(scheduledCredits * PRICES.snowflakeCredit),
-      basis: `${round(scheduledCredits)} credits: a resume every ${a.loadEveryMinutes} min, ${a.warehouseSecondsPerResume} s each (Silver and Gold refresh inside it; the same with Firehose)`,
-    },
+  const firehoseLines = [
+    ...fixed.firehoseCluster,
+    ...fixed.shared,
+    ...mskTraffic,
+    line('Firehose: MSK source (per GB)', kafkaGb * PRICES.firehoseMskGb.usd, `${round(kafkaGb, 1)} GB`),
+    line('Snowpipe Streaming (per uncompressed GB)', credits(valueGb * PRICES.snowpipeStreamingCreditsPerGb.usd), `${round(valueGb, 1)} GB`),
+    { ...refresh, item: `${refresh.item} (same graph)` },
   ];
-  const fixed = fixedPerMonth.reduce((sum, line) => sum + line.usd, 0);
-  // Firehose reads MSK without event source mappings: no pollers, no NAT for their payloads.
-  const firehoseFixed = fixedPerMonth.filter((line) => !/pollers|NAT/.test(line.item)).reduce((sum, line) => sum + line.usd, 0);
-  // Not in `fixed`: the alternative when every S3 "Object Created" event loads at once.
-  fixedPerMonth.push({
-    item: 'Snowflake: X-Small never suspending (a load per S3 event, files every few seconds)',
-    usd: usd(alwaysOnCredits * PRICES.snowflakeCredit),
-    basis: `${alwaysOnCredits} credits: instead of the line above, when freshness is bought with warehouse time`,
-  });
-  const allInPerMillionAt = [10_000_000, 100_000_000, 1_000_000_000].map((eventsPerMonth) => ({
+  const per = (total: number) => usd(total / (eventsPerMonth / MILLION));
+  const pipelineTotal = sum(pipelineLines);
+  const firehoseTotal = sum(firehoseLines);
+  return {
     eventsPerMonth,
-    pipeline: usd(pipelinePerMillionEvents + fixed / (eventsPerMonth / million)),
-    firehose: usd(firehosePerMillionEvents + firehoseFixed / (eventsPerMonth / million)),
-  }));
-  return { pricesAsOf: PRICES_AS_OF, measured, perMillionEvents, pipelinePerMillionEvents, firehosePerMillionEvents, fixedPerMonth, allInPerMillionAt };
+    pipeline: { usdPerMonth: pipelineTotal, usdPerMillion: per(pipelineTotal), lines: pipelineLines },
+    firehose: { usdPerMonth: firehoseTotal, usdPerMillion: per(firehoseTotal), lines: firehoseLines },
+  };
+};
+
+const PRESET_SUMMARY = (config: StreamFlowConfig): string =>
+  [
+    config.streaming.cluster === 'serverless' ? 'MSK Serverless' : `MSK ${config.streaming.brokerNodes} × ${config.streaming.brokerType}`,
+    `${config.consumer.pollerMode} pollers`,
+    config.streaming.egress === 'nat' ? 'NAT gateway' : `endpoints: ${[...interfaceEndpoints(config).shared, ...interfaceEndpoints(config).pollers].join(', ')}`,
+    config.preset === 'dev' ? 'serverless triggered tasks' : 'triggered tasks on your warehouse',
+  ].join(', ');
+
+export const presetCost = (preset: PresetName, measured: CostModel['measured']): PresetCost => {
+  const config = presetConfig(preset);
+  const fixed = fixedLines(config);
+  // Idle: no events, so no loads and no refresh; the loader's ticks find nothing pending. Snowflake
+  // stays at $0 only while those ticks' queries are answered from the result cache.
+  const idleLines = [...fixed.pipelineCluster, ...fixed.shared, ...fixed.pipelineOnly];
+  return { preset, summary: PRESET_SUMMARY(config), idle: { usdPerMonth: sum(idleLines), lines: idleLines }, volumes: VOLUMES.map((volume) => volumeCost(volume, config, measured, fixed)) };
+};
+
+export const costModel = (measured: CostModel['measured'], localRefreshCycleP95Seconds = 1.8): CostModel => {
+  const defaultPreset = presetConfig('dev').preset;
+  const presets = (['dev', 'prod'] as const).map((preset) => presetCost(preset, measured));
+  const byName = Object.fromEntries(presets.map((preset) => [preset.preset, preset])) as Record<PresetName, PresetCost>;
+  return {
+    pricesRead: PRICES.lambdaArmGbSecond.read,
+    measured,
+    defaultPreset,
+    allIn: byName[defaultPreset].volumes.map((volume) => ({
+      eventsPerMonth: volume.eventsPerMonth,
+      pipelineUsdPerMillion: volume.pipeline.usdPerMillion,
+      firehoseUsdPerMillion: volume.firehose.usdPerMillion,
+    })),
+    idlePerMonth: { dev: byName.dev.idle.usdPerMonth, prod: byName.prod.idle.usdPerMonth },
+    presets,
+    freshness: cloudFreshness({
+      batchingWindowSeconds: presetConfig(defaultPreset).consumer.batchingWindowSeconds,
+      loadCoalesceSeconds: ASSUMPTIONS.loadCoalesceSeconds,
+      triggerIntervalSeconds: ASSUMPTIONS.triggerIntervalSeconds,
+      loadPath: defaultPreset === 'dev' ? 'snowpipe' : 'copy',
+      localRefreshCycleP95Seconds,
+    }),
+  };
 };

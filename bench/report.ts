@@ -19,7 +19,8 @@ export interface BenchResults {
   };
   readonly transform?: TransformResult;
   readonly endToEnd?: EndToEndResult;
-  readonly freshness?: FreshnessResult;
+  /** The local measurement, and `cloudModel`: docs/cost.md's modelled event -> Gold delay in AWS + Snowflake. */
+  readonly freshness?: FreshnessResult & { readonly cloudModel?: { readonly p50Seconds: number; readonly p95Seconds: number } };
   readonly lambdaMemory?: LambdaMemoryResult;
   /** docs/cost.md's model at this run's measured consumer throughput. */
   readonly cost?: CostModel;
@@ -192,14 +193,13 @@ export const renderResults = (results: BenchResults): string => {
 
   if (results.cost) {
     const { cost } = results;
-    const usd = (value: number): string => `$${value.toFixed(4)}`;
+    const usd = (value: number): string => `$${value.toFixed(2)}`;
     out.push(
       '',
-      `5. Cost per million events (docs/cost.md; list prices ${cost.pricesAsOf})`,
-      table(['', 'USD / 1M events', 'basis'], cost.perMillionEvents.map((line) => [line.item, usd(line.usdPerMillionEvents), line.basis])),
-      `pipeline, variable: ${usd(cost.pipelinePerMillionEvents)} per million; Amazon Data Firehose MSK -> Snowflake (+ MSK traffic): ${usd(cost.firehosePerMillionEvents)} per million, before Snowpipe Streaming`,
-      `fixed per month: ${cost.fixedPerMonth.map((line) => `${line.item} $${line.usd.toFixed(2)}`).join('; ')}`,
-      `all in, per million: ${cost.allInPerMillionAt.map((at) => `at ${n(at.eventsPerMonth / 1e6)}M events/month ${usd(at.pipeline)} (Firehose ${usd(at.firehose)})`).join('; ')}`,
+      `5. Cost and cloud delay, modelled (docs/cost.md; list prices read ${cost.pricesRead}, ${cost.defaultPreset} preset vs Firehose)`,
+      table(['events / month', 'pipeline / 1M', 'Firehose / 1M'], cost.allIn.map((at) => [`${n(at.eventsPerMonth / 1e6)}M`, usd(at.pipelineUsdPerMillion), usd(at.firehoseUsdPerMillion)])),
+      `idle per month: dev ${usd(cost.idlePerMonth.dev)}, prod ${usd(cost.idlePerMonth.prod)}; ` +
+        `event -> Gold p50 ${cost.freshness.gold.p50Seconds} s, p95 ${cost.freshness.gold.p95Seconds} s (event -> Bronze p95 ${cost.freshness.bronze.p95Seconds} s)`,
     );
   }
 

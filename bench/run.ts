@@ -13,6 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { renderCostDoc } from './cost-doc.js';
 import { costModel } from './cost-model.js';
 import { benchEndToEnd } from './end-to-end.js';
 import { benchFreshness } from './freshness.js';
@@ -55,11 +56,15 @@ const freshness = only.includes('freshness') ? await benchFreshness({ quick, eve
 
 const records = transform?.batches.reduce((sum, batch) => sum + batch.records, 0) ?? 0;
 const cost = transform
-  ? costModel({
-      consumerCpuMsPerRecord: round(transform.handler.cpuMs / records, 4),
-      valueBytesPerRecord: Math.round((transform.batches.reduce((sum, batch) => sum + batch.valueMb, 0) * 2 ** 20) / records),
-    })
+  ? costModel(
+      {
+        consumerCpuMsPerRecord: round(transform.handler.cpuMs / records, 4),
+        valueBytesPerRecord: Math.round((transform.batches.reduce((sum, batch) => sum + batch.valueMb, 0) * 2 ** 20) / records),
+      },
+      freshness ? freshness.cycleP95Ms / 1000 : undefined,
+    )
   : undefined;
+const cloudModel = cost ? { p50Seconds: cost.freshness.gold.p50Seconds, p95Seconds: cost.freshness.gold.p95Seconds } : undefined;
 
 const measured = {
   startedAt,
@@ -74,12 +79,14 @@ const measured = {
   },
   ...(transform ? { transform } : {}),
   ...(endToEnd ? { endToEnd } : {}),
-  ...(freshness ? { freshness } : {}),
+  ...(freshness ? { freshness: { ...freshness, ...(cloudModel ? { cloudModel } : {}) } } : {}),
   ...(lambdaMemory ? { lambdaMemory } : {}),
   ...(cost ? { cost } : {}),
 } satisfies Omit<BenchResults, 'targets' | 'durationSeconds'>;
 const results: BenchResults = { ...measured, targets: judgeTargets(measured), durationSeconds: round((performance.now() - started) / 1000) };
 
 await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
+// docs/cost.md follows the committed results only, never a run written elsewhere (--out).
+if (cost && outFile === join(ROOT, 'bench/results.json')) await writeFile(join(ROOT, 'docs/cost.md'), renderCostDoc(cost, `the bench run of ${startedAt.slice(0, 10)}`));
 console.log(renderResults(results));
 console.log(`results: ${outFile}`);

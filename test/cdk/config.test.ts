@@ -59,7 +59,7 @@ describe('configuration from cdk.json context', () => {
       stage: 'dev',
       storage: { removeDataOnDestroy: false, landingRetentionDays: 365, goldRetentionDays: 90 },
       streaming: { egress: 'endpoints', topicPartitions: 3, cluster: 'provisioned', brokerType: 'kafka.t3.small', brokerNodes: 2, brokerStorageGb: 10 },
-      consumer: { batchSize: 5000, batchingWindowSeconds: 1, startingPosition: 'TRIM_HORIZON', pollerMode: 'on-demand', retryAttempts: -1 },
+      consumer: { batchSize: 5000, batchingWindowSeconds: 10, startingPosition: 'TRIM_HORIZON', pollerMode: 'on-demand', retryAttempts: -1 },
       producer: { scheduleEnabled: false },
       snowflake: { account: '', secretArn: '' },
       alarms: { email: '' },

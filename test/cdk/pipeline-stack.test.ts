@@ -71,9 +71,9 @@ describe('pipeline stack: the consumer event source mappings', () => {
     });
   });
 
-  it('uses the local twin’s defaults: 5,000 records, a 1 s window, from the start of the topic', () => {
+  it('batches 5,000 records or 10 s (the preset), from the start of the topic', () => {
     // Assess
-    pipeline.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { BatchSize: 5000, MaximumBatchingWindowInSeconds: 1, StartingPosition: 'TRIM_HORIZON' }, 2);
+    pipeline.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { BatchSize: 5000, MaximumBatchingWindowInSeconds: 10, StartingPosition: 'TRIM_HORIZON' }, 2);
   });
 
   it('puts both provisioned mappings of the prod preset in one poller group, with 3 retries', () => {

@@ -1,0 +1,130 @@
+/**
+ * The cloud's event → Bronze and event → Gold delay, modelled: each step a distribution taken from
+ * the documented service intervals (or, where AWS and Snowflake document none, a stated
+ * assumption), summed over many simulated events with a seeded generator so the figures repeat.
+ * It is a model of the design, not a measurement of a deployment.
+ */
+import { round } from './measure.js';
+
+/** One step of the path: a uniform delay in seconds, with where its bounds come from. */
+export interface DelayStep {
+  readonly step: string;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+  /** Added on top for this share of events (a documented slow tail), uniformly up to tailMaxSeconds. */
+  readonly tail?: { readonly share: number; readonly maxSeconds: number };
+  readonly basis: string;
+  readonly reaches?: 'bronze' | 'gold';
+}
+
+export interface FreshnessInputs {
+  /** consumerBatchingWindowSeconds as deployed. */
+  readonly batchingWindowSeconds: number;
+  /** How long the loader gathers S3 events before one load (issue 16 item 1: loads coalesce). */
+  readonly loadCoalesceSeconds: number;
+  /** Triggered task minimum interval: Snowflake's default 30 s, 10 s at the least. */
+  readonly triggerIntervalSeconds: number;
+  /** How files reach Bronze: a pipe (serverless, dev) or COPY on a running warehouse (prod). */
+  readonly loadPath: 'snowpipe' | 'copy';
+  /** Measured by `npm run bench` on the local twin: one load + refresh cycle, p95 (DuckDB). */
+  readonly localRefreshCycleP95Seconds: number;
+}
+
+export interface CloudFreshness {
+  readonly steps: readonly DelayStep[];
+  readonly bronze: { readonly p50Seconds: number; readonly p95Seconds: number };
+  readonly gold: { readonly p50Seconds: number; readonly p95Seconds: number };
+}
+
+export const freshnessSteps = (inputs: FreshnessInputs): DelayStep[] => [
+  {
+    step: 'batching window',
+    minSeconds: 0,
+    maxSeconds: inputs.batchingWindowSeconds,
+    basis: `an event waits for its batch to close: up to MaximumBatchingWindowInSeconds = ${inputs.batchingWindowSeconds} s (docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html, batching behavior)`,
+  },
+  {
+    step: 'invoke + consumer',
+    minSeconds: 0.2,
+    maxSeconds: 1.5,
+    basis: 'poller hand-off and the consumer writing landing/ and gold/ (the local bench transforms a 5,000-record batch in well under a second); assumption',
+  },
+  {
+    step: 'S3 → EventBridge → loader',
+    minSeconds: 0.5,
+    maxSeconds: 3,
+    tail: { share: 0.01, maxSeconds: 60 },
+    basis: 'S3 delivers event notifications "typically in seconds, sometimes a minute or longer" (docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html); 1 % tail to 60 s assumed',
+  },
+  {
+    step: 'loader coalescing',
+    minSeconds: 0,
+    maxSeconds: inputs.loadCoalesceSeconds,
+    basis: `S3 events gathered into one load per ${inputs.loadCoalesceSeconds} s (issue 16 item 1 design value)`,
+  },
+  inputs.loadPath === 'copy'
+    ? {
+        step: 'PUT + COPY into Bronze',
+        minSeconds: 2,
+        maxSeconds: 6,
+        reaches: 'bronze',
+        basis: 'PUT of small gzip files to the internal stage and one COPY … FILES = (…) per table on a running warehouse; assumption (Snowflake documents no figure)',
+      }
+    : {
+        step: 'PUT + Snowpipe into Bronze',
+        minSeconds: 5,
+        maxSeconds: 45,
+        reaches: 'bronze',
+        basis: 'PUT, then the pipe loads the files on serverless compute; Snowflake gives no latency figure for Snowpipe, 5–45 s assumed',
+      },
+  {
+    step: 'trigger interval',
+    minSeconds: 0,
+    maxSeconds: inputs.triggerIntervalSeconds,
+    basis: `a triggered task runs when its stream has data, at most every ${inputs.triggerIntervalSeconds} s (docs.snowflake.com/en/user-guide/tasks-triggered; default 30 s, USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS down to 10 s)`,
+  },
+  {
+    step: 'refresh_silver → refresh_gold',
+    minSeconds: 3,
+    maxSeconds: 8 + inputs.localRefreshCycleP95Seconds,
+    reaches: 'gold',
+    basis: `task start plus the MERGE graph; the same SQL takes ${inputs.localRefreshCycleP95Seconds} s (p95) on the local twin, Snowflake start-up assumed 3–8 s`,
+  },
+];
+
+/** mulberry32: small, seeded, good enough to sample uniform delays reproducibly. */
+const seeded = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+export const cloudFreshness = (inputs: FreshnessInputs, samples = 200_000, seed = 42): CloudFreshness => {
+  const steps = freshnessSteps(inputs);
+  const random = seeded(seed);
+  const bronze = new Float64Array(samples);
+  const gold = new Float64Array(samples);
+  for (let i = 0; i < samples; i += 1) {
+    let total = 0;
+    for (const step of steps) {
+      total += step.minSeconds + random() * (step.maxSeconds - step.minSeconds);
+      if (step.tail && random() < step.tail.share) total += random() * step.tail.maxSeconds;
+      if (step.reaches === 'bronze') bronze[i] = total;
+      if (step.reaches === 'gold') gold[i] = total;
+    }
+  }
+  bronze.sort();
+  gold.sort();
+  return {
+    steps,
+    bronze: { p50Seconds: round(quantile(bronze, 0.5), 1), p95Seconds: round(quantile(bronze, 0.95), 1) },
+    gold: { p50Seconds: round(quantile(gold, 0.5), 1), p95Seconds: round(quantile(gold, 0.95), 1) },
+  };
+};
