@@ -6,6 +6,7 @@
  * group's committed offsets while the records wait on the broker.
  */
 import type { MSKEvent } from 'aws-lambda';
+import type { Admin, Kafka } from 'kafkajs';
 import { ensureTopics } from '../kafka-topics/ensure-topics.js';
 import { makeConsumerHandler } from '../consumer/make-handler.js';
 import type { BatchLedger } from '../consumer/transform-batch.js';
@@ -32,6 +33,17 @@ export const DEFAULT_CONSUMER_GROUP = 'streamflow-consumer';
 /** Messages per produce request, as `streamflow produce` sends them to MSK. */
 const SEND_BATCH = 500;
 
+/** An admin client of the brokers; a broker that does not answer is reported with the next step. */
+const connectedAdmin = async (kafka: Kafka, brokers: readonly string[]): Promise<Admin> => {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`cannot reach Kafka at ${brokers.join(',')} (${(error as Error).message}); start a local broker with npm run kafka, or check --brokers`, { cause: error });
+  }
+  return admin;
+};
+
 export interface BrokerProduceOptions {
   readonly brokers: readonly string[];
   readonly source: Iterable<ProducedMessage> | AsyncIterable<ProducedMessage>;
@@ -45,8 +57,7 @@ export interface BrokerProduceOptions {
  * publishes every message. Resolves with the count per topic once the broker acknowledged all.
  */
 export const produceToBrokers = async (options: BrokerProduceOptions): Promise<Record<string, number>> => {
-  const admin = plaintextKafka(options.brokers, 'streamflow-topic-admin').admin();
-  await admin.connect();
+  const admin = await connectedAdmin(plaintextKafka(options.brokers, 'streamflow-topic-admin'), options.brokers);
   try {
     await ensureTopics(admin, TWIN_TOPICS.map((name) => ({ name, partitions: options.partitions })), 1);
   } finally {
@@ -100,8 +111,7 @@ export const consumeFromBrokers = async (options: BrokerConsumeOptions): Promise
   const kafka = plaintextKafka(options.brokers, 'streamflow-esm');
   const groupId = options.groupId ?? DEFAULT_CONSUMER_GROUP;
 
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = await connectedAdmin(kafka, options.brokers);
   const [positions, ends] = await Promise.all([groupPositions(admin, groupId, TWIN_TOPICS), endOffsets(admin, TWIN_TOPICS)]).finally(() => admin.disconnect());
   const produced = Object.create(null) as Record<string, number>;
   let pending = 0;

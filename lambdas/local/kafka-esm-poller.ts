@@ -126,11 +126,15 @@ export class KafkaEsmPoller {
       this.buffers.set(key, buffer);
     }
     const receivedAt = this.clock();
+    const last = buffer.waiting[buffer.waiting.length - 1];
+    // After a rebalance kafkajs fetches again from the committed offset: skip what is already waiting.
+    const next = last ? last.record.offset + 1 : (this.committed.get(key) ?? 0);
     for (const message of batch.messages) {
-      const record = mskRecordOf(batch.topic, batch.partition, message);
-      buffer.waiting.push({ record, bytes: recordPayloadBytes(record), receivedAt });
       // Moves the fetch position only: with autoCommit off, kafkajs commits nothing by itself.
       payload.resolveOffset(message.offset);
+      if (Number(message.offset) < next) continue;
+      const record = mskRecordOf(batch.topic, batch.partition, message);
+      buffer.waiting.push({ record, bytes: recordPayloadBytes(record), receivedAt });
     }
     if (buffer.waiting.length >= this.pauseAt && !this.paused.has(key)) {
       this.consumer?.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
