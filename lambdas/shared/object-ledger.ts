@@ -1,10 +1,11 @@
 /**
  * The ledger read from the objects themselves, against the source's offsets. Per topic-partition:
  * which produced offsets are in landing, which are held by on-failure records not yet replayed
- * (pending), which are nowhere (gaps: lost), and which landed twice under other batch boundaries
- * (overlaps: harmless). Per batch: records landed must equal gold rows plus quarantined records;
- * rows beyond that are duplicates (a copied file), rows short of it are lost. Counting files, not
- * trusting the writer's own tallies, is what lets `streamflow report` say that nothing was lost.
+ * (pending), which are nowhere (gaps: lost), which landed twice under other batch boundaries
+ * (overlaps: harmless), and which landed offsets have no gold or quarantine row (lost until landing
+ * is replayed) — every row named by its partition and offset. Per batch: rows beyond its landed
+ * records are duplicates (a copied file). Counting files, not trusting the writer's own tallies, is
+ * what lets `streamflow report` say that nothing was lost.
  */
 import { gunzipSync } from 'node:zlib';
 import { parseBatchName } from '../consumer/object-keys.js';
@@ -17,7 +18,7 @@ export interface TopicLedger {
   landed: number;
   gold: number;
   quarantined: number;
-  /** Landed records in neither gold nor quarantine (summed per batch). */
+  /** Produced (or, without source offsets, landed) records with no gold or quarantine row, by offset. */
   lost: number;
   /** Gold or quarantine rows beyond their batch's landed records (a copied file). */
   duplicates: number;
@@ -36,6 +37,8 @@ export interface PartitionCoverage {
   readonly pending: readonly Range[];
   /** Produced offsets in neither landing nor on-failure: lost. */
   readonly gaps: readonly Range[];
+  /** Landed offsets with no gold or quarantine row: lost until `streamflow replay --from landing` derives them again. */
+  readonly unresolved: readonly Range[];
   /** Offset deliveries beyond the first (redelivered under other batch boundaries). */
   readonly overlaps: number;
   /** Landed offsets the source never produced (another run's files, or a source that was reset). */
@@ -52,7 +55,7 @@ export interface ObjectLedger {
   readonly unbalanced: string[];
   /** Quarantined records by their first reason code. */
   readonly reasons: Record<string, number>;
-  /** Records lost: landed but in neither gold nor quarantine, plus produced offsets in no file (gaps). */
+  /** Records lost, by offset: produced offsets in no file (gaps), and landed ones with no gold or quarantine row. */
   readonly lost: number;
   readonly pending: number;
   readonly duplicates: number;
@@ -83,6 +86,62 @@ export const goldDataRows = (body: Uint8Array): number => {
   return Math.max(0, records - 1);
 };
 
+/** A gold or quarantine row's source record. */
+interface RowSource {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * The source record of every data row of a gzipped gold CSV file, from its `kafka_partition` and
+ * `kafka_offset` columns (integers, written unquoted); `undefined` for a file without them (not
+ * the consumer's). Quoted fields may hold commas and line breaks, so fields are split by a scan.
+ */
+const goldRowSources = (body: Uint8Array): RowSource[] | undefined => {
+  const text = gunzipSync(body).toString('utf8');
+  const header: string[] = [];
+  const sources: RowSource[] = [];
+  let partitionColumn = -1;
+  let offsetColumn = -1;
+  let row = 0;
+  let field = 0;
+  let start = 0;
+  let quoted = false;
+  let partition = Number.NaN;
+  let offset = Number.NaN;
+  const endField = (end: number): void => {
+    if (row === 0) header.push(text.slice(start, end));
+    else if (field === partitionColumn) partition = Number(text.slice(start, end));
+    else if (field === offsetColumn) offset = Number(text.slice(start, end));
+  };
+  for (let i = 0; i <= text.length; i++) {
+    const char = i < text.length ? text.charCodeAt(i) : 0x0a;
+    if (char === 0x22) quoted = !quoted;
+    else if (quoted) continue;
+    else if (char === 0x2c) {
+      endField(i);
+      field++;
+      start = i + 1;
+    } else if (char === 0x0a) {
+      if (i === text.length && start === i && field === 0) break;
+      endField(i);
+      if (row === 0) {
+        partitionColumn = header.indexOf('kafka_partition');
+        offsetColumn = header.indexOf('kafka_offset');
+        if (partitionColumn < 0 || offsetColumn < 0) return undefined;
+      } else if (Number.isSafeInteger(partition) && Number.isSafeInteger(offset)) {
+        sources.push({ partition, offset });
+      }
+      row++;
+      field = 0;
+      start = i + 1;
+      partition = Number.NaN;
+      offset = Number.NaN;
+    }
+  }
+  return sources;
+};
+
 /** The batch a key belongs to, e.g. `user_events+0+0-4999`. */
 const batchOf = (key: string): string | undefined => {
   const parsed = parseBatchName(key);
@@ -102,8 +161,20 @@ const landedRanges = (key: string, lines: readonly string[]): { topic: string | 
 };
 
 interface PartitionFacts {
-  landed: Range[];
-  onFailure: Range[];
+  readonly topic: string;
+  readonly partition: number;
+  readonly landed: Range[];
+  readonly onFailure: Range[];
+  /** Offsets with a gold or quarantine row. */
+  readonly outcomes: Range[];
+}
+
+interface BatchFacts extends TopicLedger {
+  readonly topic: string;
+  partition: number;
+  readonly landedRanges: Range[];
+  /** Gold or quarantine rows that do not name their offset (files not written by the consumer). */
+  unattributed: number;
 }
 
 export interface CountOptions {
@@ -113,46 +184,52 @@ export interface CountOptions {
   readonly onFailureStore?: ObjectStore;
 }
 
-const coverageOf = (topic: string, partition: number, facts: PartitionFacts, source: SourceOffsets['partitions'][number] | undefined): PartitionCoverage => {
+const coverageOf = (facts: PartitionFacts, source: SourceOffsets['partitions'][number] | undefined, known: boolean): PartitionCoverage => {
   const landedUnion = unionOf(facts.landed);
   const overlaps = sizeOf(facts.landed) - sizeOf(landedUnion);
   const held = subtract(unionOf(facts.onFailure), landedUnion);
-  if (!source) {
-    return { topic, partition, produced: undefined, committed: undefined, landed: sizeOf(landedUnion), pending: held, gaps: [], overlaps, unproduced: 0 };
+  const withoutOutcome = subtract(landedUnion, unionOf(facts.outcomes));
+  const { topic, partition } = facts;
+  if (!known) {
+    return { topic, partition, produced: undefined, committed: undefined, landed: sizeOf(landedUnion), pending: held, gaps: [], unresolved: withoutOutcome, overlaps, unproduced: 0 };
   }
-  const produced: Range[] = source.end > source.start ? [{ first: source.start, last: source.end - 1 }] : [];
+  const produced: Range[] = source && source.end > source.start ? [{ first: source.start, last: source.end - 1 }] : [];
   return {
     topic,
     partition,
     produced: sizeOf(produced),
-    committed: source.committed,
+    committed: source?.committed,
     landed: sizeOf(intersect(landedUnion, produced)),
     pending: intersect(held, produced),
     gaps: subtract(subtract(produced, landedUnion), held),
+    unresolved: intersect(withoutOutcome, produced),
     overlaps,
     unproduced: sizeOf(subtract(landedUnion, produced)),
   };
 };
 
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+
 export const countObjectLedger = async (store: ObjectStore, options: CountOptions = {}): Promise<ObjectLedger> => {
-  const batches = new Map<string, TopicLedger & { topic: string }>();
-  const partitions = new Map<string, PartitionFacts & { topic: string; partition: number }>();
-  const factsOf = (topic: string, partition: number) => {
+  const batches = new Map<string, BatchFacts>();
+  const partitions = new Map<string, PartitionFacts>();
+  const factsOf = (topic: string, partition: number): PartitionFacts => {
     let facts = partitions.get(tpKey(topic, partition));
-    if (!facts) partitions.set(tpKey(topic, partition), (facts = { topic, partition, landed: [], onFailure: [] }));
+    if (!facts) partitions.set(tpKey(topic, partition), (facts = { topic, partition, landed: [], onFailure: [], outcomes: [] }));
     return facts;
   };
   // Keyed by names read from object keys: no prototype, so a topic called `__proto__` is a topic.
   const reasons = Object.create(null) as Record<string, number>;
-  const entry = (key: string, topic?: string) => {
+  const entry = (key: string, topic?: string): BatchFacts | undefined => {
     const name = batchOf(key);
     if (!name) return undefined;
-    let ledger = batches.get(name);
-    if (!ledger) {
-      ledger = { topic: topic ?? parseBatchName(key)!.topic, landed: 0, gold: 0, quarantined: 0, lost: 0, duplicates: 0 };
-      batches.set(name, ledger);
+    let batch = batches.get(name);
+    if (!batch) {
+      const parsed = parseBatchName(key)!;
+      batch = { topic: topic ?? parsed.topic, partition: parsed.partition, landed: 0, gold: 0, quarantined: 0, lost: 0, duplicates: 0, landedRanges: [], unattributed: 0 };
+      batches.set(name, batch);
     }
-    return ledger;
+    return batch;
   };
 
   const onFailureStore = options.onFailureStore ?? store;
@@ -167,21 +244,38 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     const lines = linesOf((await store.get(object.key))!);
     const landed = landedRanges(object.key, lines);
     // The records' own topic: a long topic's key holds only its short form.
-    const topic = landed.topic ?? parseBatchName(object.key)!.topic;
-    entry(object.key, topic)!.landed += lines.length;
-    factsOf(topic, landed.partition).landed.push(...landed.ranges);
+    const batch = entry(object.key, landed.topic)!;
+    batch.landed += lines.length;
+    batch.landedRanges.push(...landed.ranges);
+    factsOf(batch.topic, landed.partition).landed.push(...landed.ranges);
   }
   for (const object of gold) {
-    const ledger = entry(object.key);
-    if (ledger) ledger.gold += goldDataRows((await store.get(object.key))!);
+    const batch = entry(object.key);
+    if (!batch) continue;
+    const body = (await store.get(object.key))!;
+    const sources = goldRowSources(body);
+    if (sources === undefined) {
+      const rows = goldDataRows(body);
+      batch.gold += rows;
+      batch.unattributed += rows;
+      continue;
+    }
+    batch.gold += sources.length;
+    for (const source of sources) factsOf(batch.topic, source.partition).outcomes.push({ first: source.offset, last: source.offset });
   }
   for (const object of quarantine) {
-    const ledger = entry(object.key);
-    if (!ledger) continue;
+    const batch = entry(object.key);
+    if (!batch) continue;
     for (const line of linesOf((await store.get(object.key))!)) {
-      ledger.quarantined++;
-      const code = (JSON.parse(line) as { reasons?: { code: string }[] }).reasons?.[0]?.code ?? 'unrecorded';
+      batch.quarantined++;
+      const record = JSON.parse(line) as { partition?: unknown; offset?: unknown; reasons?: { code: string }[] };
+      const code = record.reasons?.[0]?.code ?? 'unrecorded';
       reasons[code] = (reasons[code] ?? 0) + 1;
+      if (Number.isSafeInteger(record.partition) && Number.isSafeInteger(record.offset)) {
+        factsOf(batch.topic, record.partition as number).outcomes.push({ first: record.offset as number, last: record.offset as number });
+      } else {
+        batch.unattributed++;
+      }
     }
   }
   const unreadableOnFailure: string[] = [];
@@ -195,30 +289,35 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     }
   }
 
-  const topics = Object.create(null) as Record<string, TopicLedger>;
   const unbalanced: string[] = [];
   for (const [name, batch] of batches) {
     const difference = batch.landed - batch.gold - batch.quarantined;
-    batch.lost = Math.max(0, difference);
     batch.duplicates = Math.max(0, -difference);
     if (difference !== 0) unbalanced.push(name);
-    const topic = (topics[batch.topic] ??= { landed: 0, gold: 0, quarantined: 0, lost: 0, duplicates: 0 });
-    topic.landed += batch.landed;
-    topic.gold += batch.gold;
-    topic.quarantined += batch.quarantined;
-    topic.lost += batch.lost;
-    topic.duplicates += batch.duplicates;
+    // Rows that do not name their offsets settle their batch only when the counts add up.
+    if (batch.unattributed > 0 && difference === 0) factsOf(batch.topic, batch.partition).outcomes.push(...batch.landedRanges);
   }
 
   const sourceOf = new Map((options.source?.partitions ?? []).map((offsets) => [tpKey(offsets.topic, offsets.partition), offsets]));
   for (const offsets of sourceOf.values()) factsOf(offsets.topic, offsets.partition);
   const coverage = [...partitions.values()]
-    .map((facts) => coverageOf(facts.topic, facts.partition, facts, options.source ? sourceOf.get(tpKey(facts.topic, facts.partition)) ?? { topic: facts.topic, partition: facts.partition, start: 0, end: 0 } : undefined))
+    .map((facts) => coverageOf(facts, sourceOf.get(tpKey(facts.topic, facts.partition)), options.source !== undefined))
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 
-  // Summed per batch: a batch short of a row and another with one too many must not cancel out.
-  const sum = (values: Iterable<number>): number => [...values].reduce((total, value) => total + value, 0);
-  const lost = sum([...batches.values()].map((batch) => batch.lost)) + sum(coverage.map((partition) => sizeOf(partition.gaps)));
+  const topics = Object.create(null) as Record<string, TopicLedger>;
+  const topicOf = (topic: string): TopicLedger => (topics[topic] ??= { landed: 0, gold: 0, quarantined: 0, lost: 0, duplicates: 0 });
+  for (const batch of batches.values()) {
+    const topic = topicOf(batch.topic);
+    topic.landed += batch.landed;
+    topic.gold += batch.gold;
+    topic.quarantined += batch.quarantined;
+    topic.duplicates += batch.duplicates;
+  }
+  for (const partition of coverage) {
+    const lost = sizeOf(partition.gaps) + sizeOf(partition.unresolved);
+    if (lost > 0) topicOf(partition.topic).lost += lost;
+  }
+
   return {
     topics,
     partitions: coverage,
@@ -226,7 +325,7 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     batches: batches.size,
     unbalanced,
     reasons,
-    lost,
+    lost: sum(coverage.map((partition) => sizeOf(partition.gaps) + sizeOf(partition.unresolved))),
     pending: sum(coverage.map((partition) => sizeOf(partition.pending))),
     duplicates: sum([...batches.values()].map((batch) => batch.duplicates)),
     overlaps: sum(coverage.map((partition) => partition.overlaps)),

@@ -70,6 +70,8 @@ export interface PartitionGap {
   readonly committed?: number;
   /** Lost: in no landing file and no on-failure record. */
   readonly gaps: readonly Range[];
+  /** Landed, but with no gold or quarantine row: `streamflow replay --from landing` derives them again. */
+  readonly unresolved: readonly Range[];
   /** Held by on-failure records only. */
   readonly pending: readonly Range[];
 }
@@ -231,7 +233,7 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
   const causes: string[] = [];
   const gaps = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.gaps)));
   if (gaps > 0) causes.push(`${n(gaps)} produced offsets in no landing file and no on-failure record`);
-  const inNeither = sumOf(topics.map((topic) => topic.lost)) - gaps;
+  const inNeither = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.unresolved)));
   if (inNeither > 0) causes.push(`${n(inNeither)} landed records in neither gold nor quarantine: run \`streamflow replay --from landing\``);
   if (report.gold.rowsNotInBronze > 0) {
     const short = report.gold.files - report.gold.loaded - report.gold.pending - report.gold.failed;
@@ -269,7 +271,6 @@ const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
     const entry = entryOf(partition.topic);
     entry.in += partition.produced ?? partition.landed;
     entry.pending += sizeOfRanges(partition.pending);
-    entry.lost += sizeOfRanges(partition.gaps);
     entry.overlaps += partition.overlaps;
   }
   return topics;
@@ -277,13 +278,14 @@ const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
 
 const gapsOf = (partitions: readonly PartitionCoverage[]): PartitionGap[] =>
   partitions
-    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0)
+    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0 || partition.unresolved.length > 0)
     .map((partition) => ({
       topic: partition.topic,
       partition: partition.partition,
       produced: partition.produced ?? partition.landed,
       ...(partition.committed === undefined ? {} : { committed: partition.committed }),
       gaps: partition.gaps,
+      unresolved: partition.unresolved,
       pending: partition.pending,
     }));
 
@@ -342,6 +344,7 @@ export const formatLedgerReport = (report: LedgerReport): string => {
   for (const partition of report.partitions) {
     const committed = partition.committed === undefined ? '' : `, committed ${n(partition.committed)}`;
     if (partition.gaps.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.gaps)} (produced ${n(partition.produced)}${committed})`);
+    if (partition.unresolved.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unresolved)} landed, in neither gold nor quarantine: streamflow replay --from landing`);
     if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: streamflow replay --from onfailure`);
   }
   const reasons = Object.entries(report.quarantineReasons).sort((a, b) => b[1] - a[1]);

@@ -157,10 +157,12 @@ describe('countObjectLedger on hand-made files', () => {
 
   it('does not let a batch with a row too many (a duplicate) hide a batch with a row too few (lost)', async () => {
     // Prepare
+    // (gold rows name their source record, as the consumer writes them: offset 1 twice, offset 3 missing)
+    const sourced = (offsets: number[]) => `event_id,kafka_partition,kafka_offset\n${offsets.map((offset, i) => `e${i},0,${offset}\n`).join('')}`;
     await put('landing/user_events/dt=2025-03-01/user_events+0+0-1.ndjson.gz', landing(2));
-    await put('gold/user_events/dt=2025-03-01/user_events+0+0-1.csv.gz', gold(3));
-    await put('landing/user_events/dt=2025-03-01/user_events+0+2-3.ndjson.gz', landing(2));
-    await put('gold/user_events/dt=2025-03-01/user_events+0+2-3.csv.gz', gold(1));
+    await put('gold/user_events/dt=2025-03-01/user_events+0+0-1.csv.gz', sourced([0, 1, 1]));
+    await put('landing/user_events/dt=2025-03-01/user_events+0+2-3.ndjson.gz', '{"offset":2}\n{"offset":3}\n');
+    await put('gold/user_events/dt=2025-03-01/user_events+0+2-3.csv.gz', sourced([2]));
 
     // Act
     const ledger = await countObjectLedger(store);
@@ -168,6 +170,7 @@ describe('countObjectLedger on hand-made files', () => {
     // Assess
     expect(ledger.unbalanced.sort()).toEqual(['user_events+0+0-1', 'user_events+0+2-3']);
     expect(ledger.lost).toBe(1);
+    expect(ledger.partitions[0]!.unresolved).toEqual([{ first: 3, last: 3 }]);
     expect(ledger.duplicates).toBe(1);
   });
 
@@ -183,7 +186,7 @@ describe('countObjectLedger on hand-made files', () => {
     // Assess
     expect(ledger).toEqual({
       topics: { transactions: { landed: 5, gold: 3, quarantined: 2, lost: 0, duplicates: 0 } },
-      partitions: [{ topic: 'transactions', partition: 2, produced: undefined, committed: undefined, landed: 5, pending: [], gaps: [], overlaps: 0, unproduced: 0 }],
+      partitions: [{ topic: 'transactions', partition: 2, produced: undefined, committed: undefined, landed: 5, pending: [], gaps: [], unresolved: [], overlaps: 0, unproduced: 0 }],
       source: 'landing',
       batches: 1,
       unbalanced: [],

@@ -150,7 +150,7 @@ describe('buildLedgerReport against the source offsets', () => {
     // Assess
     expect(report.source).toBe('local topic log');
     expect(report.topics.user_events).toMatchObject({ in: 9, landed: 7, lost: 2, pending: 0 });
-    expect(report.partitions).toEqual([{ topic: 'user_events', partition: 0, produced: 9, committed: 9, gaps: [{ first: 7, last: 8 }], pending: [] }]);
+    expect(report.partitions).toEqual([{ topic: 'user_events', partition: 0, produced: 9, committed: 9, gaps: [{ first: 7, last: 8 }], unresolved: [], pending: [] }]);
     expect(report.lost).toBe(2);
     expect(report.verdict).toBe('LOST 2 records of 13 records produced: 2 produced offsets in no landing file and no on-failure record.');
     expect(formatLedgerReport(report)).toContain('LOST     user_events partition 0 offsets 7–8 (produced 9, committed 9)');
