@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { driverLogLevelFor, redactSecrets } from '../../../lambdas/shared/adapters/snowflake-driver-log.js';
-import { isLockConflict, isTransient, needsNewSession, withRetry, DEFAULT_RETRY_POLICY } from '../../../lambdas/shared/adapters/snowflake-errors.js';
-import { copyResultOf, safePath, stagedFileFor } from '../../../lambdas/shared/adapters/snowflake-load-sql.js';
+import { isLockConflict, isLockTimeout, isTransient, needsNewSession, withRetry, DEFAULT_RETRY_POLICY } from '../../../lambdas/shared/adapters/snowflake-errors.js';
+import { copyResultsOf, loadFolderFor, safePath, stagedNameFor } from '../../../lambdas/shared/adapters/snowflake-load-sql.js';
 import { parsePrivateKeySecret } from '../../../lambdas/shared/adapters/snowflake-private-key.js';
 import { snowflakeError } from '../../support/fake-snowflake.js';
 
@@ -55,11 +55,14 @@ describe('Snowflake errors', () => {
     expect(needsNewSession(snowflakeError('socket hang up', 'ECONNRESET'))).toBe(false);
   });
 
-  it('reads lock timeouts and deadlocks as a lost race, whatever form the code takes', () => {
-    expect(isLockConflict(snowflakeError('lock timeout', '000625'))).toBe(true);
-    expect(isLockConflict(snowflakeError('lock timeout', 625))).toBe(true);
+  it('reads a lock wait that ran out as a lock timeout, and a deadlock as a lost race, whatever form the code takes', () => {
+    expect(isLockTimeout(snowflakeError('lock timeout', '000625'))).toBe(true);
+    expect(isLockTimeout(snowflakeError('lock timeout', 625))).toBe(true);
+    expect(isLockConflict(snowflakeError('lock timeout', '000625'))).toBe(false);
     expect(isLockConflict(snowflakeError('Transaction aborted because of deadlock', '000000'))).toBe(true);
+    expect(isLockTimeout(snowflakeError('Transaction aborted because of deadlock', '000000'))).toBe(false);
     expect(isLockConflict(snowflakeError('SQL compilation error', '001003'))).toBe(false);
+    expect(isLockTimeout(snowflakeError('SQL compilation error', '001003'))).toBe(false);
   });
 
   it('backs off exponentially with jitter, capped, and gives up after the last attempt', async () => {
@@ -76,16 +79,19 @@ describe('Snowflake errors', () => {
 });
 
 describe('staged paths and COPY results', () => {
-  it('stages under the table folder and the object key folders, and finds the file in COPY result rows', () => {
-    const staged = stagedFileFor({ schema: 'bronze', name: 'raw_quarantine' }, 'quarantine/user_events/dt=2025-03-01/user_events+0+0-9.ndjson.gz', 'user_events+0+0-9.csv');
-    expect(staged).toEqual({ folder: '@bronze.csv_stage/raw_quarantine/', path: 'quarantine/user_events/dt=2025-03-01/user_events+0+0-9.csv' });
-    expect(
-      copyResultOf(
-        [{ file: `raw_quarantine/${staged.path}`, status: 'LOADED', rows_parsed: 3, rows_loaded: 3, errors_seen: 0, first_error: null }],
-        staged,
-      ),
-    ).toEqual({ rowsParsed: 3, rowsLoaded: 3, errorsSeen: 0 });
-    expect(copyResultOf([{ status: 'Copy executed with 0 files processed.' }], staged)).toBeUndefined();
+  it("stages a load's files under a folder of its own with generated names, and finds each file in COPY's result rows", () => {
+    const folder = loadFolderFor({ schema: 'bronze', name: 'raw_quarantine' }, '3f2a');
+    const staged = [stagedNameFor(0, 'user_events+0+0-9.csv', 'quarantine/user_events/dt=2025-03-01/user_events+0+0-9.ndjson.gz'), stagedNameFor(1, 'x.csv.gz', 'gold/x.csv.gz')];
+    expect(folder).toBe('@bronze.csv_stage/raw_quarantine/3f2a/');
+    expect(staged.map((file) => file.name)).toEqual(['0.csv', '1.csv.gz']);
+    const row = (file: string, rows: number) => ({ file, status: 'LOADED', rows_parsed: rows, rows_loaded: rows, errors_seen: 0, first_error: null });
+    expect(copyResultsOf([row('raw_quarantine/3f2a/1.csv.gz', 5), row('raw_quarantine/3f2a/0.csv', 3)], staged)).toEqual(
+      new Map([
+        ['quarantine/user_events/dt=2025-03-01/user_events+0+0-9.ndjson.gz', { rowsParsed: 3, rowsLoaded: 3, errorsSeen: 0 }],
+        ['gold/x.csv.gz', { rowsParsed: 5, rowsLoaded: 5, errorsSeen: 0 }],
+      ]),
+    );
+    expect(() => copyResultsOf([{ status: 'Copy executed with 0 files processed.' }], staged)).toThrow(/COPY reported nothing for quarantine/);
   });
 
   it('allows in a staged path only characters that cannot close a quoted literal', () => {

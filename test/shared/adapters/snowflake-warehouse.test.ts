@@ -4,6 +4,7 @@
  */
 import '../../support/quiet-powertools.js';
 import { readdir } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,7 @@ import { runLoader } from '../../../lambdas/loader/run-loader.js';
 import { FolderObjectStore } from '../../../lambdas/shared/adapters/folder-object-store.js';
 import { secretsManagerPrivateKey, type PrivateKeySource } from '../../../lambdas/shared/adapters/snowflake-private-key.js';
 import { SnowflakeWarehouse } from '../../../lambdas/shared/adapters/snowflake-warehouse.js';
+import { WarehouseConflictError, WarehouseLockTimeoutError } from '../../../lambdas/shared/ports/warehouse.js';
 import { BRONZE_TABLES, RAW_USER_EVENTS } from '../../../lambdas/warehouse/bronze-tables.js';
 import { FakeSnowflake, snowflakeError } from '../../support/fake-snowflake.js';
 import { tempFolder } from '../../support/files.js';
@@ -240,51 +242,91 @@ describe('SnowflakeWarehouse: retries', () => {
 });
 
 describe('SnowflakeWarehouse: loading a gold file', () => {
-  it('claims, replaces, PUTs, COPYs and records the file in one transaction, values as binds (SDK mocked)', async () => {
+  it('claims (autocommitted), PUTs, then replaces, COPYs and records in one transaction, then REMOVEs the staged folder (SDK mocked)', async () => {
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess: no statement between PUT and COPY holds a lock across the network; the local files sit under the test's tmp folder
+    expect(summary).toMatchObject({ loaded: 1, rowsLoaded: { 'bronze.raw_user_events': 2 } });
+    const [object] = await store.list('gold/');
+    const statements = snowflake.statements.slice(1).map(({ sql, binds }) => ({ sql: sql.split('\n')[0], binds }));
+    const stageFolder = /@bronze\.csv_stage\/raw_user_events\/[0-9a-f-]{36}\//.exec(snowflake.sql(/^put /)[0]!)![0];
+    const lease = expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/) as string;
+    const token = expect.stringMatching(/^[0-9a-f-]{36}$/) as string;
+    expect(statements).toEqual([
+      { sql: "select file_key, etag from bronze.load_history where status in ('loaded', 'failed')", binds: [] },
+      { sql: 'merge into bronze.load_history as history', binds: [KEY, object!.etag, 'bronze.raw_user_events', lease, token, lease, token, lease] },
+      { sql: 'select file_key, etag from bronze.load_history where claimed_by = ? and lease_expires_at is not null', binds: [token] },
+      {
+        // One PUT of the load's local folder (under the test's tmp folder), into a stage folder of its own
+        sql: `put 'file://${/file:\/\/([^']+)\/\*/.exec(snowflake.sql(/^put /)[0]!)![1]!}/*' '${stageFolder}' auto_compress = false overwrite = true`,
+        binds: [],
+      },
+      { sql: 'begin transaction', binds: [] },
+      { sql: 'delete from bronze.raw_user_events where _source_file in (?)', binds: [KEY] },
+      { sql: `copy into bronze.raw_user_events (${[...RAW_USER_EVENTS.fileColumns.map((c) => c.name), '_source_file', '_source_row_number', '_loaded_at'].join(', ')})`, binds: [] },
+      { sql: 'update bronze.load_history as history', binds: [KEY, object!.etag, 2, 2, token] },
+      { sql: 'commit', binds: [] },
+      { sql: `remove ${stageFolder}`, binds: [] },
+      { sql: 'update bronze.load_history set lease_expires_at = null where claimed_by = ? and lease_expires_at is not null', binds: [token] },
+    ]);
+    expect(snowflake.sql(/^put /)[0]).toMatch(new RegExp(`^put 'file://${folder.path}/streamflow-put-\\w+/\\*' `));
+    const copy = snowflake.sql(/^copy into/)[0]!;
+    expect(copy).toContain(`select ${RAW_USER_EVENTS.fileColumns.map((_, i) => `$${i + 1}`).join(', ')}, case split_part(metadata$filename, '/', -1)\n        when '0.csv.gz' then '${KEY}'\n    end, metadata$file_row_number, current_timestamp`);
+    expect(copy).toContain(`from ${stageFolder}\n)\nfiles = ('0.csv.gz')`);
+    expect(copy.endsWith('on_error = continue\nforce = true')).toBe(true);
+    // What was PUT is the gold file, byte for byte
+    expect(snowflake.uploads.get(`${stageFolder.slice('@bronze.csv_stage/'.length)}0.csv.gz`)).toEqual(await store.get(KEY));
+  });
+
+  it('loads every pending file of the table with one PUT and one COPY naming them all (SDK mocked)', async () => {
+    // Prepare: two more user_events files
+    await consumeBatch(store, 'user_events', [userEvent('E-3', 0), userEvent('E-4', 0)], { firstOffset: 2 });
+    await consumeBatch(store, 'user_events', [userEvent('E-5', 0), userEvent('E-6', 0)], { firstOffset: 4 });
+
     // Act
     const summary = await invoke(openWarehouse());
 
     // Assess
-    expect(summary).toMatchObject({ loaded: 1, rowsLoaded: { 'bronze.raw_user_events': 2 } });
-    const [object] = await store.list('gold/');
-    const statements = snowflake.statements.slice(2).map(({ sql, binds }) => ({ sql: sql.split('\n')[0], binds }));
-    expect(statements).toEqual([
-      { sql: 'begin transaction', binds: [] },
-      { sql: 'merge into bronze.load_history as history', binds: [KEY, object!.etag, 'bronze.raw_user_events'] },
-      { sql: 'delete from bronze.raw_user_events where _source_file = ?', binds: [KEY] },
-      {
-        // Written to a fresh folder under /tmp (here: the test's folder), named as the object
-        sql: expect.stringMatching(
-          new RegExp(
-            `^put 'file://${folder.path}/streamflow-put-\\w+/user_events\\+0\\+0-1\\.csv\\.gz' '@bronze\\.csv_stage/raw_user_events/gold/user_events/dt=2025-03-01/' auto_compress = false overwrite = true$`,
-          ),
-        ) as string,
-        binds: [],
-      },
-      { sql: `copy into bronze.raw_user_events (${[...RAW_USER_EVENTS.fileColumns.map((c) => c.name), '_source_file', '_source_row_number', '_loaded_at'].join(', ')})`, binds: [] },
-      { sql: 'update bronze.load_history', binds: [2, 2, 0, KEY, object!.etag] },
-      { sql: 'commit', binds: [] },
-    ]);
-    const copy = snowflake.sql(/^copy into/)[0]!;
-    expect(copy).toContain(`select ${RAW_USER_EVENTS.fileColumns.map((_, i) => `$${i + 1}`).join(', ')}, '${KEY}', metadata$file_row_number, current_timestamp`);
-    expect(copy).toContain(`files = ('${KEY}')`);
-    expect(copy.endsWith('on_error = continue\nforce = false')).toBe(true);
+    expect(summary).toMatchObject({ loaded: 3, rowsLoaded: { 'bronze.raw_user_events': 6 } });
+    expect(snowflake.sql(/^put /)).toHaveLength(1);
+    expect(snowflake.sql(/^copy into/)).toHaveLength(1);
+    expect(snowflake.sql(/^copy into/)[0]).toContain("files = ('0.csv.gz', '1.csv.gz', '2.csv.gz')");
+    expect(snowflake.sql(/^(begin transaction|commit)$/)).toEqual(['begin transaction', 'commit']);
+    for (const object of await store.list('gold/')) expect(snowflake.historyOf(object.key)).toEqual([expect.objectContaining({ status: 'loaded', rows_parsed: 2 })]);
   });
 
-  it("records COPY's own counts in the load history and cleans up the staged temp file (SDK mocked)", async () => {
-    // Prepare
-    snowflake.copyReport = { rows: 7, errors: 0, firstError: null };
+  it('checks every row before PUT: a short and a long row reject their files, which are never staged (SDK mocked)', async () => {
+    // Prepare: rewrite the gold file twice over, under two keys, one row short and one row long
+    const text = gunzipSync((await store.get(KEY))!).toString('utf8');
+    const lines = text.split('\n');
+    const shortKey = KEY.replace('+0+0-1', '+0+10-11');
+    const longKey = KEY.replace('+0+0-1', '+0+20-21');
+    await store.put(shortKey, gzipSync(lines.map((line, index) => (index === 1 ? line.slice(0, line.lastIndexOf(',')) : line)).join('\n')), 'text/csv+gzip');
+    await store.put(longKey, gzipSync(lines.map((line, index) => (index === 2 ? `${line},extra` : line)).join('\n')), 'text/csv+gzip');
 
+    // Act
+    const summary = await invoke(openWarehouse());
+
+    // Assess: only the clean file is staged and copied; the others are recorded with their reasons
+    expect(summary).toMatchObject({ loaded: 1, failed: 2 });
+    expect([...snowflake.uploads.values()]).toEqual([await store.get(KEY)]);
+    expect(snowflake.historyOf(shortKey)).toEqual([expect.objectContaining({ status: 'failed', rows_parsed: 2, errors_seen: 1 })]);
+    expect(String(snowflake.historyOf(shortKey)[0]!.first_error)).toMatch(/row 1: field_count: 17 fields, the contract has 18/);
+    expect(String(snowflake.historyOf(longKey)[0]!.first_error)).toMatch(/row 2: field_count: 19 fields, the contract has 18/);
+  });
+
+  it("records COPY's own counts in the load history and cleans up the local temp files (SDK mocked)", async () => {
     // Act
     await invoke(openWarehouse());
 
     // Assess
-    expect(snowflake.statements.find((statement) => statement.sql.startsWith('update bronze.load_history'))!.binds.slice(0, 3)).toEqual([7, 7, 0]);
-    expect(snowflake.historyOf(KEY)).toEqual([{ status: 'loaded', rows_parsed: 7 }]);
+    expect(snowflake.statements.find((statement) => statement.sql.startsWith('update bronze.load_history as history'))!.binds.slice(2, 4)).toEqual([2, 2]);
+    expect(snowflake.historyOf(KEY)).toEqual([expect.objectContaining({ status: 'loaded', rows_parsed: 2, lease_expires_at: null })]);
     await expect(readdir(folder.path)).resolves.toEqual(['bucket']);
   });
 
-  it("rejects a file COPY could not read whole: rolls back and records COPY's first error (SDK mocked)", async () => {
+  it("rejects a file COPY could not read whole: rolls back, records COPY's first error and still removes the staged folder (SDK mocked)", async () => {
     // Prepare
     snowflake.copyReport = { rows: 2, errors: 1, firstError: "Timestamp 'yesterday' is not recognized" };
 
@@ -293,10 +335,11 @@ describe('SnowflakeWarehouse: loading a gold file', () => {
 
     // Assess
     expect(summary).toMatchObject({ loaded: 0, failed: 1 });
-    expect(snowflake.sql(/^(commit|rollback)$/)).toEqual(['rollback', 'commit']);
+    expect(snowflake.sql(/^(commit|rollback)$/)).toEqual(['rollback']);
     const [failure] = snowflake.historyOf(KEY);
     expect(failure).toMatchObject({ status: 'failed' });
     expect(String(failure!.first_error)).toContain("Timestamp 'yesterday' is not recognized");
+    expect(snowflake.sql(/^remove @bronze\.csv_stage\/raw_user_events\//)).toHaveLength(1);
   });
 
   it('never loads a file twice, unless a reload is forced (SDK mocked)', async () => {
@@ -310,21 +353,20 @@ describe('SnowflakeWarehouse: loading a gold file', () => {
     const copiesBeforeForce = snowflake.sql(/^copy into/).length;
     const forced = await invoke(warehouse, { kind: 'reload', prefix: 'gold/', force: true });
 
-    // Assess
+    // Assess: every load stages into a new folder, so Snowflake's own load metadata never skips; our history decides
     expect(again).toMatchObject({ loaded: 0, skipped: 1 });
     expect(event).toMatchObject({ loaded: 0, skipped: 1 });
     expect(copiesBeforeForce).toBe(1);
-    expect(snowflake.sql(/^put /)).toHaveLength(2);
     expect(forced).toMatchObject({ loaded: 1 });
-    // Snowflake's load metadata knew the bytes; the adapter says so and loads them with FORCE
-    expect(snowflake.sql(/^copy into/).map((sql) => sql.slice(sql.lastIndexOf('\n') + 1))).toEqual(['force = false', 'force = false', 'force = true']);
-    expect(logLines.some((line) => line.includes('COPY skipped a file our load history did not record'))).toBe(true);
+    const folders = snowflake.sql(/^put /).map((sql) => /'(@[^']+)'/.exec(sql)![1]);
+    expect(new Set(folders).size).toBe(2);
+    expect(snowflake.sql(/^remove /)).toEqual(folders.map((stageFolder) => `remove ${stageFolder}`));
   });
 
-  it('skips a file another loader holds the lock on, for the next tick to retry (SDK mocked)', async () => {
-    // Prepare
+  it('reports a claim that waited out LOCK_TIMEOUT as lock_timeout, not as claimed by another loader, and stages nothing (SDK mocked)', async () => {
+    // Prepare: the claim waits for another transaction's lock until Snowflake gives up
     snowflake.script = (sql) =>
-      sql.startsWith('merge into bronze.load_history as history\nusing (select ? as file_key, ? as etag, ? as target_table) as claim')
+      sql.startsWith('merge into bronze.load_history as history\nusing (select * from (values')
         ? snowflakeError('Statement reached its lock timeout and was canceled.', '000625')
         : undefined;
 
@@ -332,8 +374,23 @@ describe('SnowflakeWarehouse: loading a gold file', () => {
     const summary = await invoke(openWarehouse());
 
     // Assess
-    expect(summary.files).toEqual([expect.objectContaining({ status: 'skipped', reason: 'claimed_concurrently' })]);
+    expect(summary.files).toEqual([expect.objectContaining({ status: 'skipped', reason: 'lock_timeout' })]);
     expect(snowflake.sql(/^put /)).toEqual([]);
+  });
+
+  it('classifies lock waits and deadlocks apart (SDK mocked)', async () => {
+    // Prepare
+    const warehouse = openWarehouse();
+    snowflake.script = (sql) => {
+      if (sql === 'update waits') return snowflakeError("Statement 'x' has locked table 'LOAD_HISTORY' in transaction 1 and this lock has not yet been released.", '000625', '57014');
+      if (sql === 'update deadlocks') return snowflakeError('Transaction was aborted because of a deadlock.', '000626');
+      return undefined;
+    };
+
+    // Act + Assess
+    await expect(warehouse.execute('update waits')).rejects.toBeInstanceOf(WarehouseLockTimeoutError);
+    await expect(warehouse.transaction((session) => session.execute('update waits'))).rejects.toBeInstanceOf(WarehouseLockTimeoutError);
+    await expect(warehouse.transaction((session) => session.execute('update deadlocks'))).rejects.toBeInstanceOf(WarehouseConflictError);
   });
 
   it('rejects a file whose key Snowflake cannot stage, and loads the others in the same tick (SDK mocked)', async () => {
