@@ -5,6 +5,7 @@ import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-s
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
 import { consumeFromBrokers, produceToBrokers } from '../../lambdas/local/broker-ingest.js';
+import { recordBrokerOffsets } from '../../lambdas/local/broker-source-offsets.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { isRunOutDir, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
@@ -126,3 +127,4 @@ const runOnBrokers = async (options: {
   consuming?.finish();
   return { ...summary, timings: { ...summary.timings, produceMs } };
 };
+  await recordBrokerOffsets(options.store, options.brokers, options.groupId);

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { kafkaSourceOffsets } from '../../../lambdas/shared/adapters/kafka-source-offsets.js';
+import { describeOnEmulator } from '../support/emulators.js';
+import { startKafka, type RunningKafka } from '../support/kafka.js';
+
+describeOnEmulator('kafka', 'the ledger source offsets read with the kafkajs admin client against Apache Kafka', () => {
+  let kafka: RunningKafka;
+
+  beforeAll(async () => {
+    kafka = await startKafka();
+  });
+
+  afterAll(async () => {
+    await kafka?.stop();
+  });
+
+  it('reads each partition end offset as produced and the group committed offset beside it, against Apache Kafka', async () => {
+    // Prepare: 5 records on partition 0 and 3 on partition 1; the group committed 4 on partition 0 only
+    const client = kafka.client();
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'ledger-source', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send({
+      topic: 'ledger-source',
+      messages: [...Array.from({ length: 5 }, (_, i) => ({ partition: 0, value: `p0-${i}` })), ...Array.from({ length: 3 }, (_, i) => ({ partition: 1, value: `p1-${i}` }))],
+    });
+    await producer.disconnect();
+    await admin.setOffsets({ groupId: 'ledger-group', topic: 'ledger-source', partitions: [{ partition: 0, offset: '4' }] });
+
+    // Act
+    const offsets = await kafkaSourceOffsets(admin, { topics: ['ledger-source'], groupId: 'ledger-group', label: `kafka ${kafka.bootstrap}` }).finally(() => admin.disconnect());
+
+    // Assess
+    expect(offsets.source).toBe(`kafka ${kafka.bootstrap}`);
+    expect([...offsets.partitions].sort((a, b) => a.partition - b.partition)).toEqual([
+      { topic: 'ledger-source', partition: 0, start: 0, end: 5, committed: 4 },
+      { topic: 'ledger-source', partition: 1, start: 0, end: 3 },
+    ]);
+  });
+});
