@@ -28,7 +28,7 @@ export const stackNames = (stage: string) => ({
 export const addStreamFlowStacks = (app: App, config: StreamFlowConfig): StreamFlowStacks => {
   const names = stackNames(config.stage);
   const storage = new StorageStack(app, names.storage, { config, description: `StreamFlow ${config.stage}: buckets, data key, Snowflake secret (stateful)` });
-  const streaming = new StreamingStack(app, names.streaming, { config, description: `StreamFlow ${config.stage}: VPC and MSK Serverless` });
+  const streaming = new StreamingStack(app, names.streaming, { config, description: `StreamFlow ${config.stage}: VPC and MSK ${config.streaming.cluster === 'serverless' ? 'Serverless' : 'provisioned'} cluster` });
   const pipeline = new PipelineStack(app, names.pipeline, {
     config,
     storage,
