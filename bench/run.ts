@@ -87,6 +87,6 @@ const results: BenchResults = { ...measured, targets: judgeTargets(measured), du
 
 await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
 // docs/cost.md follows the committed results only, never a run written elsewhere (--out).
-if (cost && outFile === join(ROOT, 'bench/results.json')) await writeFile(join(ROOT, 'docs/cost.md'), renderCostDoc(cost, `the bench run of ${startedAt.slice(0, 10)}`));
+if (cost && outFile === join(ROOT, 'bench/results.json')) await writeFile(join(ROOT, 'docs/cost.md'), renderCostDoc(cost, `the measured figures of the bench run of ${startedAt.slice(0, 10)}`));
 console.log(renderResults(results));
 console.log(`results: ${outFile}`);
