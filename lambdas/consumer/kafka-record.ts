@@ -11,6 +11,13 @@ export interface KafkaRecord extends KafkaMetadata {
   /** The value bytes; `null` for a tombstone. */
   readonly value: Buffer | null;
   readonly headers: Readonly<Record<string, string>>;
+  /** The key's bytes when they are not UTF-8 (`key` is then `null`): kept exactly, as base64 in landing. */
+  readonly keyBytes?: Buffer;
+  /**
+   * Kafka's timestamp type when it is not CREATE_TIME: LOG_APPEND_TIME, or NO_TIMESTAMP_TYPE with
+   * timestamp -1 (a record without a time, which gold then leaves empty, never 1969).
+   */
+  readonly timestampType?: string;
 }
 
 /** Records of one topic-partition, in offset order: the unit the consumer writes files for. */
@@ -33,15 +40,22 @@ const decodeHeaders = (headers: MSKRecord['headers'] | undefined): Readonly<Reco
   return decoded;
 };
 
-const decodeRecord = (record: MSKRecord): KafkaRecord => ({
-  topic: record.topic,
-  partition: record.partition,
-  offset: Number(record.offset),
-  timestamp: Number(record.timestamp),
-  key: record.key === undefined || record.key === null ? null : Buffer.from(record.key, 'base64').toString('utf8'),
-  value: record.value === undefined || record.value === null ? null : Buffer.from(record.value, 'base64'),
-  headers: decodeHeaders(record.headers),
-});
+const decodeRecord = (record: MSKRecord): KafkaRecord => {
+  const keyBytes = record.key === undefined || record.key === null ? null : Buffer.from(record.key, 'base64');
+  const keyIsText = keyBytes === null || isUtf8(keyBytes);
+  const timestampType = record.timestampType as string | undefined;
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: Number(record.offset),
+    timestamp: Number(record.timestamp),
+    key: keyBytes === null || !keyIsText ? null : keyBytes.toString('utf8'),
+    value: record.value === undefined || record.value === null ? null : Buffer.from(record.value, 'base64'),
+    headers: decodeHeaders(record.headers),
+    ...(keyIsText ? {} : { keyBytes: keyBytes! }),
+    ...(timestampType === undefined || timestampType === 'CREATE_TIME' ? {} : { timestampType }),
+  };
+};
 
 /** Splits an MSK event into per-partition batches (records sorted by offset). */
 export const decodeMskEvent = (event: MSKEvent): PartitionBatch[] =>
@@ -60,6 +74,10 @@ export interface LandingLine {
   offset: number;
   timestamp: number;
   key: string | null;
+  /** A key that is not UTF-8, as base64 (`key` is then `null`). */
+  key_base64?: string;
+  /** Present when not CREATE_TIME (LOG_APPEND_TIME; NO_TIMESTAMP_TYPE with timestamp -1). */
+  timestampType?: string;
   headers?: Record<string, string>;
   value: string | null;
   value_base64?: string;
@@ -82,6 +100,8 @@ export const toLandingLine = (record: KafkaRecord): LandingLine => {
     key: record.key,
     value: null,
   };
+  if (record.keyBytes !== undefined) line.key_base64 = record.keyBytes.toString('base64');
+  if (record.timestampType !== undefined) line.timestampType = record.timestampType;
   if (Object.keys(record.headers).length > 0) line.headers = { ...record.headers };
   if (record.value !== null) {
     if (isUtf8(record.value)) line.value = record.value.toString('utf8');
@@ -104,6 +124,8 @@ export const landingJson = (record: KafkaRecord, text: string | undefined): stri
     return JSON.stringify(toLandingLine(record));
   }
   // Members in toLandingLine's order: `value` is declared before `headers` is added.
+  // Rare members (a binary key, a timestamp type other than CREATE_TIME) go through the definition.
+  if (record.keyBytes !== undefined || record.timestampType !== undefined) return JSON.stringify(toLandingLine(record));
   let json = `{"topic":${JSON.stringify(topic)},"partition":${jsonOf(partition)},"offset":${jsonOf(offset)},"timestamp":${jsonOf(timestamp)},"key":${JSON.stringify(key)}`;
   json += text === undefined ? ',"value":null' : `,"value":${JSON.stringify(text)}`;
   if (Object.keys(record.headers).length > 0) json += `,"headers":${JSON.stringify(record.headers)}`;
@@ -120,4 +142,6 @@ export const fromLandingLine = (line: LandingLine): KafkaRecord => ({
   headers: line.headers ?? {},
   value:
     line.value_base64 !== undefined ? Buffer.from(line.value_base64, 'base64') : line.value === null ? null : Buffer.from(line.value, 'utf8'),
+  ...(line.key_base64 === undefined ? {} : { keyBytes: Buffer.from(line.key_base64, 'base64') }),
+  ...(line.timestampType === undefined ? {} : { timestampType: line.timestampType }),
 });

@@ -135,6 +135,8 @@ const isLandingLine = (value: unknown): value is Omit<LandingLine, 'timestamp'> 
     (typeof line.key === 'string' || line.key === null) &&
     (typeof line.value === 'string' || line.value === null) &&
     (line.value_base64 === undefined || typeof line.value_base64 === 'string') &&
+    (line.key_base64 === undefined || typeof line.key_base64 === 'string') &&
+    (line.timestampType === undefined || typeof line.timestampType === 'string') &&
     (line.headers === undefined || isStringRecord(line.headers))
   );
 };

@@ -1,6 +1,8 @@
+import type { MSKEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMskEvent, fromLandingLine, toLandingLine, type KafkaRecord, type LandingLine } from '../../lambdas/consumer/kafka-record.js';
+import { USER_EVENTS_TABLE } from '../../lambdas/shared/contracts/tables.js';
 import { kafkaRecordArb } from '../support/arbitraries.js';
 import { BROKER_TIME, mskEvent, raw } from '../support/msk-event.js';
 
@@ -172,5 +174,61 @@ describe('landing lines', () => {
 
     // Assess
     expect(line).toEqual({ topic: 'transactions', partition: 4, offset: 9001, timestamp: BROKER_TIME, key: 'USR-00001', headers: { source: 'pos' }, value: '{}' });
+  });
+});
+
+describe('raw bytes kept exactly', () => {
+  /** AWS's published sample MSK event (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html), with a time Kafka did not set. */
+  const awsSample = (timestamp: number, timestampType: string): MSKEvent =>
+    ({
+      eventSource: 'aws:kafka',
+      eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2',
+      bootstrapServers: 'b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092',
+      records: {
+        'mytopic-0': [
+          {
+            topic: 'mytopic',
+            partition: 0,
+            offset: 15,
+            timestamp,
+            timestampType,
+            key: 'abcDEFghiJKLmnoPQRstuVWXyz1234==',
+            value: 'SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==',
+            headers: [{ headerKey: [104, 101, 97, 100, 101, 114, 86, 97, 108, 117, 101] }],
+          },
+        ],
+      },
+    }) as unknown as MSKEvent;
+
+  it("keeps a key that is not UTF-8 (AWS's sample key) as base64 in landing, and reads it back byte for byte", () => {
+    // Prepare
+    const [batch] = decodeMskEvent(awsSample(1545084650987, 'CREATE_TIME'));
+    const record = batch!.records[0]!;
+
+    // Act
+    const line = throughNdjson(toLandingLine(record));
+
+    // Assess
+    expect(record.key).toBeNull();
+    expect(line.key).toBeNull();
+    expect(Buffer.from(line.key_base64!, 'base64').equals(Buffer.from('abcDEFghiJKLmnoPQRstuVWXyz1234==', 'base64'))).toBe(true);
+    expect(fromLandingLine(line).keyBytes!.equals(record.keyBytes!)).toBe(true);
+    expect(line.timestampType).toBeUndefined();
+  });
+
+  it('keeps Kafka\'s "no timestamp" as -1 with its type in landing, and leaves the gold kafka_timestamp empty instead of 1969', () => {
+    // Prepare
+    const [batch] = decodeMskEvent(awsSample(-1, 'NO_TIMESTAMP_TYPE'));
+    const record = batch!.records[0]!;
+
+    // Act
+    const line = throughNdjson(toLandingLine(record));
+    const kafkaTimestamp = USER_EVENTS_TABLE.columns.find((column) => column.name === 'kafka_timestamp')!;
+
+    // Assess
+    expect(line).toMatchObject({ timestamp: -1, timestampType: 'NO_TIMESTAMP_TYPE' });
+    expect(fromLandingLine(line)).toMatchObject({ timestamp: -1, timestampType: 'NO_TIMESTAMP_TYPE' });
+    expect(kafkaTimestamp.nullable).toBe(true);
+    expect(kafkaTimestamp.read({ value: {} as never, kafka: record })).toBeNull();
   });
 });

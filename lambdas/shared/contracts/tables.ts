@@ -49,7 +49,8 @@ const kafkaColumns = <T>(): Column<Sourced<T>>[] => [
   col('kafka_topic', 'varchar', (r) => r.kafka.topic),
   col('kafka_partition', 'integer', (r) => r.kafka.partition),
   col('kafka_offset', 'bigint', (r) => r.kafka.offset),
-  col('kafka_timestamp', 'timestamp', (r) => new Date(r.kafka.timestamp)),
+  // Kafka's "no timestamp" is -1 (NO_TIMESTAMP_TYPE): left empty, never written as 1969-12-31.
+  col('kafka_timestamp', 'timestamp', (r) => (r.kafka.timestamp >= 0 ? new Date(r.kafka.timestamp) : null), true),
   col('kafka_key', 'varchar', (r) => r.kafka.key, true),
 ];
 
