@@ -73,6 +73,9 @@ export class SnowflakeConnection {
       ...(key.passphrase ? { privateKeyPass: key.passphrase } : {}),
       queryTag: target.queryTag,
       application: 'streamflow',
+      // With fetchAsString the driver hands out a NULL date or timestamp as the text 'NULL' unless
+      // told otherwise (its default); the port means SQL NULL as null. Found against fakesnow.
+      representNullAsStringNull: false,
       ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}),
     });
     await new Promise<void>((resolve, reject) => {
