@@ -11,6 +11,7 @@ import type { SqlDialect, Warehouse, WarehouseSession } from '../shared/ports/wa
 import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, refreshStatements } from './render-step.js';
+import { migrateTablesCreatedBy } from './schema-migration.js';
 import { consumeStreams, ensureStreamOffsets, streamsWithData } from './local-streams.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
@@ -80,7 +81,10 @@ const runStep = async (session: WarehouseSession, dialect: SqlDialect, task: str
   const started = performance.now();
   const table = tableOf(step.model);
   const modelSql = await readModel(step.model, dialect, sqlDir);
-  for (const statement of ensureStatements(step, modelSql)) await session.execute(statement);
+  const ensure = ensureStatements(step, modelSql);
+  for (const statement of ensure) await session.execute(statement);
+  // A table an older version created lacks the model's new columns, which the MERGE names.
+  await migrateTablesCreatedBy(session, ensure);
 
   const duplicates = duplicateKeysQuery(step, modelSql);
   if (duplicates) {

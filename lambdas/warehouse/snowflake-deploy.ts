@@ -15,6 +15,7 @@ import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
+import { migrateTablesCreatedBy } from './schema-migration.js';
 import { taskOrder } from './run-task-graph.js';
 import {
   DEFAULT_TASK_OPTIONS,
@@ -141,8 +142,9 @@ export const snowflakeDeployPlan = async (options: DeployOptions): Promise<Deplo
 };
 
 /**
- * Runs the plan statement by statement, then checks that Bronze has exactly the contract's
- * columns (a table created by an older version is not altered by `create table if not exists`).
+ * Runs the plan statement by statement. `create table if not exists` leaves a table an older
+ * version created as it was, so after each script its tables are migrated (schema-migration.ts):
+ * missing columns added, a retyped or dropped column refused with a message.
  */
 export const applyDeployPlan = async (
   warehouse: Warehouse,
@@ -154,6 +156,9 @@ export const applyDeployPlan = async (
       onStatement(script.name, statement);
       await warehouse.execute(statement);
     }
+    // Before the tasks script resumes anything: tables an older deploy created gain the columns
+    // the current contracts and models have, or the deploy stops here saying what it will not change.
+    for (const alter of await migrateTablesCreatedBy(warehouse, script.statements)) onStatement(script.name, alter);
   }
   await prepareWarehouse(warehouse);
 };
