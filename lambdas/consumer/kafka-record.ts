@@ -52,7 +52,7 @@ const decodeRecord = (record: MSKRecord): KafkaRecord => {
     key: keyBytes === null || !keyIsText ? null : keyBytes.toString('utf8'),
     value: record.value === undefined || record.value === null ? null : Buffer.from(record.value, 'base64'),
     headers: decodeHeaders(record.headers),
-    ...(keyIsText ? {} : { keyBytes: keyBytes! }),
+    ...(keyIsText ? {} : { keyBytes }),
     ...(timestampType === undefined || timestampType === 'CREATE_TIME' ? {} : { timestampType }),
   };
 };
