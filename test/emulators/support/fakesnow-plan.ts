@@ -94,9 +94,9 @@ const TRANSACTION_CONTROL = /^(begin transaction|commit)$/;
  * transaction can only write to a single attached database": fakesnow records metadata in a
  * second DuckDB database). The statements themselves are the generator's, unchanged.
  */
-export const taskBodiesOnBaseTables = async (options: { checks?: boolean } = {}): Promise<string[]> => {
-  const models = await renderedModels();
-  const checks = await loadChecks('snowflake');
+export const taskBodiesOnBaseTables = async (options: { checks?: boolean; sqlDir?: string } = {}): Promise<string[]> => {
+  const models = await renderedModels(TASK_GRAPH, options.sqlDir);
+  const checks = await loadChecks('snowflake', options.sqlDir);
   const statements: string[] = [];
   for (const task of taskOrder(TASK_GRAPH)) {
     if (task.kind === 'checks') {
