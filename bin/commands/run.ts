@@ -1,5 +1,5 @@
 /** `streamflow run`: the local twin end to end. */
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
@@ -16,6 +16,9 @@ import { UsageError, brokersFlag, dateFlag, existingFileFlag, integerFlag, rateF
 import { progressBar, type Progress } from '../cli/progress.js';
 import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
 import { displayPath, printRunSummary } from '../cli/run-summary.js';
+import { runLiveCommand, serveUntilInterrupted } from '../cli/live-run.js';
+import { takeServeFlag } from '../cli/serve-flag.js';
+import { DEFAULT_SERVE_PORT } from '../../lambdas/local/live-server.js';
 
 export const RUN_USAGE = `streamflow run [options]
   Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda
@@ -36,12 +39,18 @@ export const RUN_USAGE = `streamflow run [options]
   --consume-only    with --brokers: publish nothing, deliver what the group has not committed yet
                     (after streamflow produce --brokers, or to resume a stopped run), keeping --out
   --group NAME      with --brokers: the consumer group (default streamflow-consumer)
+  --rate N          produce live, N events per second, until --events are sent or Ctrl-C, loading
+                    and refreshing the warehouse in cycles as they stream
+  --serve [PORT]    with --rate: serve the dashboard on 127.0.0.1:PORT (default ${DEFAULT_SERVE_PORT}) while it runs,
+                    updating in place, with an Operations page (throughput, lag, latency, freshness)
   --json            print the summary as JSON`;
 
-export const runCommand = async (args: string[]): Promise<number> => {
+export const runCommand = async (commandArgs: string[]): Promise<number> => {
+  const { args, port } = takeServeFlag(commandArgs);
   const { values } = parseArgs({
     args,
     options: {
+      rate: { type: 'string' },
       events: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
@@ -72,6 +81,14 @@ export const runCommand = async (args: string[]): Promise<number> => {
   const consumeOnly = values['consume-only'] ?? false;
   if (!brokers && (consumeOnly || values.group !== undefined)) throw new UsageError('--consume-only and --group need --brokers');
   if (brokers && input) throw new UsageError('--input replays into the in-process topic log; leave out --brokers');
+  const rate = values.rate === undefined ? undefined : integerFlag('rate', values.rate, 0, 1, 1_000_000);
+  if (rate !== undefined && (input || brokers)) throw new UsageError('--rate paces generated events on the in-process topic log; leave out --input and --brokers');
+  if (port !== undefined && rate === undefined) throw new UsageError('--serve shows a live run: add --rate N (a finished run: streamflow dashboard --serve)');
+
+  // A run starts its folder afresh: an input inside it would be deleted before it is read.
+  if (input && !relative(outDir, resolve(input)).startsWith('..') && !isAbsolute(relative(outDir, resolve(input)))) {
+    throw new UsageError(`--input ${input} is inside --out ${values.out ?? '.streamflow'}, which a run clears first; move the file out of it`);
+  }
 
   const started = performance.now();
   // Resuming keeps what the stopped run wrote: the redelivered batches overwrite their own files.
@@ -81,7 +98,10 @@ export const runCommand = async (args: string[]): Promise<number> => {
 
   const source = input ? readInputFile(input, until.getTime()) : generateEventStream({ events, seed, window: eventWindow(until, days), dirtyRate });
   let summary: IngestSummary;
-  if (brokers) {
+  let server: Awaited<ReturnType<typeof runLiveCommand>>['server'];
+  if (rate !== undefined) {
+    ({ summary, server } = await runLiveCommand({ store, source, events, rate, esm, partitions, warehouseFile: join(outDir, 'warehouse.duckdb'), port }));
+  } else if (brokers) {
     summary = await runOnBrokers({ store, brokers, source: consumeOnly ? undefined : source, events, partitions, esm, groupId: values.group });
   } else {
     const progress = progressBar(input ? 'replaying ' : 'ingesting ', input ? 0 : events);
@@ -96,6 +116,7 @@ export const runCommand = async (args: string[]): Promise<number> => {
   printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: values.json ?? false });
   // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
   (values.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);
+  if (server) await serveUntilInterrupted(server);
   return report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
 };
 
@@ -125,6 +146,6 @@ const runOnBrokers = async (options: {
     onProgress: (delivered, pending) => (consuming ??= progressBar('consuming ', pending)).update(delivered),
   });
   consuming?.finish();
+  await recordBrokerOffsets(options.store, options.brokers, options.groupId);
   return { ...summary, timings: { ...summary.timings, produceMs } };
 };
-  await recordBrokerOffsets(options.store, options.brokers, options.groupId);

@@ -66,6 +66,8 @@ export const DASHBOARD_CLIENT_SCRIPT = String.raw`(function () {
     var pages = Array.prototype.slice.call(document.querySelectorAll('section.page'));
     var wanted = decodeURIComponent(location.hash.slice(1));
     var current = pages.filter(function (page) { return page.id === wanted; })[0] || pages[0];
+    // A served page opened before the first refresh has no pages yet (live-client-script.ts adds them).
+    if (!current) return;
     pages.forEach(function (page) { page.hidden = page !== current; });
     document.querySelectorAll('nav a').forEach(function (link) {
       if (link.getAttribute('href') === '#' + current.id) link.setAttribute('aria-current', 'page');
@@ -74,6 +76,18 @@ export const DASHBOARD_CLIENT_SCRIPT = String.raw`(function () {
     drawCharts(current);
     document.title = current.getAttribute('data-title') + ' · StreamFlow';
   }
+
+  // A live update (live-client-script.ts) replaced pages' HTML and the chart options: drop the
+  // charts whose elements are gone, set new options on the others, and redraw the page shown.
+  document.addEventListener('streamflow:update', function () {
+    options = JSON.parse(document.getElementById('chart-options').textContent);
+    Object.keys(charts).forEach(function (id) {
+      if (document.body.contains(charts[id].getDom())) return;
+      charts[id].dispose();
+      delete charts[id];
+    });
+    showPage();
+  });
 
   window.addEventListener('hashchange', showPage);
   window.addEventListener('resize', function () {

@@ -6,6 +6,7 @@
 import type { EChartsOption } from 'echarts';
 import { escapeHtml, inlineScript, scriptJson } from '../shared/html.js';
 import { DASHBOARD_CLIENT_SCRIPT } from './client-script.js';
+import { LIVE_CLIENT_SCRIPT } from './live-client-script.js';
 import { DASHBOARD_STYLE } from './dashboard-style.js';
 import { formatValue } from './format.js';
 import type { Block, ChartSpec, DashboardPage, KpiCard, TableSpec } from './page-model.js';
@@ -17,6 +18,8 @@ export interface DashboardDocument {
   readonly generatedAt: Date;
   /** The ECharts browser build (echarts-source.ts). */
   readonly echarts: string;
+  /** Served live: the page polls this URL and updates in place (live-client-script.ts). */
+  readonly liveUrl?: string;
 }
 
 const valueAttribute = (value: number | null): string => (value === null ? '' : String(value));
@@ -99,6 +102,29 @@ export const chartOptionsOf = (pages: readonly DashboardPage[]): Record<string, 
   return options;
 };
 
+/** What goes inside a page's grid: its blocks as HTML (also what a live update replaces). */
+export const renderPageBlocks = (page: DashboardPage): string => page.blocks.map(block).join('');
+
+/** The navigation links, one per page. */
+export const renderNav = (pages: readonly DashboardPage[]): string =>
+  pages.map((page) => `<a href="#${escapeHtml(page.id)}">${escapeHtml(page.title)}</a>`).join('');
+
+/** Every page as its section (a live update sends these when the set of pages changed). */
+export const renderSections = (pages: readonly DashboardPage[]): string =>
+  pages
+    .map(
+      (page) => `<section class="page" id="${escapeHtml(page.id)}" data-title="${escapeHtml(page.title)}">
+<h2>${escapeHtml(page.title)}</h2>
+<p class="summary">${escapeHtml(page.summary)}</p>
+<div class="grid">${renderPageBlocks(page)}</div>
+</section>`,
+    )
+    .join('\n');
+
+/** The header line: what the numbers cover and when they were read. */
+export const headerMeta = (document: Pick<DashboardDocument, 'subtitle' | 'generatedAt'>): string =>
+  `${document.subtitle} · generated ${document.generatedAt.toISOString()}`;
+
 export const renderDashboard = (document: DashboardDocument): string => `<!doctype html>
 <html lang="en">
 <head>
@@ -108,22 +134,15 @@ export const renderDashboard = (document: DashboardDocument): string => `<!docty
 <style>${DASHBOARD_STYLE}</style>
 </head>
 <body>
-<header><h1>StreamFlow</h1><span class="meta">${escapeHtml(document.subtitle)} · generated ${escapeHtml(document.generatedAt.toISOString())}</span></header>
-<nav>${document.pages.map((page) => `<a href="#${escapeHtml(page.id)}">${escapeHtml(page.title)}</a>`).join('')}</nav>
+<header><h1>StreamFlow</h1><span class="meta">${escapeHtml(headerMeta(document))}</span></header>
+<nav>${renderNav(document.pages)}</nav>
 <main>
-${document.pages
-  .map(
-    (page) => `<section class="page" id="${escapeHtml(page.id)}" data-title="${escapeHtml(page.title)}">
-<h2>${escapeHtml(page.title)}</h2>
-<p class="summary">${escapeHtml(page.summary)}</p>
-<div class="grid">${page.blocks.map(block).join('')}</div>
-</section>`,
-  )
-  .join('\n')}
+${renderSections(document.pages)}
 </main>
 <script type="application/json" id="chart-options">${scriptJson(chartOptionsOf(document.pages))}</script>
 <script>${inlineScript(document.echarts)}</script>
 <script>${inlineScript(DASHBOARD_CLIENT_SCRIPT)}</script>
+${document.liveUrl ? `<script data-live-url="${escapeHtml(document.liveUrl)}">${inlineScript(LIVE_CLIENT_SCRIPT)}</script>` : ''}
 </body>
 </html>
 `;

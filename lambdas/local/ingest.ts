@@ -37,6 +37,22 @@ export interface IngestOptions {
    * retries it or sends it to the on-failure destination. @default MAX_LAMBDA_TIMEOUT_MS
    */
   readonly functionTimeoutMs?: number;
+  /** Messages produced between delivery rounds. @default 20,000; a live run (`--rate`) delivers every fraction of a second. */
+  readonly produceChunk?: number;
+  /** Called after each delivery round with what the live view shows (lambdas/local/live-metrics.ts). */
+  readonly onRound?: (round: IngestRound) => void;
+}
+
+/** The pipeline's state after a delivery round, for the live view. */
+export interface IngestRound {
+  /** The run's clock at the end of the round (epoch ms). */
+  readonly at: number;
+  readonly produced: Readonly<Record<string, number>>;
+  readonly consumed: { readonly in: number; readonly quarantined: number };
+  /** Records in the log not yet delivered to the consumer, per partition: the consumer lag. */
+  readonly lag: readonly { readonly topic: string; readonly partition: number; readonly records: number }[];
+  /** How long each consumer invocation of the round took, in ms. */
+  readonly batchMs: readonly number[];
 }
 
 export interface IngestSummary {
@@ -71,6 +87,7 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
     }
   };
   const failedBatches: FailedBatch[] = [];
+  let batchMs: number[] = [];
 /** The topic log's offsets, as the ledger's "in": produced (0 to end) and committed by the mapping. */
 const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
   source: 'local topic log',
@@ -86,8 +103,11 @@ const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
   const destination = new OnFailureDestination({ store, clock });
   const esm = new EsmSimulator(
     log,
-    async (event: MSKEvent) =>
-      tally(await invokeWithTimeout('streamflow-consumer', options.functionTimeoutMs ?? MAX_LAMBDA_TIMEOUT_MS, (context) => handler(event, context))),
+    async (event: MSKEvent) => {
+      const invoked = performance.now();
+      tally(await invokeWithTimeout('streamflow-consumer', options.functionTimeoutMs ?? MAX_LAMBDA_TIMEOUT_MS, (context) => handler(event, context)));
+      batchMs.push(performance.now() - invoked);
+    },
     async (failure) => {
       failedBatches.push(failure);
       const key = await destination.send(failure);
@@ -110,6 +130,14 @@ const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
     await (flush ? esm.drain() : esm.poll());
     timings.deliverMs += performance.now() - started;
     options.onProgress?.(total);
+    options.onRound?.({
+      at: clock(),
+      produced: { ...produced },
+      consumed: { in: consumed.in, quarantined: consumed.quarantined },
+      lag: log.topicPartitions().map(({ topic, partition }) => ({ topic, partition, records: log.endOffset(topic, partition) - esm.committedOffset(topic, partition) })),
+      batchMs,
+    });
+    batchMs = [];
   };
 
   let started = performance.now();
@@ -117,7 +145,7 @@ const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
     produced[message.topic] = (produced[message.topic] ?? 0) + 1;
     total++;
     chunk.push(message);
-    if (chunk.length >= PRODUCE_CHUNK) {
+    if (chunk.length >= (options.produceChunk ?? PRODUCE_CHUNK)) {
       timings.produceMs += performance.now() - started;
       await deliver(false);
       started = performance.now();

@@ -1,4 +1,5 @@
 /** The dashboard's pages, in navigation order. */
+import type { OperationsSnapshot } from '../../local/live-metrics.js';
 import type { LedgerReport } from '../../warehouse/ledger-report.js';
 import type { DashboardData } from '../dashboard-data.js';
 import type { DashboardPage } from '../page-model.js';
@@ -6,11 +7,13 @@ import { customersPage } from './customers.js';
 import { dataHealthPage } from './data-health.js';
 import { executiveSummaryPage } from './executive-summary.js';
 import { funnelPage } from './funnel.js';
+import { operationsPage } from './operations.js';
 import { productAnalyticsPage } from './product-analytics.js';
 import { salesPerformancePage } from './sales-performance.js';
 import { userEngagementPage } from './user-engagement.js';
 
-export const buildPages = (data: DashboardData, report: LedgerReport): DashboardPage[] => [
+/** `live`: the page is served (`--serve`), so it gets the Operations page, with the live run's metrics when there is one. */
+export const buildPages = (data: DashboardData, report: LedgerReport, live?: { readonly operations?: OperationsSnapshot }): DashboardPage[] => [
   executiveSummaryPage(data),
   userEngagementPage(data),
   salesPerformancePage(data),
@@ -18,4 +21,5 @@ export const buildPages = (data: DashboardData, report: LedgerReport): Dashboard
   funnelPage(data),
   customersPage(data),
   dataHealthPage(data, report),
+  ...(live ? [operationsPage(live.operations)] : []),
 ];
