@@ -1,15 +1,12 @@
 /**
  * Reads the records of a CSV text in the project's dialect (lambdas/shared/csv.ts: RFC 4180,
- * `"`-quoted, `""` inside quotes, NULL as an empty unquoted field), keeping each record's own text
- * so a checker can compare it with what the contract would write. A CRLF line end counts as LF,
+ * `"`-quoted, `""` inside quotes, NULL as an empty unquoted field). A CRLF line end counts as LF,
  * as both warehouses read it.
  */
 
-/** One record: its fields (`null` for an empty unquoted field), its text without the line end, its first line number. */
+/** One record: its fields, `null` for an empty unquoted field. */
 export interface CsvRecord {
   readonly fields: readonly (string | null)[];
-  readonly text: string;
-  readonly line: number;
 }
 
 /** The text is not CSV at a given line: the whole file is unreadable from there. */
@@ -88,15 +85,14 @@ export function* csvRecordsAfterHeader(text: string): Generator<CsvRecord> {
     const simple = withoutCr(text.slice(pos, lineEnd === -1 ? text.length : lineEnd));
     if (!simple.includes('"')) {
       // Most lines: no quotes, so no field spans lines.
-      yield { fields: simple.split(',').map((field) => (field === '' ? null : field)), text: simple, line };
+      yield { fields: simple.split(',').map((field) => (field === '' ? null : field)) };
       pos = lineEnd === -1 ? text.length : lineEnd + 1;
       line += 1;
       continue;
     }
     const { fields, end } = quotedRecord(text, pos, line);
-    const record = withoutCr(text.slice(pos, end));
-    yield { fields, text: record, line };
-    line += linesIn(record) + 1;
+    yield { fields };
+    line += linesIn(text.slice(pos, end)) + 1;
     pos = end + 1;
   }
 }

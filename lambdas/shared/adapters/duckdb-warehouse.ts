@@ -153,8 +153,8 @@ class DuckDbSession implements WarehouseSession {
 
   /**
    * `INSERT ... SELECT FROM read_csv([...])`: DuckDB's COPY over a file list, with a column list,
-   * the row number within each file and rejects per file. Read into a temporary table first, so
-   * each file's rows can be counted before they reach the target.
+   * the row number within each file and rejects per file. Each load stamps its rows with a load
+   * time of its own, which counts them per file afterwards without a second read.
    */
   private async copyInto(table: TableName, columns: readonly FileColumn[], files: readonly StagedPath[]): Promise<ReadonlyMap<string, LoadResult>> {
     const results = new Map<string, LoadResult>();
@@ -168,16 +168,16 @@ class DuckDbSession implements WarehouseSession {
     const suffix = `${process.pid}_${++this.loads}`;
     const rejectsScan = `load_rejects_scan_${suffix}`;
     const rejectsTable = `load_rejects_${suffix}`;
-    const read = `load_read_${suffix}`;
-    const metadata = LOAD_METADATA_COLUMNS.map((column) => column.name);
+    const [sourceFile, rowNumber, loadedAt] = LOAD_METADATA_COLUMNS.map((column) => column.name) as [string, string, string];
     const sources = files.map(() => '(?, ?)').join(', ');
+    const loadTime = uniqueLoadTime();
     try {
       await this.connection.run(
-        `create temp table ${read} as
-         select ${selected.join(', ')}, source.source_file as ${metadata[0]!},
+        `insert into ${target} (${[...fileColumns, sourceFile, rowNumber, loadedAt].join(', ')})
+         select ${selected.join(', ')}, source.source_file,
            -- one scan numbers rows across its files, in file order: restart the count per file
-           ordinality - min(ordinality) over (partition by filename) + 1 as ${metadata[1]!},
-           cast(current_timestamp as timestamp) as ${metadata[2]!}
+           ordinality - min(ordinality) over (partition by filename) + 1,
+           cast(? as timestamp)
          from read_csv([${files.map((file) => sqlString(file.path)).join(', ')}],
            header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_LINE_BYTES},
            -- "" is the empty string and an empty unquoted field is NULL (lambdas/shared/csv.ts)
@@ -186,10 +186,12 @@ class DuckDbSession implements WarehouseSession {
            store_rejects = true, rejects_scan = '${rejectsScan}', rejects_table = '${rejectsTable}'
          ) with ordinality
          join (values ${sources}) as source(path, source_file) on source.path = filename`,
-        files.flatMap((file) => [file.path, file.sourceFile]),
+        [loadTime, ...files.flatMap((file) => [file.path, file.sourceFile])],
       );
-      await this.connection.run(`insert into ${target} (${[...fileColumns, ...metadata].join(', ')}) select * from ${read}`);
-      const loaded = await this.connection.runAndReadAll(`select ${metadata[0]!} as source_file, count(*) as rows from ${read} group by 1`);
+      const loaded = await this.connection.runAndReadAll(
+        `select ${sourceFile} as source_file, count(*) as rows from ${target} where ${loadedAt} = cast(? as timestamp) group by 1`,
+        [loadTime],
+      );
       const rejects = await this.connection.runAndReadAll(
         `select scan.file_path as path, count(distinct rejects.line) as errors, min_by(rejects.error_message, rejects.line) as first_error
          from ${rejectsTable} as rejects join ${rejectsScan} as scan using (scan_id, file_id) group by 1`,
@@ -210,12 +212,20 @@ class DuckDbSession implements WarehouseSession {
       }
       return results;
     } finally {
-      await this.connection.run(`drop table if exists ${read}`);
       await this.connection.run(`drop table if exists ${rejectsTable}`);
       await this.connection.run(`drop table if exists ${rejectsScan}`);
     }
   }
 }
+
+let lastLoadMicros = 0;
+
+/** The wall clock in microseconds, later than any earlier load's of this process: a load's own `_loaded_at`. */
+const uniqueLoadTime = (): string => {
+  lastLoadMicros = Math.max(Math.round((performance.timeOrigin + performance.now()) * 1000), lastLoadMicros + 1);
+  const millis = Math.floor(lastLoadMicros / 1000);
+  return `${new Date(millis).toISOString().slice(0, 19).replace('T', ' ')}.${String(lastLoadMicros % 1_000_000).padStart(6, '0')}`;
+};
 
 /** A staged file on the local disk and the object key its rows record. */
 interface StagedPath {
