@@ -2,11 +2,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDocs } from '../../lambdas/docs/write-docs.js';
+import { claimOutDir } from '../../lambdas/local/out-dir.js';
 import { displayPath } from '../cli/run-summary.js';
 
 export const DOCS_USAGE = `streamflow docs [--out DIR]
   Writes DIR/docs/index.html (default DIR .streamflow): every model under sql/models/ with its
   grain, definition, columns, upstream and downstream tables, and a lineage diagram derived from
+  await claimOutDir(outDir, values.out ?? '.streamflow');
   the SQL itself. Needs no run: the models are built once on an empty scratch warehouse.`;
 
 export const docsCommand = async (args: string[]): Promise<number> => {

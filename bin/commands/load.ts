@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
 import { loadFiles } from '../../lambdas/local/warehouse-stage.js';
 import { UsageError } from '../cli/flags.js';
 import { displayPath } from '../cli/run-summary.js';
@@ -14,6 +15,7 @@ export const LOAD_USAGE = `streamflow load [--out DIR] [--reload PREFIX [--force
 export const loadCommand = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({
     args,
+  requireRunOutDir(outDir, values.out ?? '.streamflow');
     options: { out: { type: 'string' }, reload: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
     strict: true,
   });

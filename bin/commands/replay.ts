@@ -1,11 +1,11 @@
 /** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
-import { existsSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
+import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
 import { REPLAY_SOURCES, replay, type ReplaySource, type ReplaySummary } from '../../lambdas/local/replay.js';
 import { UsageError } from '../cli/flags.js';
 import { progressBar, type Progress } from '../cli/progress.js';
@@ -105,7 +105,7 @@ export const replayCommand = async (args: string[]): Promise<number> => {
     where = `s3://${values.bucket}`;
   } else {
     const outDir = resolve(values.out ?? '.streamflow');
-    if (!existsSync(outDir)) throw new UsageError(`--out ${values.out ?? '.streamflow'}: no such folder; run \`streamflow run\` first`);
+    requireRunOutDir(outDir, values.out ?? '.streamflow');
     store = new FolderObjectStore(outDir);
     where = displayPath(outDir);
   }

@@ -2,12 +2,14 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
 import { ledgerReport } from '../../lambdas/local/warehouse-stage.js';
 import { formatLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 
 export const REPORT_USAGE = `streamflow report [--out DIR] [--json]
   Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
   gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
+  requireRunOutDir(outDir, values.out ?? '.streamflow');
   whether anything was lost. Exits 1 when something was, or is still pending replay.`;
 
 export const reportCommand = async (args: string[]): Promise<number> => {

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { replayCommand } from '../../bin/commands/replay.js';
 import { UsageError } from '../../bin/cli/flags.js';
 import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
+import { prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { tempFolder } from '../support/files.js';
 import { ingestInto, newBucket, streamOf, type Bucket } from '../support/local-twin.js';
 import { countRunFiles } from '../support/run-files.js';
@@ -15,6 +16,8 @@ let printed: string[];
 
 beforeAll(async () => {
   root = await tempFolder('replay-command');
+  // A run's folder, as `streamflow run` leaves it (replay refuses any other).
+  await prepareOutDir(join(root.path, 'out'));
   bucket = await newBucket(root.path, 'out');
   await ingestInto(bucket, streamOf({ events: 600, seed: 3, dirtyRate: 0.1, days: 5 }), { ...DEFAULT_ESM_SETTINGS, batchSize: 200 });
 });
@@ -87,6 +90,6 @@ describe('streamflow replay', () => {
   });
 
   it('refuses a folder that does not exist, saying to run first', async () => {
-    await expect(replayCommand(['--out', join(root.path, 'missing')])).rejects.toThrow(/no such folder; run `streamflow run` first/);
+    await expect(replayCommand(['--out', join(root.path, 'missing')])).rejects.toThrow(/no such folder; run `streamflow run --out .*` first/);
   });
 });

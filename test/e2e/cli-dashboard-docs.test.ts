@@ -56,7 +56,7 @@ describe.concurrent('streamflow dashboard and docs (child process)', () => {
   it('dashboard without a warehouse says which command makes one', async () => {
     const result = await streamflow('dashboard', '--out', join(root.path, 'nothing-here'));
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('no warehouse at');
+    expect(result.stderr).toContain('no such folder');
     expect(result.stderr).toContain('streamflow run --out');
   });
 

@@ -1,0 +1,76 @@
+/**
+ * Every command is safe with its folders: the commands that read a run refuse a folder without
+ * one (exit 2, through OutDirError) and create nothing in it; `docs` writes only into a new,
+ * empty or StreamFlow-made folder, so a user's own `docs/index.html` is never overwritten.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dashboardCommand } from '../../bin/commands/dashboard.js';
+import { docsCommand } from '../../bin/commands/docs.js';
+import { loadCommand } from '../../bin/commands/load.js';
+import { refreshCommand } from '../../bin/commands/refresh.js';
+import { replayCommand } from '../../bin/commands/replay.js';
+import { reportCommand } from '../../bin/commands/report.js';
+import { OutDirError } from '../../lambdas/local/out-dir.js';
+import { tempFolder } from '../support/files.js';
+
+let root: Awaited<ReturnType<typeof tempFolder>>;
+
+beforeAll(async () => {
+  root = await tempFolder('folder-safety');
+});
+
+afterAll(async () => {
+  await root.remove();
+});
+
+describe('commands that read a run, on a folder without one', () => {
+  it.each([
+    ['report', reportCommand],
+    ['load', loadCommand],
+    ['refresh', refreshCommand],
+    ['dashboard', dashboardCommand],
+    ['replay', replayCommand],
+  ] as const)('%s refuses an empty folder and a missing one with a usage error, creating nothing', async (name, command) => {
+    // Prepare
+    const empty = join(root.path, `${name}-empty`);
+    await mkdir(empty);
+    const missing = join(root.path, `${name}-missing`);
+
+    // Act / Assess
+    await expect(command(['--out', empty])).rejects.toThrow(OutDirError);
+    await expect(command(['--out', empty])).rejects.toThrow(/holds no StreamFlow run .*run `streamflow run --out .*` first/);
+    await expect(command(['--out', missing])).rejects.toThrow(/no such folder/);
+    expect(await readdir(empty)).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('streamflow docs', () => {
+  it("refuses a user's folder with files of its own and leaves its docs/index.html untouched", async () => {
+    // Prepare
+    const mine = join(root.path, 'my-project');
+    await mkdir(join(mine, 'docs'), { recursive: true });
+    await writeFile(join(mine, 'docs', 'index.html'), '<h1>my docs</h1>');
+
+    // Act / Assess
+    await expect(docsCommand(['--out', mine])).rejects.toThrow(/is not empty and was not made by StreamFlow/);
+    expect(await readFile(join(mine, 'docs', 'index.html'), 'utf8')).toBe('<h1>my docs</h1>');
+  });
+
+  it('writes into a new folder, which becomes StreamFlow-made', async () => {
+    // Prepare
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const fresh = join(root.path, 'fresh-docs');
+
+    // Act
+    const code = await docsCommand(['--out', fresh]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect((await readdir(fresh)).sort()).toEqual(['.streamflow-out', 'docs']);
+    vi.restoreAllMocks();
+  });
+});
