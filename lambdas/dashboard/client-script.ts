@@ -35,12 +35,16 @@ export const DASHBOARD_CLIENT_SCRIPT = String.raw`(function () {
     throw new Error('unknown formatter fmt:' + name);
   }
 
-  function revive(node) {
-    if (typeof node === 'string' && node.indexOf('fmt:') === 0) return formatterNamed(node.slice(4));
-    if (Array.isArray(node)) return node.map(revive);
+  // Only an option's formatter members hold formatter names: a data value that happens to start
+  // with "fmt:" (a category called "fmt:evil") stays the text it is.
+  var FORMATTER_KEYS = { formatter: true, valueFormatter: true };
+
+  function revive(node, key) {
+    if (typeof node === 'string') return FORMATTER_KEYS[key] === true && node.indexOf('fmt:') === 0 ? formatterNamed(node.slice(4)) : node;
+    if (Array.isArray(node)) return node.map(function (item) { return revive(item); });
     if (node !== null && typeof node === 'object') {
       var copy = {};
-      Object.keys(node).forEach(function (key) { copy[key] = revive(node[key]); });
+      Object.keys(node).forEach(function (name) { copy[name] = revive(node[name], name); });
       return copy;
     }
     return node;
