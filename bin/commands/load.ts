@@ -15,12 +15,12 @@ export const LOAD_USAGE = `streamflow load [--out DIR] [--reload PREFIX [--force
 export const loadCommand = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({
     args,
-  requireRunOutDir(outDir, values.out ?? '.streamflow');
     options: { out: { type: 'string' }, reload: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
     strict: true,
   });
   if (values.force && values.reload === undefined) throw new UsageError('--force needs --reload PREFIX (which files to reload)');
   const outDir = resolve(values.out ?? '.streamflow');
+  requireRunOutDir(outDir, values.out ?? '.streamflow');
   const event = values.reload === undefined ? undefined : { reload: values.reload, force: values.force ?? false };
   const summary = await loadFiles({ store: new FolderObjectStore(outDir), warehouseFile: join(outDir, 'warehouse.duckdb'), ...(event ? { event } : {}) });
   if (values.json) {

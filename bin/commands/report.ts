@@ -9,12 +9,12 @@ import { formatLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 export const REPORT_USAGE = `streamflow report [--out DIR] [--json]
   Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
   gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
-  requireRunOutDir(outDir, values.out ?? '.streamflow');
   whether anything was lost. Exits 1 when something was, or is still pending replay.`;
 
 export const reportCommand = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
   const outDir = resolve(values.out ?? '.streamflow');
+  requireRunOutDir(outDir, values.out ?? '.streamflow');
   const report = await ledgerReport({ store: new FolderObjectStore(outDir), warehouseFile: join(outDir, 'warehouse.duckdb') });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatLedgerReport(report));
   return report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 ? 0 : 1;

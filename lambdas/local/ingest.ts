@@ -71,6 +71,14 @@ export const publishReferenceData = async (store: ObjectStore): Promise<void> =>
   }
 };
 
+/** The topic log's offsets, as the ledger's "in": produced (0 to end) and committed by the mapping. */
+const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
+  source: 'local topic log',
+  partitions: log
+    .topicPartitions()
+    .map(({ topic, partition }) => ({ topic, partition, start: 0, end: log.endOffset(topic, partition), committed: esm.committedOffset(topic, partition) })),
+});
+
 export const ingest = async (options: IngestOptions): Promise<IngestSummary> => {
   const { store } = options;
   const catalog = await loadReferenceCatalog(store);
@@ -88,14 +96,6 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   };
   const failedBatches: FailedBatch[] = [];
   let batchMs: number[] = [];
-/** The topic log's offsets, as the ledger's "in": produced (0 to end) and committed by the mapping. */
-const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
-  source: 'local topic log',
-  partitions: log
-    .topicPartitions()
-    .map(({ topic, partition }) => ({ topic, partition, start: 0, end: log.endOffset(topic, partition), committed: esm.committedOffset(topic, partition) })),
-});
-
   const startedAt = Date.now();
   const clock = options.clock ?? (() => startedAt);
   const log = new TopicLog(options.partitions, clock);
@@ -126,6 +126,8 @@ const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
     await log.publish(chunk);
     chunk = [];
     timings.produceMs += performance.now() - started;
+    // Before delivery: should the run stop half way, the ledger still knows what was produced.
+    await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
     started = performance.now();
     await (flush ? esm.drain() : esm.poll());
     timings.deliverMs += performance.now() - started;
@@ -153,9 +155,7 @@ const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
   }
   timings.produceMs += performance.now() - started;
   await deliver(true);
+  await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
 
-    // Before delivery: should the run stop half way, the ledger still knows what was produced.
-    await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
   return { produced, esm: { ...esm.stats }, consumed, failedBatches, timings };
 };
-  await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
