@@ -73,13 +73,19 @@ export class SchemaMigrationError extends Error {}
  * Migrates every existing table that `statements` create `if not exists`: adds missing columns,
  * or throws {@link SchemaMigrationError} naming each change it refuses. Returns what it added.
  * Run it after the statements (so every table exists) and before anything writes the tables.
+ * `rebuilt` names tables (`schema.name`) that every run replaces whole: nothing to migrate there.
  */
-export const migrateTablesCreatedBy = async (session: WarehouseSession, statements: readonly string[]): Promise<string[]> => {
+export const migrateTablesCreatedBy = async (
+  session: WarehouseSession,
+  statements: readonly string[],
+  rebuilt: ReadonlySet<string> = new Set(),
+): Promise<string[]> => {
   const applied: string[] = [];
   for (const statement of statements) {
     const match = CREATE_IF_NOT_EXISTS.exec(statement);
     if (!match) continue;
     const [schema, name] = [match[1]!.toLowerCase(), match[2]!.toLowerCase()];
+    if (rebuilt.has(`${schema}.${name}`)) continue;
     const scratch = `${name}__expected_shape`;
     await session.execute(statement.replace(CREATE_IF_NOT_EXISTS, `create or replace table ${schema}.${scratch}`));
     let expected: LiveColumn[];

@@ -27,7 +27,7 @@ import {
 } from './snowflake-tasks.js';
 import { fillVariables, splitStatements, type ScriptVariables } from './sql-script.js';
 import { SQL_DIR, readModel } from './sql-files.js';
-import { TASK_GRAPH, modelStepsOf, streamNameFor, type Task } from './task-graph.js';
+import { TASK_GRAPH, modelStepsOf, streamNameFor, tableOf, type Task } from './task-graph.js';
 
 /** Names the scripts use as `&{database}`, `&{warehouse}`, `&{loader_role}`, `&{reader_role}`. */
 export interface DeployVariables extends ScriptVariables {
@@ -141,6 +141,14 @@ export const snowflakeDeployPlan = async (options: DeployOptions): Promise<Deplo
   return scripts;
 };
 
+/** Tables the task bodies replace whole on every run (`create or replace … as`): never migrated. */
+export const rebuiltTables = (graph: readonly Task[] = TASK_GRAPH): Set<string> =>
+  new Set(
+    modelStepsOf(taskOrder(graph))
+      .filter((step) => step.materialization.kind === 'rebuild')
+      .map((step) => `${tableOf(step.model).schema}.${tableOf(step.model).name}`),
+  );
+
 /**
  * Runs the plan statement by statement. `create table if not exists` leaves a table an older
  * version created as it was, so after each script its tables are migrated (schema-migration.ts):
@@ -158,7 +166,7 @@ export const applyDeployPlan = async (
     }
     // Before the tasks script resumes anything: tables an older deploy created gain the columns
     // the current contracts and models have, or the deploy stops here saying what it will not change.
-    for (const alter of await migrateTablesCreatedBy(warehouse, script.statements)) onStatement(script.name, alter);
+    for (const alter of await migrateTablesCreatedBy(warehouse, script.statements, rebuiltTables())) onStatement(script.name, alter);
   }
   await prepareWarehouse(warehouse);
 };

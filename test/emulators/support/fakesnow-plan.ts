@@ -7,7 +7,7 @@ import type { WarehouseRow, WarehouseSession, WarehouseValue } from '../../../la
 import { loadChecks } from '../../../lambdas/warehouse/dq-checks.js';
 import { migrateTablesCreatedBy } from '../../../lambdas/warehouse/schema-migration.js';
 import { taskOrder } from '../../../lambdas/warehouse/run-task-graph.js';
-import { renderedModels, type DeployScript } from '../../../lambdas/warehouse/snowflake-deploy.js';
+import { rebuiltTables, renderedModels, type DeployScript } from '../../../lambdas/warehouse/snowflake-deploy.js';
 import { checksTaskBody, insertedRowsOf, modelTaskBody } from '../../../lambdas/warehouse/snowflake-tasks.js';
 import { TASK_GRAPH, changesFromOf, streamNameFor } from '../../../lambdas/warehouse/task-graph.js';
 
@@ -78,7 +78,7 @@ export const applyOnFakesnow = async (warehouse: WarehouseSession, plan: readonl
       refusedByGap[gap.name] = (refusedByGap[gap.name] ?? 0) + 1;
       if (gap.substitute) await warehouse.execute(gap.substitute(statement));
     }
-    migrated.push(...(await migrateTablesCreatedBy(warehouse, script.statements)));
+    migrated.push(...(await migrateTablesCreatedBy(warehouse, script.statements, rebuiltTables())));
   }
   return { accepted, migrated, refusedByGap, unexpected };
 };
