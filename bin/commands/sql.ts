@@ -91,8 +91,10 @@ const deploy = async (args: string[]): Promise<number> => {
   const warehouse = createSnowflakeWarehouse({ ...connection, queryTag: 'streamflow-deploy', logger, loadTables: [] });
   try {
     let current = '';
-    await applyDeployPlan(warehouse, plan, (script) => {
+    await applyDeployPlan(warehouse, plan, (script, statement) => {
       if (script !== current) process.stderr.write(`deploy: ${(current = script)}\n`);
+      // The plan has no ALTER TABLE of its own: these are the schema migration's added columns.
+      if (/^alter table \S+ add column /.test(statement)) process.stderr.write(`deploy: migrated: ${statement}\n`);
     });
   } finally {
     await warehouse.close();
