@@ -1,9 +1,11 @@
 /**
- * Offsets on a broker, per topic-partition (`"<topic>-<partition>"`, the MSK event's key): where the
- * log ends, and where a consumer group will resume (its committed offset, or the log's start for a
- * partition it never committed, as Lambda's TRIM_HORIZON starting position does).
+ * Offsets on a broker keyed per topic-partition (`"<topic>-<partition>"`, the MSK event's key),
+ * for the poller: where each log ends, and where a consumer group will resume (read with the
+ * ledger's own query, kafka-source-offsets.ts) — its committed offset, or the log's start for a
+ * partition it never committed, as Lambda's TRIM_HORIZON starting position does.
  */
 import type { Admin } from 'kafkajs';
+import { kafkaSourceOffsets } from '../shared/adapters/kafka-source-offsets.js';
 
 export type PartitionOffsets = Map<string, number>;
 
@@ -19,16 +21,7 @@ export const endOffsets = async (admin: Admin, topics: readonly string[]): Promi
 };
 
 /** The next offset `groupId` reads on each partition. */
-export const groupPositions = async (admin: Admin, groupId: string, topics: readonly string[]): Promise<PartitionOffsets> => {
-  const positions: PartitionOffsets = new Map();
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-  for (const topic of topics) {
-    const starts = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, low }) => [partition, Number(low)]));
-    const partitions = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
-    for (const [partition, low] of starts) {
-      const offset = Number(partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
-      positions.set(partitionKey(topic, partition), offset >= 0 ? Math.max(offset, low) : low);
-    }
-  }
-  return positions;
-};
+export const groupPositions = async (admin: Admin, groupId: string, topics: readonly string[]): Promise<PartitionOffsets> =>
+  new Map(
+    (await kafkaSourceOffsets(admin, { topics, groupId, label: 'kafka' })).partitions.map(({ topic, partition, start, committed }) => [partitionKey(topic, partition), Math.max(committed ?? start, start)]),
+  );
