@@ -18,7 +18,7 @@ import {
   type StagedFiles,
   type Warehouse,
 } from '../shared/ports/warehouse.js';
-import type { ReferenceCatalog } from '../shared/reference-catalog.js';
+import { NO_REFERENCE_DATA, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { fileToLoad } from './file-to-csv.js';
 import { claimFiles, completeFiles, fileVersion, recordFailure, releaseClaims, type FailedFile } from './load-history.js';
 import type { LoadTarget } from './load-targets.js';
@@ -95,8 +95,6 @@ const checkedFile = (key: string, body: Uint8Array, target: LoadTarget, catalog:
   }
 };
 
-/** Reference data is checked by its own contract; no catalog is read for it. */
-const NO_CATALOG_NEEDED: ReferenceCatalog = { available: false, hasUser: () => true, hasProduct: () => true };
 
 /** A file ready to stage, with the rows the loader counted in it (gold files). */
 interface ReadyFile {
@@ -141,7 +139,8 @@ export const loadTable = async (context: TableLoadContext, target: LoadTarget, o
         continue;
       }
       try {
-        const checked = checkedFile(object.key, body, target, target.gold ? await context.catalog() : NO_CATALOG_NEEDED, context.maxInflatedBytes);
+        // Only gold rows reference the catalog; reference and quarantine files have contracts of their own.
+        const checked = checkedFile(object.key, body, target, target.gold ? await context.catalog() : NO_REFERENCE_DATA, context.maxInflatedBytes);
         ready.push({ object, file: { source: checked.source, sourceFile: object.key }, ...(checked.rows === undefined ? {} : { rows: checked.rows }) });
       } catch (error) {
         if (!(error instanceof RejectedFileError)) throw error;

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ObjectStore, StoredObject } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import { loadReferenceCatalog, type ReferenceCatalog } from '../shared/reference-catalog.js';
+import { NO_REFERENCE_DATA, loadReferenceCatalog, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { MAX_FILES_PER_COPY } from '../shared/adapters/snowflake-load-sql.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from './file-to-csv.js';
 import { DEFAULT_LEASE_SECONDS, fileVersion, handledFiles } from './load-history.js';
@@ -126,7 +126,13 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
     warehouse,
     logger,
     // Read once per invocation, after this tick's reference files are loaded (they come first).
-    catalog: () => (catalog ??= loadReferenceCatalog(store)),
+    // Unreadable reference data is rejected as a file of its own; the referential checks are then
+    // skipped, as the consumer skips them without reference data, instead of failing every tick.
+    catalog: () =>
+      (catalog ??= loadReferenceCatalog(store).catch((error: unknown) => {
+        logger.warn('reference data unreadable: gold rows are checked without the referential checks', { error: (error as Error).message });
+        return NO_REFERENCE_DATA;
+      })),
     maxInflatedBytes: deps.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
     leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
     now: deps.now ?? (() => new Date()),

@@ -115,6 +115,19 @@ describe('the loader enforces the gold contract before Bronze (DuckDB twin)', ()
     expect(failureOf(summary, key)).toBe(`${key} inflates past the loader's limit of 1048576 bytes (maxInflatedBytes)`);
   });
 
+  it('still loads gold files when the reference data is unreadable: that file is rejected, the referential checks skipped', async () => {
+    // Prepare
+    await fixture.store.put('reference/customers.json', Buffer.from('{ not json'), 'application/json');
+    await consumeBatch(fixture.store, 'user_events', [userEvent('E-1', 0)]);
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(failureOf(summary, 'reference/customers.json')).toMatch(/is not JSON/);
+    expect(summary.rowsLoaded['bronze.raw_user_events']).toBe(1);
+  });
+
   it('rejects a row whose user is not in the reference data, as the consumer does', async () => {
     // Prepare
     const key = await tamperedUserEvents((lines) => lines.map((line, index) => (index === 1 ? line.replace(/^([^,]*),[^,]*,/, '$1,USR-99999,') : line)));
