@@ -1,8 +1,9 @@
 /** Flag parsing and validation shared by the commands, with errors that say how to fix them. */
 import { existsSync } from 'node:fs';
 import { brokerListOf } from '../../lambdas/shared/adapters/kafka-publisher.js';
+import { UsageError } from './usage-error.js';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export const integerFlag = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
   if (raw === undefined) return fallback;

@@ -9,21 +9,6 @@ import { eventWindow } from '../../lambdas/producer/seasonality.js';
 import { UsageError, brokersFlag, dateFlag, integerFlag, rateFlag } from '../cli/flags.js';
 import { progressBar } from '../cli/progress.js';
 
-export const PRODUCE_USAGE = `streamflow produce (--cluster-arn ARN | --brokers HOST:PORT) [options]
-  Publishes generated events to the MSK cluster's user_events and transactions topics, with IAM
-  auth (credentials from the usual AWS chain). Must run where the brokers are reachable.
-  With --brokers, publishes to a local Apache Kafka over plaintext instead (npm run kafka),
-  creating the topics first; consume them with streamflow run --brokers HOST:PORT --consume-only.
-
-  --cluster-arn ARN   the MSK cluster
-  --brokers H:P       a local Kafka broker (plaintext, no auth)
-  --partitions N      with --brokers: partitions of each topic it creates (default 3)
-  --region R          AWS region (default: AWS_REGION)
-  --events N          events to publish (default 10000)
-  --seed S            random seed (default 42)
-  --dirty-rate R      share of dirty records, 0 to 1 (default 0)
-  --days N            spread events over the last N days (default 1)`;
-
 /** Messages per produce request: large enough to batch well, small enough for MSK's request cap. */
 const SEND_BATCH = 500;
 

@@ -4,10 +4,6 @@ import { parseArgs } from 'node:util';
 import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
 import { refreshWarehouse } from '../../lambdas/local/warehouse-stage.js';
 
-export const REFRESH_USAGE = `streamflow refresh [--out DIR] [--full] [--json]
-  Runs refresh_silver → refresh_gold → dq_checks on DIR/warehouse.duckdb (default .streamflow).
-  Incremental by default; --full drops Silver and Gold and rebuilds them from Bronze.`;
-
 export const refreshCommand = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
   const outDir = resolve(values.out ?? '.streamflow');

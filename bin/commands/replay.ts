@@ -11,23 +11,6 @@ import { UsageError } from '../cli/flags.js';
 import { progressBar, type Progress } from '../cli/progress.js';
 import { displayPath } from '../cli/run-summary.js';
 
-export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--json]
-  Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda
-  discarded (its on-failure records under aws/lambda/) through the consumer Lambda, then derives
-  gold/ and quarantine/ again from the raw records in landing/. A record without payload
-  (MaximumPayloadSizeExceeded) is listed with the exact offsets to read again from Kafka.
-  Idempotent: a second replay changes nothing. Then run \`streamflow load\` and \`streamflow refresh\`.
-
-  --out DIR         the local twin's folder (default .streamflow)
-  --bucket NAME     the deployed data bucket instead (S3, credentials and region from the AWS environment)
-  --onfailure-bucket NAME  where the event source mapping's S3 on-failure destination writes
-                    (default: the data bucket, or DIR)
-  --from SOURCE     onfailure, landing, or all (default: all, on-failure batches first)
-  --topic T         only this topic's batches
-  --date DAY        only the batches filed under dt=DAY (UTC, the first record's broker time)
-  --prefix KEY      only objects whose key starts with KEY (e.g. landing/transactions/dt=2025-06-01/)
-  --json            print the summary as JSON`;
-
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** S3's bucket naming rules, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset). */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

@@ -6,11 +6,6 @@ import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
 import { ledgerReport } from '../../lambdas/local/warehouse-stage.js';
 import { formatLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 
-export const REPORT_USAGE = `streamflow report [--out DIR] [--json]
-  Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
-  gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
-  whether anything was lost. Exits 1 when something was, or is still pending replay.`;
-
 export const reportCommand = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
   const outDir = resolve(values.out ?? '.streamflow');

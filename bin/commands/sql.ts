@@ -14,21 +14,6 @@ import { shareWithScript } from '../../lambdas/warehouse/secure-share.js';
 import { UsageError } from '../cli/flags.js';
 import { missingSnowflakeEnv, snowflakeEnv } from '../cli/snowflake-env.js';
 
-/** Usage text of `streamflow sql`, shown by `streamflow help`. */
-export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--task-compute warehouse|serverless] [--share-with ACCOUNT]
-  Applies sql/snowflake/*.sql in order (warehouse, database and schemas, file format and stage, Bronze
-  tables, model tables, streams, tasks, roles and grants). Idempotent. The refresh tasks are triggered
-  when a stream has data; --task-compute runs them on the warehouse (default) or serverless compute.
-  Connects with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or
-  SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /
-  STREAMFLOW_WH.
-  --dry-run prints every statement instead, and needs no credentials.
-  --share-with ORG.ACCOUNT adds a consumer account to the secure share of gold.customer_360_shared
-  (repeat the flag, or separate accounts by commas).
-streamflow sql render [--dialect snowflake|duckdb] [--model NAME]
-  Shows what each model (or one, e.g. stg_user_events) becomes: the DDL that creates its table and the
-  statements that refresh it (a Snowflake task body, or the local runner's). Default dialect: snowflake.`;
-
 const deployVariables = (values: Record<string, string | boolean | string[] | undefined>): DeployVariables => {
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   return {

@@ -154,17 +154,17 @@ describe.concurrent('streamflow usage errors (child process)', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
-    expect(result.stderr).toContain('streamflow help');
+    expect(result.stderr).toMatch(/Run `streamflow (\w+ --help|help)`/);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('prints the usage and exits 0 for help', async () => {
+  it('prints the command list and exits 0 for help', async () => {
     // Prepare / Act
     const result = await streamflow('help');
 
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: streamflow <command> [options]');
-    expect(result.stdout).toContain('--dirty-rate R');
+    expect(result.stdout).not.toContain('--dirty-rate R');
   });
 });

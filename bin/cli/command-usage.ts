@@ -1,0 +1,69 @@
+/**
+ * The usage text of each command, apart from the command itself so that `streamflow <command> --help`
+ * prints it without importing the command's dependencies (DuckDB, the AWS SDK, kafkajs).
+ */
+export const LOAD_USAGE = `streamflow load [--out DIR] [--reload PREFIX [--force]] [--json]
+  Loads pending gold, reference and quarantine files from DIR (default .streamflow) into
+  DIR/warehouse.duckdb, skipping files already loaded (same key and ETag). --reload PREFIX loads
+  the files under PREFIX (e.g. gold/transactions/); with --force it reloads them even if loaded.`;
+
+export const REFRESH_USAGE = `streamflow refresh [--out DIR] [--full] [--json]
+  Runs refresh_silver → refresh_gold → dq_checks on DIR/warehouse.duckdb (default .streamflow).
+  Incremental by default; --full drops Silver and Gold and rebuilds them from Bronze.`;
+
+export const REPORT_USAGE = `streamflow report [--out DIR] [--json]
+  Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
+  gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
+  whether anything was lost. Exits 1 when something was, or is still pending replay.`;
+
+export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--json]
+  Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda
+  discarded (its on-failure records under aws/lambda/) through the consumer Lambda, then derives
+  gold/ and quarantine/ again from the raw records in landing/. A record without payload
+  (MaximumPayloadSizeExceeded) is listed with the exact offsets to read again from Kafka.
+  Idempotent: a second replay changes nothing. Then run \`streamflow load\` and \`streamflow refresh\`.
+
+  --out DIR         the local twin's folder (default .streamflow)
+  --bucket NAME     the deployed data bucket instead (S3, credentials and region from the AWS environment)
+  --onfailure-bucket NAME  where the event source mapping's S3 on-failure destination writes
+                    (default: the data bucket, or DIR)
+  --from SOURCE     onfailure, landing, or all (default: all, on-failure batches first)
+  --topic T         only this topic's batches
+  --date DAY        only the batches filed under dt=DAY (UTC, the first record's broker time)
+  --prefix KEY      only objects whose key starts with KEY (e.g. landing/transactions/dt=2025-06-01/)
+  --json            print the summary as JSON`;
+
+export const DOCS_USAGE = `streamflow docs [--out DIR]
+  Writes DIR/docs/index.html (default DIR .streamflow): every model under sql/models/ with its
+  grain, definition, columns, upstream and downstream tables, and a lineage diagram derived from
+  the SQL itself. Needs no run: the models are built once on an empty scratch warehouse.`;
+
+export const PRODUCE_USAGE = `streamflow produce (--cluster-arn ARN | --brokers HOST:PORT) [options]
+  Publishes generated events to the MSK cluster's user_events and transactions topics, with IAM
+  auth (credentials from the usual AWS chain). Must run where the brokers are reachable.
+  With --brokers, publishes to a local Apache Kafka over plaintext instead (npm run kafka),
+  creating the topics first; consume them with streamflow run --brokers HOST:PORT --consume-only.
+
+  --cluster-arn ARN   the MSK cluster
+  --brokers H:P       a local Kafka broker (plaintext, no auth)
+  --partitions N      with --brokers: partitions of each topic it creates (default 3)
+  --region R          AWS region (default: AWS_REGION)
+  --events N          events to publish (default 10000)
+  --seed S            random seed (default 42)
+  --dirty-rate R      share of dirty records, 0 to 1 (default 0)
+  --days N            spread events over the last N days (default 1)`;
+
+/** Both subcommands of `streamflow sql`. */
+export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--task-compute warehouse|serverless] [--share-with ACCOUNT]
+  Applies sql/snowflake/*.sql in order (warehouse, database and schemas, file format and stage, Bronze
+  tables, model tables, streams, tasks, roles and grants). Idempotent. The refresh tasks are triggered
+  when a stream has data; --task-compute runs them on the warehouse (default) or serverless compute.
+  Connects with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or
+  SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /
+  STREAMFLOW_WH.
+  --dry-run prints every statement instead, and needs no credentials.
+  --share-with ORG.ACCOUNT adds a consumer account to the secure share of gold.customer_360_shared
+  (repeat the flag, or separate accounts by commas).
+streamflow sql render [--dialect snowflake|duckdb] [--model NAME]
+  Shows what each model (or one, e.g. stg_user_events) becomes: the DDL that creates its table and the
+  statements that refresh it (a Snowflake task body, or the local runner's). Default dialect: snowflake.`;
