@@ -70,14 +70,18 @@ export type Task = ModelTask | ChecksTask;
 
 /**
  * Gold views, in creation order (a view is created after what it reads): the thresholds and
- * reporting periods, the measure views the dashboard and Power BI share (`measure_*`, each with a
- * DAX twin in powerbi/measures.dax), the customer analytics, and the data health views. Their
+ * reporting periods, the intermediate views the measures share (`int_*`), the measure views the
+ * dashboard and Power BI share (`measure_*`, each with a DAX twin in powerbi/measures.dax), the
+ * customer analytics, and the data health views. Their
  * files live in sql/models/gold/, not a folder of their own, because a model's folder is its
  * schema and the measures belong in GOLD, the one schema Power BI and the reader role see.
  */
 export const GOLD_VIEWS = [
   'gold/analytics_settings',
   'gold/dim_reporting_period',
+  // what several measure views are defined on, so each measure file holds only its own definition
+  'gold/int_period_totals',
+  'gold/int_daily_revenue_spine',
   'gold/measure_total_revenue',
   'gold/measure_unique_users',
   'gold/measure_conversion_rate',

@@ -81,9 +81,19 @@ describe('streamflow docs', () => {
   it('derives upstream tables from the SQL: known lineage', () => {
     const upstream = (table: string) => catalog.models.find((model) => model.table === table)!.upstream;
     expect(upstream('gold.fact_transactions')).toEqual(['gold.dim_customer', 'gold.dim_product', 'silver.stg_transaction_items', 'silver.stg_transactions']);
-    expect(upstream('gold.measure_total_revenue')).toEqual(['gold.agg_daily_revenue', 'gold.dim_reporting_period']);
-    expect(upstream('silver.stg_transaction_items')).toEqual(['bronze.raw_transactions']);
-    expect(catalog.sources.map((source) => source.table)).toEqual(['bronze.raw_customers', 'bronze.raw_products', 'bronze.raw_quarantine', 'bronze.raw_transactions', 'bronze.raw_user_events']);
+    expect(upstream('gold.measure_total_revenue')).toEqual(['gold.dim_reporting_period', 'gold.int_period_totals']);
+    expect(upstream('gold.int_period_totals')).toEqual(['gold.agg_daily_revenue', 'gold.dim_reporting_period', 'gold.fact_user_activity']);
+    expect(upstream('silver.stg_transaction_items')).toEqual(['bronze.raw_transactions', 'silver.stg_transactions']);
+    // sources: what no model builds, the loaded Bronze tables and the churn trainer's tables
+    expect(catalog.sources.map((source) => source.table)).toEqual([
+      'bronze.raw_customers',
+      'bronze.raw_products',
+      'bronze.raw_quarantine',
+      'bronze.raw_transactions',
+      'bronze.raw_user_events',
+      'gold.churn_model',
+      'gold.churn_model_evaluation',
+    ]);
   });
 
   it('builds every model after everything it reads: the task graph order matches the SQL', () => {

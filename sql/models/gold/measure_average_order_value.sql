@@ -13,58 +13,43 @@ periods as (
 
 ),
 
-daily_revenue as (
+totals as (
 
-    select * from gold.agg_daily_revenue
+    select * from gold.int_period_totals
 
 ),
 
-orders as (
+order_values as (
+
+    -- the same definition on both sides, so the change compares like with like
+    select
+        period,
+        revenue,
+        orders,
+        cast(div0(revenue, nullif(orders, 0)) as decimal(14, 2)) as average_order_value,
+        cast(div0(previous_revenue, nullif(previous_orders, 0)) as decimal(14, 2)) as previous_average_order_value
+
+    from totals
+
+),
+
+final as (
 
     select
-        periods.period,
-        sum(daily_revenue.revenue) as revenue,
-        sum(daily_revenue.completed_transactions) as orders
+        periods.*,
+        order_values.revenue,
+        order_values.orders,
+        order_values.average_order_value,
+        order_values.previous_average_order_value,
+        cast(
+            div0(order_values.average_order_value - order_values.previous_average_order_value, nullif(order_values.previous_average_order_value, 0))
+            as decimal(12, 6)
+        ) as average_order_value_change
 
     from periods
-    inner join daily_revenue
-        on daily_revenue.revenue_date between periods.period_start and periods.period_end
-
-    group by periods.period
-
-),
-
-measured as (
-
-    select
-        periods.period,
-        periods.period_kind,
-        periods.period_label,
-        periods.period_start,
-        periods.period_end,
-        periods.comparison_period,
-        periods.sort_order,
-        cast(coalesce(orders.revenue, 0) as decimal(14, 2)) as revenue,
-        coalesce(orders.orders, 0) as orders,
-        cast(div0(orders.revenue, nullif(orders.orders, 0)) as decimal(14, 2)) as average_order_value
-
-    from periods
-    left join orders
-        on orders.period = periods.period
-
-),
-
-compared as (
-
-    select
-        measured.*,
-        previous.average_order_value as previous_average_order_value,
-        cast(div0(measured.average_order_value - previous.average_order_value, nullif(previous.average_order_value, 0)) as decimal(12, 6)) as average_order_value_change
-
-    from measured
-    left join measured as previous
-        on previous.period = measured.comparison_period
+    inner join order_values
+        on order_values.period = periods.period
 
 )
 
-select * from compared
+select * from final

@@ -22,59 +22,39 @@ products as (
 
 ),
 
-carted as (
+product_actions as (
 
-    select
-        products.category,
-        count(*) as add_to_cart_events
-
-    from events
-    inner join products
-        on products.product_key = events.product_key
-
-    where events.event_type = 'add_to_cart'
-
-    group by products.category
+    -- one row per add_to_cart event and per purchased line, so one pass counts both per category
+    select product_key, 'add_to_cart' as action from events where event_type = 'add_to_cart'
+    union all
+    select product_key, 'purchase' as action from lines where status = 'completed'
 
 ),
 
-purchased as (
+by_category as (
 
     select
         products.category,
-        count(*) as purchased_lines
+        count(iff(product_actions.action = 'add_to_cart', 1, null)) as add_to_cart_events,
+        count(iff(product_actions.action = 'purchase', 1, null)) as purchased_lines
 
-    from lines
+    from product_actions
     inner join products
-        on products.product_key = lines.product_key
-
-    where lines.status = 'completed'
+        on products.product_key = product_actions.product_key
 
     group by products.category
-
-),
-
-categories as (
-
-    select category from carted
-    union
-    select category from purchased
 
 ),
 
 final as (
 
     select
-        categories.category,
-        coalesce(carted.add_to_cart_events, 0) as add_to_cart_events,
-        coalesce(purchased.purchased_lines, 0) as purchased_lines,
-        cast(div0(purchased.purchased_lines, nullif(carted.add_to_cart_events, 0)) as decimal(10, 6)) as cart_to_purchase_rate
+        category,
+        add_to_cart_events,
+        purchased_lines,
+        cast(div0(purchased_lines, nullif(add_to_cart_events, 0)) as decimal(10, 6)) as cart_to_purchase_rate
 
-    from categories
-    left join carted
-        on carted.category = categories.category
-    left join purchased
-        on purchased.category = categories.category
+    from by_category
 
 )
 

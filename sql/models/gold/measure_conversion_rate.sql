@@ -13,58 +13,40 @@ periods as (
 
 ),
 
-events as (
-
-    select * from gold.fact_user_activity
-
-),
-
 sessions as (
 
-    select
-        periods.period,
-        count(distinct events.session_id) as sessions,
-        count(distinct iff(events.event_type = 'purchase', events.session_id, null)) as converted_sessions
-
-    from periods
-    inner join events
-        on events.event_date between periods.period_start and periods.period_end
-
-    group by periods.period
+    select * from gold.int_period_totals
 
 ),
 
-measured as (
+rates as (
 
+    -- rounded to the stored 6 decimals on both sides before the change is taken
     select
-        periods.period,
-        periods.period_kind,
-        periods.period_label,
-        periods.period_start,
-        periods.period_end,
-        periods.comparison_period,
-        periods.sort_order,
-        coalesce(sessions.sessions, 0) as sessions,
-        coalesce(sessions.converted_sessions, 0) as converted_sessions,
-        cast(div0(sessions.converted_sessions, nullif(sessions.sessions, 0)) as decimal(10, 6)) as conversion_rate
+        sessions.period,
+        sessions.sessions,
+        sessions.converted_sessions,
+        cast(div0(sessions.converted_sessions, nullif(sessions.sessions, 0)) as decimal(10, 6)) as conversion_rate,
+        cast(div0(sessions.previous_converted_sessions, nullif(sessions.previous_sessions, 0)) as decimal(10, 6)) as previous_conversion_rate
 
-    from periods
-    left join sessions
-        on sessions.period = periods.period
+    from sessions
 
 ),
 
-compared as (
+final as (
 
     select
-        measured.*,
-        previous.conversion_rate as previous_conversion_rate,
-        cast(div0(measured.conversion_rate - previous.conversion_rate, nullif(previous.conversion_rate, 0)) as decimal(12, 6)) as conversion_rate_change
+        periods.*,
+        rates.sessions,
+        rates.converted_sessions,
+        rates.conversion_rate,
+        rates.previous_conversion_rate,
+        cast(div0(rates.conversion_rate - rates.previous_conversion_rate, nullif(rates.previous_conversion_rate, 0)) as decimal(12, 6)) as conversion_rate_change
 
-    from measured
-    left join measured as previous
-        on previous.period = measured.comparison_period
+    from periods
+    inner join rates
+        on rates.period = periods.period
 
 )
 
-select * from compared
+select * from final

@@ -6,28 +6,9 @@
 -- card's comparison; mtd_revenue_change the relative change from it.
 with
 
-dates as (
-
-    select * from gold.dim_date
-
-),
-
-daily_revenue as (
-
-    select * from gold.agg_daily_revenue
-
-),
-
 daily as (
 
-    select
-        dates.date_day,
-        dates.year_month,
-        coalesce(daily_revenue.revenue, 0) as revenue
-
-    from dates
-    left join daily_revenue
-        on daily_revenue.date_key = dates.date_key
+    select * from gold.int_daily_revenue_spine
 
 ),
 

@@ -4,27 +4,9 @@
 -- (CALCULATE over ALL dates up to the day); revenue is the day's own total revenue, 0 without sales.
 with
 
-dates as (
-
-    select * from gold.dim_date
-
-),
-
-daily_revenue as (
-
-    select * from gold.agg_daily_revenue
-
-),
-
 daily as (
 
-    select
-        dates.date_day,
-        coalesce(daily_revenue.revenue, 0) as revenue
-
-    from dates
-    left join daily_revenue
-        on daily_revenue.date_key = dates.date_key
+    select * from gold.int_daily_revenue_spine
 
 ),
 

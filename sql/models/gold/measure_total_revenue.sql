@@ -14,57 +14,25 @@ periods as (
 
 ),
 
-daily_revenue as (
+totals as (
 
-    select * from gold.agg_daily_revenue
+    select * from gold.int_period_totals
 
 ),
 
-revenue as (
+final as (
 
     select
-        periods.period,
-        sum(daily_revenue.revenue) as total_revenue,
-        sum(daily_revenue.completed_transactions) as orders
+        periods.*,
+        totals.revenue as total_revenue,
+        totals.orders,
+        totals.previous_revenue as previous_total_revenue,
+        cast(div0(totals.revenue - totals.previous_revenue, nullif(totals.previous_revenue, 0)) as decimal(12, 6)) as total_revenue_change
 
     from periods
-    inner join daily_revenue
-        on daily_revenue.revenue_date between periods.period_start and periods.period_end
-
-    group by periods.period
-
-),
-
-measured as (
-
-    select
-        periods.period,
-        periods.period_kind,
-        periods.period_label,
-        periods.period_start,
-        periods.period_end,
-        periods.comparison_period,
-        periods.sort_order,
-        cast(coalesce(revenue.total_revenue, 0) as decimal(14, 2)) as total_revenue,
-        coalesce(revenue.orders, 0) as orders
-
-    from periods
-    left join revenue
-        on revenue.period = periods.period
-
-),
-
-compared as (
-
-    select
-        measured.*,
-        previous.total_revenue as previous_total_revenue,
-        cast(div0(measured.total_revenue - previous.total_revenue, nullif(previous.total_revenue, 0)) as decimal(12, 6)) as total_revenue_change
-
-    from measured
-    left join measured as previous
-        on previous.period = measured.comparison_period
+    inner join totals
+        on totals.period = periods.period
 
 )
 
-select * from compared
+select * from final

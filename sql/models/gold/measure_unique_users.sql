@@ -13,55 +13,24 @@ periods as (
 
 ),
 
-events as (
-
-    select * from gold.fact_user_activity
-
-),
-
 users as (
 
-    select
-        periods.period,
-        count(distinct events.user_id) as unique_users
-
-    from periods
-    inner join events
-        on events.event_date between periods.period_start and periods.period_end
-
-    group by periods.period
+    select * from gold.int_period_totals
 
 ),
 
-measured as (
+final as (
 
     select
-        periods.period,
-        periods.period_kind,
-        periods.period_label,
-        periods.period_start,
-        periods.period_end,
-        periods.comparison_period,
-        periods.sort_order,
-        coalesce(users.unique_users, 0) as unique_users
+        periods.*,
+        users.unique_users,
+        users.previous_unique_users,
+        cast(div0(users.unique_users - users.previous_unique_users, nullif(users.previous_unique_users, 0)) as decimal(12, 6)) as unique_users_change
 
     from periods
-    left join users
+    inner join users
         on users.period = periods.period
-
-),
-
-compared as (
-
-    select
-        measured.*,
-        previous.unique_users as previous_unique_users,
-        cast(div0(measured.unique_users - previous.unique_users, nullif(previous.unique_users, 0)) as decimal(12, 6)) as unique_users_change
-
-    from measured
-    left join measured as previous
-        on previous.period = measured.comparison_period
 
 )
 
-select * from compared
+select * from final

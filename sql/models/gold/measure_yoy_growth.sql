@@ -7,28 +7,9 @@
 -- days (a month half covered a year ago is no comparison) or when their revenue is 0.
 with
 
-dates as (
-
-    select * from gold.dim_date
-
-),
-
-daily_revenue as (
-
-    select * from gold.agg_daily_revenue
-
-),
-
 daily as (
 
-    select
-        dates.date_day,
-        dates.year_month,
-        coalesce(daily_revenue.revenue, 0) as revenue
-
-    from dates
-    left join daily_revenue
-        on daily_revenue.date_key = dates.date_key
+    select * from gold.int_daily_revenue_spine
 
 ),
 
