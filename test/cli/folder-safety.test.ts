@@ -13,7 +13,8 @@ import { loadCommand } from '../../bin/commands/load.js';
 import { refreshCommand } from '../../bin/commands/refresh.js';
 import { replayCommand } from '../../bin/commands/replay.js';
 import { reportCommand } from '../../bin/commands/report.js';
-import { OutDirError } from '../../lambdas/local/out-dir.js';
+import { UsageError } from '../../bin/cli/flags.js';
+import { OutDirError, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { tempFolder } from '../support/files.js';
 
 let root: Awaited<ReturnType<typeof tempFolder>>;
@@ -72,5 +73,32 @@ describe('streamflow docs', () => {
     expect(code).toBe(0);
     expect((await readdir(fresh)).sort()).toEqual(['.streamflow-out', 'docs']);
     vi.restoreAllMocks();
+  });
+});
+
+describe('streamflow load --reload', () => {
+  it.each(['../gold/', '/etc/', 'gold/../../x', 'gold//x', '.'])('refuses the unsafe prefix %j as a usage error', async (prefix) => {
+    // Prepare
+    const out = join(root.path, `reload-${Buffer.from(prefix).toString('hex')}`);
+    await prepareOutDir(out);
+
+    // Act / Assess
+    await expect(loadCommand(['--out', out, '--reload', prefix])).rejects.toThrow(UsageError);
+  });
+
+  it('says so, and exits 1, when the prefix matches no file', async () => {
+    // Prepare
+    const out = join(root.path, 'reload-nothing');
+    await prepareOutDir(out);
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+
+    // Act
+    const code = await loadCommand(['--out', out, '--reload', 'gold/transactons/']);
+
+    // Assess
+    vi.restoreAllMocks();
+    expect(code).toBe(1);
+    expect(printed.join('\n')).toContain('no gold, reference or quarantine file under gold/transactons/: nothing reloaded');
   });
 });
