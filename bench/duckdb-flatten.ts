@@ -10,27 +10,27 @@ import type { MSKEvent } from 'aws-lambda';
 import { TOPICS } from '../lambdas/shared/contracts/events.js';
 
 const KAFKA_COLUMNS = `topic: 'VARCHAR', partition: 'INTEGER', "offset": 'BIGINT', timestamp: 'BIGINT', key: 'VARCHAR'`;
-const KAFKA_SELECT = `topic as kafka_topic, partition as kafka_partition, "offset" as kafka_offset,
+export const KAFKA_SELECT = `topic as kafka_topic, partition as kafka_partition, "offset" as kafka_offset,
   make_timestamp(timestamp * 1000) as kafka_timestamp, key as kafka_key`;
 
-const USER_EVENT_STRUCT =
+export const USER_EVENT_STRUCT =
   'STRUCT(event_id VARCHAR, user_id VARCHAR, session_id VARCHAR, event_type VARCHAR, event_ts TIMESTAMPTZ, page_url VARCHAR, ' +
   'product_id VARCHAR, search_query VARCHAR, transaction_id VARCHAR, device_type VARCHAR, browser VARCHAR, operating_system VARCHAR, referrer VARCHAR)';
 
-const TRANSACTION_STRUCT =
+export const TRANSACTION_STRUCT =
   'STRUCT(transaction_id VARCHAR, user_id VARCHAR, session_id VARCHAR, event_ts TIMESTAMPTZ, ' +
   'products STRUCT(product_id VARCHAR, quantity INTEGER, unit_price DECIMAL(12,2))[], subtotal DECIMAL(12,2), discount DECIMAL(12,2), ' +
   'tax DECIMAL(12,2), total DECIMAL(12,2), currency VARCHAR, payment_method VARCHAR, status VARCHAR, shipping_state VARCHAR)';
 
-const USER_EVENT_SELECT = `value.event_id, value.user_id, value.session_id, value.event_type, value.event_ts::timestamp as event_ts,
+export const USER_EVENT_SELECT = `value.event_id, value.user_id, value.session_id, value.event_type, value.event_ts::timestamp as event_ts,
   value.page_url, value.product_id, value.search_query, value.transaction_id, value.device_type, value.browser,
   value.operating_system, value.referrer`;
 
-const TRANSACTION_SELECT = `value.transaction_id, value.user_id, value.session_id, value.event_ts::timestamp as event_ts,
+export const TRANSACTION_SELECT = `value.transaction_id, value.user_id, value.session_id, value.event_ts::timestamp as event_ts,
   to_json(value.products) as products, list_sum(list_transform(value.products, item -> item.quantity)) as item_count,
   value.subtotal, value.discount, value.tax, value.total, value.currency, value.payment_method, value.status, value.shipping_state`;
 
-const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+export const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /** The COPY statement that flattens one NDJSON file of `topic` into a gzipped CSV. */
 export const flattenStatement = (topic: string, input: string, output: string): string => {

@@ -1,12 +1,14 @@
 /**
  * Bench 2, end to end: `streamflow run` as a user runs it (the CLI in a child process), split by
- * stage from its own `--json` timings, with the child's peak RSS.
+ * stage from its own `--json` timings, with the child's peak RSS; then DuckDB alone over the same
+ * landing files, for the ratio issue 15 sets a target on.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_SEED, BENCH_UNTIL } from './batches.js';
 import { runNodeChild, type ChildRun } from './child-process.js';
+import { runDuckDbReference, type DuckDbReference } from './duckdb-reference.js';
 import { round } from './measure.js';
 
 export interface EndToEndRun {
@@ -31,6 +33,10 @@ export interface EndToEndRun {
   readonly ledgerOk: boolean;
   /** One-minute load average when the run started and ended: 2 means both cores were already busy. */
   readonly loadavg: readonly [number, number];
+  /** DuckDB alone over the same landing files, right after the run (see duckdb-reference.ts). */
+  readonly duckdbReference: DuckDbReference;
+  /** Issue 15's ratio: the run's wall time less generation over the DuckDB reference's (target: at most 5). */
+  readonly lessGenerationOverDuckdb: number;
 }
 
 export interface EndToEndResult {
@@ -92,6 +98,7 @@ const runOnce = async (events: number, root: string): Promise<EndToEndRun> => {
       checks: tasks.dq_checks ?? 0,
     };
     const staged = Object.values(stages).reduce((sum, ms) => sum + ms, 0);
+    const duckdbReference = await runDuckDbReference(out, await mkdtemp(join(tmpdir(), 'streamflow-bench-duckdb-')));
     return {
       events,
       wallMs: Math.round(child.wallMs),
@@ -102,6 +109,8 @@ const runOnce = async (events: number, root: string): Promise<EndToEndRun> => {
       cpuMs: Math.round(child.cpuMs),
       ledgerOk: summary.ledger.lost === 0 && summary.ledger.lostInWarehouse === 0,
       loadavg: [loadBefore, round(loadavg()[0]!, 2)],
+      duckdbReference,
+      lessGenerationOverDuckdb: round((child.wallMs - stages.generate) / duckdbReference.wallMs, 2),
     };
   } finally {
     await rm(out, { recursive: true, force: true });
