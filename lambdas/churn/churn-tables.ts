@@ -5,10 +5,17 @@
  * warehouse's own bookkeeping, created by prepareWarehouse and the Snowflake deploy), not models:
  * no SELECT builds them.
  */
-import type { ControlTable } from '../warehouse/control-tables.js';
+import type { FileColumn, TableName } from '../shared/ports/warehouse.js';
+
+/** A control table's shape (lambdas/warehouse/control-tables.ts takes these as its own), kept here so churn depends on shared alone. */
+export interface ChurnTable {
+  readonly table: TableName;
+  readonly columns: readonly FileColumn[];
+  readonly primaryKey: readonly string[];
+}
 
 /** One row per model version and feature (plus the intercept): how to scale the input, and its weight. */
-export const CHURN_MODEL: ControlTable = {
+export const CHURN_MODEL: ChurnTable = {
   table: { schema: 'gold', name: 'churn_model' },
   columns: [
     { name: 'model_version', type: 'varchar' },
@@ -26,7 +33,7 @@ export const CHURN_MODEL: ControlTable = {
 };
 
 /** One row per model version: the holdout figures it was accepted on, beside a constant baseline's. */
-export const CHURN_MODEL_EVALUATION: ControlTable = {
+export const CHURN_MODEL_EVALUATION: ChurnTable = {
   table: { schema: 'gold', name: 'churn_model_evaluation' },
   columns: [
     { name: 'model_version', type: 'varchar' },
@@ -47,4 +54,4 @@ export const CHURN_MODEL_EVALUATION: ControlTable = {
   primaryKey: ['model_version'],
 };
 
-export const CHURN_TABLES: readonly ControlTable[] = [CHURN_MODEL, CHURN_MODEL_EVALUATION];
+export const CHURN_TABLES: readonly ChurnTable[] = [CHURN_MODEL, CHURN_MODEL_EVALUATION];

@@ -3,33 +3,13 @@
  * per topic, consumer lag per partition, batch latency, event → Gold freshness, quarantine rate
  * and the load/refresh cycles, kept as short time series (the last few minutes) in memory.
  */
+import type { OperationsSnapshot, RefreshCycle } from '../dashboard/operations-model.js';
 import type { IngestRound } from './ingest.js';
+
+export type { OperationsSnapshot, RefreshCycle };
 
 /** Points kept per series: at one round every fraction of a second, a few minutes. */
 const MAX_POINTS = 600;
-
-export interface RefreshCycle {
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly filesLoaded: number;
-  readonly rowsLoaded: number;
-  /** From production of the oldest event this cycle could first show to the end of its refresh. */
-  readonly freshnessMs: number | null;
-}
-
-export interface OperationsSnapshot {
-  readonly startedAt: number;
-  readonly at: number;
-  readonly produced: Readonly<Record<string, number>>;
-  readonly consumedIn: number;
-  readonly quarantined: number;
-  /** Events per second per topic, one point per round: [time, rate]. */
-  readonly throughput: Readonly<Record<string, readonly (readonly [number, number])[]>>;
-  readonly lag: readonly { readonly topic: string; readonly partition: number; readonly records: number }[];
-  /** Median and maximum consumer invocation time of each round: [time, ms]. */
-  readonly batchLatency: { readonly median: readonly (readonly [number, number])[]; readonly max: readonly (readonly [number, number])[] };
-  readonly cycles: readonly RefreshCycle[];
-}
 
 const push = <T>(series: T[], point: T): void => {
   series.push(point);

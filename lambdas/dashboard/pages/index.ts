@@ -1,5 +1,5 @@
 /** The dashboard's pages, in navigation order. */
-import type { OperationsSnapshot } from '../../local/live-metrics.js';
+import type { OperationsSnapshot } from '../operations-model.js';
 import type { LedgerReport } from '../../warehouse/ledger-report.js';
 import type { DashboardData } from '../dashboard-data.js';
 import type { DashboardPage } from '../page-model.js';

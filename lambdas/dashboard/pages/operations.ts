@@ -3,7 +3,7 @@
  * the warehouse's data: throughput per topic, consumer lag per partition, batch latency, event →
  * Gold freshness, quarantine rate and the load/refresh cycles.
  */
-import type { OperationsSnapshot } from '../../local/live-metrics.js';
+import type { OperationsSnapshot } from '../operations-model.js';
 import { categoryChart, timeChart } from '../chart-options.js';
 import type { Block, DashboardPage } from '../page-model.js';
 
