@@ -142,7 +142,7 @@ describe.concurrent('streamflow usage errors (child process)', () => {
     [['run', '--bogus'], /--bogus/],
     [['run', '--input', '/nonexistent/replay.ndjson'], /--input \/nonexistent\/replay\.ndjson: no such file/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['produce', '--events', '10'], /--cluster-arn must be an MSK cluster ARN/],
+    [['produce', '--events', '10'], /give either --cluster-arn \(MSK\) or --brokers \(a local Kafka\)/],
     [['produce', '--cluster-arn', 'arn:aws:kafka:eu-west-1:123456789012:cluster/x/y', '--dirty-rate', '2'], /--dirty-rate must be a share from 0 to 1/],
   ])('exits 2 for %j with a message naming the problem, writing nothing', async (args, message) => {
     // Prepare
