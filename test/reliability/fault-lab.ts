@@ -84,6 +84,11 @@ export interface FaultOutcome {
 }
 
 const GOLD_PUT = (key: string): boolean => key.startsWith('gold/');
+/**
+ * The consumer's writes. The run's record of its source offsets (`ledger/produced-offsets.json`,
+ * written before each delivery round) is not the consumer's: the consumer-side faults skip it.
+ */
+const CONSUMER_PUT = (key: string): boolean => !key.startsWith('ledger/');
 
 /** Boundaries met by the loader or the task graph, after a clean ingest. */
 export const isWarehouseSide = (boundary: Boundary): boolean => ['store.get', 'store.list', 'warehouse.load', 'warehouse.refresh'].includes(boundary);
@@ -92,15 +97,15 @@ export const isWarehouseSide = (boundary: Boundary): boolean => ['store.get', 's
 const ingestFaults = ({ boundary, at }: FaultSpec): Fault<'put' | 'get' | 'list'>[] | undefined => {
   switch (boundary) {
     case 'store.put':
-      return [{ operation: 'put', at }];
+      return [{ operation: 'put', at, matching: CONSUMER_PUT }];
     case 'handler.timeout':
-      return [{ operation: 'put', at, effect: 'hang' }];
+      return [{ operation: 'put', at, effect: 'hang', matching: CONSUMER_PUT }];
     case 'handler.zombie':
-      return [{ operation: 'put', at, effect: 'delay' }];
+      return [{ operation: 'put', at, effect: 'delay', matching: CONSUMER_PUT }];
     case 'crash.landing-gold':
       return [{ operation: 'put', at, matching: GOLD_PUT }];
     case 'process.crash':
-      return [{ operation: 'put', at, effect: 'die' }];
+      return [{ operation: 'put', at, effect: 'die', matching: CONSUMER_PUT }];
     default:
       return undefined;
   }
@@ -114,7 +119,15 @@ export const openFaultLab = async (label: string): Promise<FaultLab> => {
 
   // The clean run, counting every boundary's calls on the way.
   const bucket = await newBucket(root.path, 'clean');
-  const counting = new FaultyStore(bucket.store);
+  let consumerPuts = 0;
+  const counting = new FaultyStore({
+    put: (key, body, type) => {
+      if (CONSUMER_PUT(key)) consumerPuts++;
+      return bucket.store.put(key, body, type);
+    },
+    get: (key) => bucket.store.get(key),
+    list: (prefix) => bucket.store.list(prefix),
+  });
   await ingestInto(bucket, streamOf(STREAM), ESM, { store: counting });
   const warehouse = await openWarehouse(bucket.warehouseFile);
   let clean: FaultLab['clean'];
@@ -126,7 +139,7 @@ export const openFaultLab = async (label: string): Promise<FaultLab> => {
     const refreshing = new FaultyWarehouse(warehouse);
     await runTaskGraph(refreshing);
     const goldPuts = [...(await consumerOutputs(bucket.store)).keys()].filter(GOLD_PUT).length;
-    const puts = counting.calls('put');
+    const puts = consumerPuts;
     calls = {
       'store.put': puts,
       'store.get': loaderStore.calls('get'),
