@@ -8,6 +8,7 @@
  * lines, the gold `kafka_topic` column), so nothing is lost by shortening the name.
  */
 import { createHash } from 'node:crypto';
+import { formatBatchName } from '../shared/contracts/batch-names.js';
 import type { PartitionBatch } from './kafka-record.js';
 
 /** Topics up to this many characters name their files as they are (every topic StreamFlow makes). */
@@ -29,7 +30,7 @@ export const topicSegment = (topic: string): string =>
 export const batchName = (batch: PartitionBatch): string => {
   const first = batch.records[0]!;
   const last = batch.records[batch.records.length - 1]!;
-  return `${topicSegment(batch.topic)}+${batch.partition}+${first.offset}-${last.offset}`;
+  return formatBatchName({ topic: topicSegment(batch.topic), partition: batch.partition, firstOffset: first.offset, lastOffset: last.offset });
 };
 
 /** `dt=` partition from the broker time of the batch's first record (UTC), stable on redelivery. */
@@ -47,13 +48,3 @@ export const goldKeyFor = (batch: PartitionBatch, table: string): string =>
 
 export const quarantineKeyFor = (batch: PartitionBatch): string =>
   `quarantine/${topicSegment(batch.topic)}/${dtOf(batch)}/${batchName(batch)}.ndjson.gz`;
-
-/**
- * Parses a batch name back into its parts (ledger reconciliation joins prefixes on it). `topic` is
- * the key's {@link topicSegment}: the topic itself up to 100 characters, its short form beyond.
- */
-export const parseBatchName = (key: string): { topic: string; partition: number; firstOffset: number; lastOffset: number } | undefined => {
-  const match = /([A-Za-z0-9._~-]+)\+(\d+)\+(\d+)-(\d+)\.(?:ndjson|csv)\.gz$/.exec(key);
-  if (!match) return undefined;
-  return { topic: match[1]!, partition: Number(match[2]), firstOffset: Number(match[3]), lastOffset: Number(match[4]) };
-};

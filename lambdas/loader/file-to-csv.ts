@@ -11,7 +11,7 @@ import type { LoadSource } from '../shared/ports/warehouse.js';
 import type { ReferenceCatalog } from '../shared/reference-catalog.js';
 import { CsvSyntaxError } from './csv-records.js';
 import { checkGoldRows } from './gold-rows.js';
-import type { LoadTarget } from './load-targets.js';
+import type { LoadTarget } from '../shared/contracts/load-targets.js';
 import { RejectedFileError } from './rejected-file.js';
 
 /** How many invalid records a rejection names; the rest are counted. */

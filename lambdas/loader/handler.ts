@@ -9,7 +9,7 @@ import { secretsManagerPrivateKey } from '../shared/adapters/snowflake-private-k
 import { createSnowflakeWarehouse } from '../shared/adapters/snowflake-warehouse.js';
 import { requiredEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/powertools.js';
-import { BRONZE_TABLES } from '../warehouse/bronze-tables.js';
+import { BRONZE_TABLES } from '../shared/contracts/bronze-tables.js';
 import { makeLoaderHandler } from './make-handler.js';
 
 const store = new S3ObjectStore(new S3Client({}), requiredEnv('BUCKET_NAME'));

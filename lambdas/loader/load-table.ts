@@ -21,7 +21,7 @@ import {
 import { NO_REFERENCE_DATA, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { fileToLoad } from './file-to-csv.js';
 import { claimFiles, completeFiles, fileVersion, recordFailure, releaseClaims, type FailedFile } from './load-history.js';
-import type { LoadTarget } from './load-targets.js';
+import type { LoadTarget } from '../shared/contracts/load-targets.js';
 import { RejectedFileError, type RejectedRows } from './rejected-file.js';
 
 export type FileOutcome =

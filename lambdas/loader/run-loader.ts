@@ -13,7 +13,7 @@ import { MAX_FILES_PER_COPY } from '../shared/adapters/snowflake-load-sql.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from './file-to-csv.js';
 import { DEFAULT_LEASE_SECONDS, fileVersion, handledFiles } from './load-history.js';
 import { loadTable, type FileOutcome } from './load-table.js';
-import { LOAD_PREFIXES, loadTargetFor, type LoadTarget } from './load-targets.js';
+import { LOAD_PREFIXES, loadTargetFor, type LoadTarget } from '../shared/contracts/load-targets.js';
 import type { LoaderRequest } from './loader-request.js';
 
 export type { FileOutcome } from './load-table.js';

@@ -11,7 +11,7 @@ import { logger, metrics } from '../shared/powertools.js';
 import { makeLoaderHandler } from '../loader/make-handler.js';
 import { scheduledTick, type LoaderEvent } from '../loader/loader-request.js';
 import type { LoaderSummary } from '../loader/run-loader.js';
-import { BRONZE_TABLES } from '../warehouse/bronze-tables.js';
+import { BRONZE_TABLES } from '../shared/contracts/bronze-tables.js';
 import type { DataQualityResult } from '../warehouse/dq-checks.js';
 import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report.js';
 import { prepareWarehouse } from '../warehouse/prepare-warehouse.js';

@@ -8,7 +8,7 @@
  * what lets `streamflow report` say that nothing was lost.
  */
 import { gunzipSync } from 'node:zlib';
-import { parseBatchName } from '../consumer/object-keys.js';
+import { parseBatchName } from './contracts/batch-names.js';
 import { intersect, sizeOf, subtract, unionOf, type Range } from './offset-ranges.js';
 import { ONFAILURE_PREFIX, readOnFailureRecord } from './onfailure-record.js';
 import type { ObjectStore } from './ports/object-store.js';

@@ -10,7 +10,7 @@ import { countObjectLedger, goldDataRows, type ObjectLedger, type PartitionCover
 import { readSourceOffsets, type SourceOffsets } from '../shared/source-offsets.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import { loadTargetFor } from '../loader/load-targets.js';
+import { loadTargetFor } from '../shared/contracts/load-targets.js';
 import { LOAD_HISTORY } from './control-tables.js';
 import { latestCheckResults, type Severity } from './dq-checks.js';
 import { formatChurnSection, latestChurnEvaluation } from '../churn/churn-report.js';

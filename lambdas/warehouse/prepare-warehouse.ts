@@ -4,7 +4,7 @@
  * every open, Snowflake gets the same DDL from `streamflow sql deploy`.
  */
 import type { Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
-import { BRONZE_TABLES, bronzeTableDdl } from './bronze-tables.js';
+import { BRONZE_TABLES, bronzeTableDdl } from '../shared/contracts/bronze-tables.js';
 import { CONTROL_TABLES, LOAD_HISTORY, controlTableColumnAdditions, controlTableDdl } from './control-tables.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
 

@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SNOWFLAKE_COLUMN_TYPES } from '../shared/adapters/snowflake-names.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import { BRONZE_TABLES, bronzeTableDdl } from './bronze-tables.js';
+import { BRONZE_TABLES, bronzeTableDdl } from '../shared/contracts/bronze-tables.js';
 import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
 import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';

@@ -13,7 +13,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import { LOAD_PREFIXES } from '../../lambdas/loader/load-targets.js';
+import { LOAD_PREFIXES } from '../../lambdas/shared/contracts/load-targets.js';
 import { TOPICS } from '../../lambdas/shared/contracts/events.js';
 import { REFERENCE_KEYS } from '../../lambdas/shared/reference-catalog.js';
 import type { StreamFlowConfig } from '../config.js';

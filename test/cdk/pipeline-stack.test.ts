@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { goldKeyFor, landingKeyFor, quarantineKeyFor } from '../../lambdas/consumer/object-keys.js';
 import type { PartitionBatch } from '../../lambdas/consumer/kafka-record.js';
-import { LOAD_PREFIXES } from '../../lambdas/loader/load-targets.js';
+import { LOAD_PREFIXES } from '../../lambdas/shared/contracts/load-targets.js';
 import { TOPICS } from '../../lambdas/shared/contracts/events.js';
 import { REFERENCE_KEYS } from '../../lambdas/shared/reference-catalog.js';
 import { DATA_PREFIXES } from '../../lib/stacks/storage-stack.js';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMskEvent } from '../../lambdas/consumer/kafka-record.js';
 import type { PartitionBatch } from '../../lambdas/consumer/kafka-record.js';
-import { batchName, goldKeyFor, landingKeyFor, parseBatchName, quarantineKeyFor, topicSegment } from '../../lambdas/consumer/object-keys.js';
+import { batchName, goldKeyFor, landingKeyFor, quarantineKeyFor, topicSegment } from '../../lambdas/consumer/object-keys.js';
+import { parseBatchName } from '../../lambdas/shared/contracts/batch-names.js';
 import { assertSafeKey } from '../../lambdas/shared/ports/object-store.js';
 import { mskEvent, partitionBatch } from '../support/msk-event.js';
 

@@ -17,7 +17,7 @@ import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-s
 import { createSnowflakeWarehouse, type SnowflakeWarehouse } from '../../lambdas/shared/adapters/snowflake-warehouse.js';
 import type { WarehouseRow, WarehouseValue } from '../../lambdas/shared/ports/warehouse.js';
 import { logger } from '../../lambdas/shared/powertools.js';
-import { BRONZE_TABLES } from '../../lambdas/warehouse/bronze-tables.js';
+import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { runTaskGraph } from '../../lambdas/warehouse/run-task-graph.js';
 import { applyDeployPlan, snowflakeDeployPlan, type DeployVariables } from '../../lambdas/warehouse/snowflake-deploy.js';
 import { modelStepsOf, tableOf } from '../../lambdas/warehouse/task-graph.js';

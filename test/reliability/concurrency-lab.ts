@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
-import { loadTargetFor } from '../../lambdas/loader/load-targets.js';
+import { loadTargetFor } from '../../lambdas/shared/contracts/load-targets.js';
 import type { DuckDbWarehouse } from '../../lambdas/shared/adapters/duckdb-warehouse.js';
 import { WarehouseConflictError } from '../../lambdas/shared/ports/warehouse.js';
 import { runTaskGraph } from '../../lambdas/warehouse/run-task-graph.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { loadTargetFor } from '../../lambdas/loader/load-targets.js';
+import { loadTargetFor } from '../../lambdas/shared/contracts/load-targets.js';
 import { csvHeader } from '../../lambdas/shared/csv.js';
 import { QUARANTINE_TABLE } from '../../lambdas/shared/contracts/quarantine-table.js';
 import {

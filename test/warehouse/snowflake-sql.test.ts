@@ -9,7 +9,7 @@ import { SESSION_SETTINGS } from '../../lambdas/shared/adapters/snowflake-connec
 import { copyStatement, loadFolderFor, putStatement, removeStatement, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
 import { CSV_FORMAT, CSV_STAGE, CSV_TIMESTAMP_FORMAT } from '../../lambdas/shared/adapters/snowflake-names.js';
 import { HANDLED_FILES_QUERY, HELD_FILES_QUERY, RECORD_FAILURE_STATEMENT, RELEASE_STATEMENT, claimStatement, completeStatement } from '../../lambdas/loader/load-history.js';
-import { BRONZE_TABLES, bronzeColumnsOf } from '../../lambdas/warehouse/bronze-tables.js';
+import { BRONZE_TABLES, bronzeColumnsOf } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { loadChecks } from '../../lambdas/warehouse/dq-checks.js';
 import { DEFAULT_DEPLOY_VARIABLES, renderedModels, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
 import { checksTaskBody, modelTaskBody } from '../../lambdas/warehouse/snowflake-tasks.js';

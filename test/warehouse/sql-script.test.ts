@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loaderGrantStatements, scriptStatements } from '../../lambdas/warehouse/snowflake-deploy.js';
 import { fillVariables, splitStatements } from '../../lambdas/warehouse/sql-script.js';
-import { BRONZE_TABLES } from '../../lambdas/warehouse/bronze-tables.js';
+import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
 
 describe('splitting a deploy script', () => {
   it('splits on the semicolons that end statements, not those in literals, $$ bodies or comments', () => {

@@ -10,9 +10,9 @@ import {
   TRANSACTIONS_TABLE,
   USER_EVENTS_TABLE,
   type ColumnType,
-} from '../shared/contracts/tables.js';
-import { QUARANTINE_TABLE } from '../shared/contracts/quarantine-table.js';
-import type { FileColumn, TableName } from '../shared/ports/warehouse.js';
+} from './tables.js';
+import { QUARANTINE_TABLE } from './quarantine-table.js';
+import type { FileColumn, TableName } from '../ports/warehouse.js';
 
 /** A Bronze table: what its files carry, in file order, and where it lives. */
 export interface BronzeTable {

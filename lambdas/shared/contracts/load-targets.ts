@@ -5,11 +5,11 @@
  * quarantine NDJSON loads into `raw_quarantine`, written as CSV the same way.
  */
 import type { z } from 'zod';
-import { productSchema, customerSchema } from '../shared/contracts/reference.js';
-import { QUARANTINE_TABLE } from '../shared/contracts/quarantine-table.js';
-import type { Transaction, UserEvent } from '../shared/contracts/events.js';
-import { CUSTOMERS_TABLE, PRODUCTS_TABLE, TRANSACTIONS_TABLE, USER_EVENTS_TABLE, type Column, type GoldTable } from '../shared/contracts/tables.js';
-import { RAW_CUSTOMERS, RAW_PRODUCTS, RAW_QUARANTINE, RAW_TRANSACTIONS, RAW_USER_EVENTS, type BronzeTable } from '../warehouse/bronze-tables.js';
+import { productSchema, customerSchema } from './reference.js';
+import { QUARANTINE_TABLE } from './quarantine-table.js';
+import type { Transaction, UserEvent } from './events.js';
+import { CUSTOMERS_TABLE, PRODUCTS_TABLE, TRANSACTIONS_TABLE, USER_EVENTS_TABLE, type Column, type GoldTable } from './tables.js';
+import { RAW_CUSTOMERS, RAW_PRODUCTS, RAW_QUARANTINE, RAW_TRANSACTIONS, RAW_USER_EVENTS, type BronzeTable } from './bronze-tables.js';
 
 /** Prefixes a scheduled tick looks under; reference data first, so a run loads dimensions with facts. */
 export const LOAD_PREFIXES = ['reference/', 'gold/', 'quarantine/'] as const;

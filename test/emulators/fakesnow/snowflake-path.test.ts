@@ -16,7 +16,7 @@ import { runLoader } from '../../../lambdas/loader/run-loader.js';
 import { FolderObjectStore } from '../../../lambdas/shared/adapters/folder-object-store.js';
 import type { SnowflakeWarehouse } from '../../../lambdas/shared/adapters/snowflake-warehouse.js';
 import { logger } from '../../../lambdas/shared/powertools.js';
-import { BRONZE_TABLES, bronzeColumnsOf } from '../../../lambdas/warehouse/bronze-tables.js';
+import { BRONZE_TABLES, bronzeColumnsOf } from '../../../lambdas/shared/contracts/bronze-tables.js';
 import { runTaskGraph } from '../../../lambdas/warehouse/run-task-graph.js';
 import { DEFAULT_DEPLOY_VARIABLES, snowflakeDeployPlan, type DeployScript } from '../../../lambdas/warehouse/snowflake-deploy.js';
 import { tableColumns } from '../../../lambdas/warehouse/prepare-warehouse.js';

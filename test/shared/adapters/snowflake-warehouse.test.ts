@@ -13,7 +13,7 @@ import { FolderObjectStore } from '../../../lambdas/shared/adapters/folder-objec
 import { secretsManagerPrivateKey, type PrivateKeySource } from '../../../lambdas/shared/adapters/snowflake-private-key.js';
 import { SnowflakeWarehouse } from '../../../lambdas/shared/adapters/snowflake-warehouse.js';
 import { WarehouseConflictError, WarehouseLockTimeoutError } from '../../../lambdas/shared/ports/warehouse.js';
-import { BRONZE_TABLES, RAW_USER_EVENTS } from '../../../lambdas/warehouse/bronze-tables.js';
+import { BRONZE_TABLES, RAW_USER_EVENTS } from '../../../lambdas/shared/contracts/bronze-tables.js';
 import { FakeSnowflake, snowflakeError } from '../../support/fake-snowflake.js';
 import { tempFolder } from '../../support/files.js';
 import { consumeBatch, userEvent } from '../../support/warehouse-fixtures.js';

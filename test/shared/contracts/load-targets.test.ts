@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTargetFor } from '../../lambdas/loader/load-targets.js';
+import { loadTargetFor } from '../../../lambdas/shared/contracts/load-targets.js';
 
 describe('loadTargetFor', () => {
   it.each([
