@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { loadTargetFor } from '../../lambdas/shared/contracts/load-targets.js';
 import { csvHeader } from '../../lambdas/shared/csv.js';
-import { QUARANTINE_TABLE } from '../../lambdas/shared/contracts/quarantine-table.js';
 import {
   CUSTOMERS_TABLE,
   LOAD_METADATA_COLUMNS,
   PRODUCTS_TABLE,
+  QUARANTINE_TABLE,
   TRANSACTIONS_TABLE,
   USER_EVENTS_TABLE,
   type Column,

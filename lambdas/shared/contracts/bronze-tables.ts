@@ -7,11 +7,11 @@ import {
   CUSTOMERS_TABLE,
   LOAD_METADATA_COLUMNS,
   PRODUCTS_TABLE,
+  QUARANTINE_TABLE,
   TRANSACTIONS_TABLE,
   USER_EVENTS_TABLE,
   type ColumnType,
 } from './tables.js';
-import { QUARANTINE_TABLE } from './quarantine-table.js';
 import type { FileColumn, TableName } from '../ports/warehouse.js';
 
 /** A Bronze table: what its files carry, in file order, and where it lives. */

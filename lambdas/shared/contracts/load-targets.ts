@@ -6,9 +6,8 @@
  */
 import type { z } from 'zod';
 import { productSchema, customerSchema } from './reference.js';
-import { QUARANTINE_TABLE } from './quarantine-table.js';
 import type { Transaction, UserEvent } from './events.js';
-import { CUSTOMERS_TABLE, PRODUCTS_TABLE, TRANSACTIONS_TABLE, USER_EVENTS_TABLE, type Column, type GoldTable } from './tables.js';
+import { CUSTOMERS_TABLE, PRODUCTS_TABLE, QUARANTINE_TABLE, TRANSACTIONS_TABLE, USER_EVENTS_TABLE, type Column, type GoldTable } from './tables.js';
 import { RAW_CUSTOMERS, RAW_PRODUCTS, RAW_QUARANTINE, RAW_TRANSACTIONS, RAW_USER_EVENTS, type BronzeTable } from './bronze-tables.js';
 
 /** Prefixes a scheduled tick looks under; reference data first, so a run loads dimensions with facts. */

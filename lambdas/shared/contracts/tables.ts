@@ -156,6 +156,48 @@ export const CUSTOMERS_TABLE: ReferenceTable<Customer> = {
   ],
 };
 
+/**
+ * The quarantine as a Bronze table (`raw_quarantine`): one row per rejected record, read from the
+ * consumer's quarantine NDJSON (its landing line plus the reasons). Loading it puts rejected
+ * records, unknown ids included, where the data quality checks and dashboards can see them.
+ */
+/** One line of a `quarantine/<topic>/…ndjson.gz` file, as lambdas/consumer writes it. */
+export interface QuarantineLine {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly value_base64?: string;
+  readonly reasons: readonly { readonly code: string; readonly field?: string; readonly detail: string }[];
+}
+
+/** Every quarantine column is nullable: a rejected record may lack any part. */
+const quarantineColumn = (name: string, type: ColumnType, read: (line: QuarantineLine) => unknown): Column<QuarantineLine> => col(name, type, read, true);
+
+/** Broker time as a timestamp; a record whose broker time is unusable keeps a NULL instead. */
+const brokerTime = (line: QuarantineLine): Date | null =>
+  Number.isFinite(line.timestamp) && line.timestamp > 0 && line.timestamp < TIMESTAMP_RANGE_MS.end ? new Date(line.timestamp) : null;
+
+export const QUARANTINE_TABLE = {
+  name: 'quarantine',
+  bronzeTable: 'raw_quarantine',
+  columns: [
+    quarantineColumn('kafka_topic', 'varchar', (line) => line.topic),
+    quarantineColumn('kafka_partition', 'integer', (line) => line.partition),
+    quarantineColumn('kafka_offset', 'bigint', (line) => line.offset),
+    quarantineColumn('kafka_timestamp', 'timestamp', brokerTime),
+    quarantineColumn('kafka_key', 'varchar', (line) => line.key),
+    // The value exactly as received; bytes that are not UTF-8 stay base64.
+    quarantineColumn('value', 'varchar', (line) => line.value),
+    quarantineColumn('value_base64', 'varchar', (line) => line.value_base64 ?? null),
+    // The reason the ledger counts the record under (the first), and all of them.
+    quarantineColumn('reason_code', 'varchar', (line) => line.reasons[0]?.code ?? null),
+    quarantineColumn('reasons', 'json', (line) => line.reasons),
+  ],
+} as const satisfies { name: string; bronzeTable: string; columns: readonly Column<QuarantineLine>[] };
+
 /** Columns the loader appends to every Bronze table, after the file's own columns. */
 export const LOAD_METADATA_COLUMNS: readonly { name: string; type: ColumnType }[] = [
   { name: '_source_file', type: 'varchar' },
