@@ -2,6 +2,8 @@
  * The usage text of each command, apart from the command itself so that `streamflow <command> --help`
  * prints it without importing the command's dependencies (DuckDB, the AWS SDK, kafkajs).
  */
+import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
+import { DEFAULT_SERVE_PORT } from '../../lambdas/local/serve-port.js';
 export const LOAD_USAGE = `streamflow load [--out DIR] [--reload PREFIX [--force]] [--json]
   Loads pending gold, reference and quarantine files from DIR (default .streamflow) into
   DIR/warehouse.duckdb, skipping files already loaded (same key and ETag). --reload PREFIX loads
@@ -67,3 +69,35 @@ export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [-
 streamflow sql render [--dialect snowflake|duckdb] [--model NAME]
   Shows what each model (or one, e.g. stg_user_events) becomes: the DDL that creates its table and the
   statements that refresh it (a Snowflake task body, or the local runner's). Default dialect: snowflake.`;
+
+export const RUN_USAGE = `streamflow run [options]
+  Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda
+  (landing / gold / quarantine files), load gold into DuckDB with the loader Lambda, refresh
+  Silver and Gold, run the data quality checks and reconcile the ledger.
+
+  --events N        events to generate (default 50000)
+  --seed S          random seed; the same seed and window give the same events (default 42)
+  --out DIR         output folder, also the local bucket (default .streamflow)
+  --input FILE      replay FILE (one {"topic","key","value"} JSON object a line) instead of generating
+  --dirty-rate R    share of dirty records to inject, 0 to 1 (default 0)
+  --days N          spread events over the last N days (default: the last 13 months)
+  --until TIME      end of the event window, ISO-8601 (default: now)
+  --batch-size N    event source mapping batch size, 1 to 10000 (default ${DEFAULT_ESM_SETTINGS.batchSize})
+  --partitions N    partitions per topic (default 3)
+  --brokers H:P     run on this Apache Kafka (e.g. npm run kafka) instead of the in-process topic
+                    log: publish with the MSK producer (plaintext), consume with a consumer group
+  --consume-only    with --brokers: publish nothing, deliver what the group has not committed yet
+                    (after streamflow produce --brokers, or to resume a stopped run), keeping --out
+  --group NAME      with --brokers: the consumer group (default streamflow-consumer)
+  --rate N          produce live, N events per second, until --events are sent or Ctrl-C, loading
+                    and refreshing the warehouse in cycles as they stream
+  --serve [PORT]    with --rate: serve the dashboard on 127.0.0.1:PORT (default ${DEFAULT_SERVE_PORT}) while it runs,
+                    updating in place, with an Operations page (throughput, lag, latency, freshness)
+  --json            print the summary as JSON`;
+
+export const DASHBOARD_USAGE = `streamflow dashboard [--out DIR] [--serve [PORT]]
+  Writes DIR/dashboard/index.html (default DIR .streamflow) from the Gold measure views of
+  DIR/warehouse.duckdb: Executive Summary, User Engagement, Sales Performance, Product Analytics,
+  Funnel, Customers and Data Health. One self-contained file: open it from disk, offline.
+  --serve [PORT] also serves it on 127.0.0.1:PORT (default ${DEFAULT_SERVE_PORT}) until Ctrl-C, re-reading the
+  warehouse when it changes (e.g. after streamflow refresh) and updating the page in place.`;

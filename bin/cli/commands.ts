@@ -3,7 +3,7 @@
  * only when that command runs. Importing every command up front cost 1.5–3 s before `--help` or a
  * flag error could answer (DuckDB, the AWS SDK, kafkajs and Powertools load with them).
  */
-import { DOCS_USAGE, LOAD_USAGE, PRODUCE_USAGE, REFRESH_USAGE, REPLAY_USAGE, REPORT_USAGE, SQL_USAGE } from './command-usage.js';
+import { DASHBOARD_USAGE, DOCS_USAGE, LOAD_USAGE, PRODUCE_USAGE, REFRESH_USAGE, REPLAY_USAGE, REPORT_USAGE, RUN_USAGE, SQL_USAGE } from './command-usage.js';
 
 export type CommandMain = (args: string[]) => Promise<number>;
 
@@ -20,7 +20,7 @@ const text = (usage: string) => (): Promise<string> => Promise.resolve(usage);
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   run: {
     summary: 'run the local twin end to end (try: streamflow run --events 20000 --dirty-rate 0.05)',
-    usage: async () => (await import('../commands/run.js')).RUN_USAGE,
+    usage: text(RUN_USAGE),
     load: async () => (await import('../commands/run.js')).runCommand,
   },
   load: {
@@ -45,7 +45,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   dashboard: {
     summary: 'write the HTML dashboard from the Gold measure views',
-    usage: async () => (await import('../commands/dashboard.js')).DASHBOARD_USAGE,
+    usage: text(DASHBOARD_USAGE),
     load: async () => (await import('../commands/dashboard.js')).dashboardCommand,
   },
   docs: {

@@ -9,14 +9,6 @@ import { UsageError } from '../cli/flags.js';
 import { displayPath } from '../cli/run-summary.js';
 import { serveFolder } from '../cli/serve-folder.js';
 import { takeServeFlag } from '../cli/serve-flag.js';
-import { DEFAULT_SERVE_PORT } from '../../lambdas/local/live-server.js';
-
-export const DASHBOARD_USAGE = `streamflow dashboard [--out DIR] [--serve [PORT]]
-  Writes DIR/dashboard/index.html (default DIR .streamflow) from the Gold measure views of
-  DIR/warehouse.duckdb: Executive Summary, User Engagement, Sales Performance, Product Analytics,
-  Funnel, Customers and Data Health. One self-contained file: open it from disk, offline.
-  --serve [PORT] also serves it on 127.0.0.1:PORT (default ${DEFAULT_SERVE_PORT}) until Ctrl-C, re-reading the
-  warehouse when it changes (e.g. after streamflow refresh) and updating the page in place.`;
 
 export const dashboardCommand = async (commandArgs: string[]): Promise<number> => {
   const { args, port } = takeServeFlag(commandArgs);

@@ -18,32 +18,6 @@ import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher
 import { displayPath, printRunSummary } from '../cli/run-summary.js';
 import { runLiveCommand, serveUntilInterrupted } from '../cli/live-run.js';
 import { takeServeFlag } from '../cli/serve-flag.js';
-import { DEFAULT_SERVE_PORT } from '../../lambdas/local/live-server.js';
-
-export const RUN_USAGE = `streamflow run [options]
-  Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda
-  (landing / gold / quarantine files), load gold into DuckDB with the loader Lambda, refresh
-  Silver and Gold, run the data quality checks and reconcile the ledger.
-
-  --events N        events to generate (default 50000)
-  --seed S          random seed; the same seed and window give the same events (default 42)
-  --out DIR         output folder, also the local bucket (default .streamflow)
-  --input FILE      replay FILE (one {"topic","key","value"} JSON object a line) instead of generating
-  --dirty-rate R    share of dirty records to inject, 0 to 1 (default 0)
-  --days N          spread events over the last N days (default: the last 13 months)
-  --until TIME      end of the event window, ISO-8601 (default: now)
-  --batch-size N    event source mapping batch size, 1 to 10000 (default ${DEFAULT_ESM_SETTINGS.batchSize})
-  --partitions N    partitions per topic (default 3)
-  --brokers H:P     run on this Apache Kafka (e.g. npm run kafka) instead of the in-process topic
-                    log: publish with the MSK producer (plaintext), consume with a consumer group
-  --consume-only    with --brokers: publish nothing, deliver what the group has not committed yet
-                    (after streamflow produce --brokers, or to resume a stopped run), keeping --out
-  --group NAME      with --brokers: the consumer group (default streamflow-consumer)
-  --rate N          produce live, N events per second, until --events are sent or Ctrl-C, loading
-                    and refreshing the warehouse in cycles as they stream
-  --serve [PORT]    with --rate: serve the dashboard on 127.0.0.1:PORT (default ${DEFAULT_SERVE_PORT}) while it runs,
-                    updating in place, with an Operations page (throughput, lag, latency, freshness)
-  --json            print the summary as JSON`;
 
 export const runCommand = async (commandArgs: string[]): Promise<number> => {
   const { args, port } = takeServeFlag(commandArgs);

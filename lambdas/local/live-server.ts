@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { renderDashboard } from '../dashboard/render-dashboard.js';
 import { liveUpdateOf, type LiveDocument } from './live-dashboard.js';
 
-export const DEFAULT_SERVE_PORT = 8080;
+export { DEFAULT_SERVE_PORT } from './serve-port.js';
 export const LIVE_HOST = '127.0.0.1';
 const LIVE_PATH = '/live.json';
 
