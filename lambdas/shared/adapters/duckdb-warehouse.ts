@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { LOAD_METADATA_COLUMNS, type ColumnType } from '../contracts/tables.js';
@@ -73,9 +73,24 @@ interface SharedInstance {
 }
 const instances = new Map<string, Promise<SharedInstance>>();
 
+/**
+ * Set, not left to DuckDB's defaults (80 % of RAM for the buffer manager, every core): the twin
+ * shares the machine with the Node process that feeds it, and a million-event refresh took the
+ * process past 1.3 GB of RSS. Past the limit DuckDB spills what it can to `temp_directory` and fails
+ * the statement otherwise (https://duckdb.org/docs/stable/guides/performance/oom; the limit covers
+ * the buffer manager only).
+ * STREAMFLOW_DUCKDB_MEMORY_LIMIT / STREAMFLOW_DUCKDB_THREADS override them.
+ */
+const duckDbConfig = (): Record<string, string> => ({
+  // 400MB failed the load of a 20,000-event run (an aborted transaction); 600MB passed it: 1GB leaves room at 1M.
+  memory_limit: process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '1GB',
+  threads: process.env.STREAMFLOW_DUCKDB_THREADS ?? String(availableParallelism()),
+  temp_directory: join(tmpdir(), 'streamflow-duckdb-spill'),
+});
+
 const openInstance = async (file: string): Promise<SharedInstance> => {
   await mkdir(dirname(file), { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await DuckDBInstance.create(':memory:', duckDbConfig());
   const connection = await instance.connect();
   try {
     // Attached under the warehouse's name, whatever the file is called, so SQL reads like Snowflake's.
