@@ -1,9 +1,10 @@
 /**
  * The local twin streaming live, for the freshness bench: a producer on a timer publishes to the
  * topic log, the event source mapping is polled on the live clock (so its batching window counts),
- * and a warehouse loop runs the loader and the task graph back to back, as a schedule would with a
- * short period. Built from the same pieces as `streamflow run` (lambdas/local), one DuckDB
- * connection kept open throughout.
+ * and a warehouse loop ticks the loader and refreshes as the twin does: the task graph runs when
+ * a load added rows (runTriggeredTaskGraph, as Snowflake's triggered root task), never on a timer.
+ * Built from the same pieces as `streamflow run` (lambdas/local), one DuckDB connection kept open
+ * throughout.
  */
 import { join } from 'node:path';
 import { makeConsumerHandler } from '../lambdas/consumer/make-handler.js';
@@ -20,7 +21,7 @@ import type { WarehouseRow } from '../lambdas/shared/ports/warehouse.js';
 import { logger, metrics } from '../lambdas/shared/powertools.js';
 import { loadReferenceCatalog } from '../lambdas/shared/reference-catalog.js';
 import { prepareWarehouse } from '../lambdas/warehouse/prepare-warehouse.js';
-import { runTaskGraph } from '../lambdas/warehouse/run-task-graph.js';
+import { runTriggeredTaskGraph } from '../lambdas/warehouse/run-task-graph.js';
 import { sleep } from './measure.js';
 
 export interface StreamLoopOptions {
@@ -30,9 +31,9 @@ export interface StreamLoopOptions {
   readonly esm: EsmSettings;
   /** How often the event source mapping is polled. */
   readonly pollEveryMs: number;
-  /** Least time from one warehouse cycle's start to the next one's. */
-  readonly cycleEveryMs: number;
-  /** Called after each warehouse cycle, with the time its Gold became visible (refresh_gold committed). */
+  /** Least time from one loader tick's start to the next one's. */
+  readonly tickEveryMs: number;
+  /** Called after each refresh the loads triggered, with the time its Gold became visible (refresh_gold committed). */
   readonly onCycle: (cycle: { readonly goldVisibleAt: number; readonly ms: number; readonly query: WarehouseQuery }) => Promise<void>;
 }
 
@@ -65,12 +66,13 @@ export const startStreamLoop = async (options: StreamLoopOptions): Promise<Strea
   await prepareWarehouse(warehouse);
   const loader = makeLoaderHandler({ store, warehouse, logger, metrics });
   const query: WarehouseQuery = (sql) => warehouse.query(sql);
-  const cycle = async (): Promise<{ goldVisibleAt: number; ms: number }> => {
+  /** A loader tick, then the task graph if the tick added rows; undefined when nothing was refreshed. */
+  const cycle = async (): Promise<{ goldVisibleAt: number; ms: number } | undefined> => {
     const started = Date.now();
     let goldVisibleAt = 0;
     await loader(scheduledTick(), localLambdaContext('streamflow-loader'));
-    await runTaskGraph(warehouse, { onTask: (task) => (task === 'dq_checks' ? (goldVisibleAt = Date.now()) : undefined) });
-    return { goldVisibleAt: goldVisibleAt || Date.now(), ms: Date.now() - started };
+    const { run } = await runTriggeredTaskGraph(warehouse, { onTask: (task) => (task === 'dq_checks' ? (goldVisibleAt = Date.now()) : undefined) });
+    return run ? { goldVisibleAt: goldVisibleAt || Date.now(), ms: Date.now() - started } : undefined;
   };
   // Reference data and every table exist before the first event, as in a deployed pipeline.
   await cycle();
@@ -86,8 +88,8 @@ export const startStreamLoop = async (options: StreamLoopOptions): Promise<Strea
     while (running) {
       const started = Date.now();
       const done = await cycle();
-      await options.onCycle({ ...done, query });
-      await sleep(Math.max(0, options.cycleEveryMs - (Date.now() - started)));
+      if (done) await options.onCycle({ ...done, query });
+      await sleep(Math.max(0, options.tickEveryMs - (Date.now() - started)));
     }
   })();
 
