@@ -13,7 +13,7 @@ periods as (
 
 ),
 
-sessions as (
+totals as (
 
     select * from gold.int_period_totals
 
@@ -23,13 +23,13 @@ rates as (
 
     -- rounded to the stored 6 decimals on both sides before the change is taken
     select
-        sessions.period,
-        sessions.sessions,
-        sessions.converted_sessions,
-        cast(div0(sessions.converted_sessions, nullif(sessions.sessions, 0)) as decimal(10, 6)) as conversion_rate,
-        cast(div0(sessions.previous_converted_sessions, nullif(sessions.previous_sessions, 0)) as decimal(10, 6)) as previous_conversion_rate
+        totals.period,
+        totals.sessions,
+        totals.converted_sessions,
+        cast(div0(totals.converted_sessions, nullif(totals.sessions, 0)) as decimal(10, 6)) as conversion_rate,
+        cast(div0(totals.previous_converted_sessions, nullif(totals.previous_sessions, 0)) as decimal(10, 6)) as previous_conversion_rate
 
-    from sessions
+    from totals
 
 ),
 
