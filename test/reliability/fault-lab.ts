@@ -242,12 +242,13 @@ export const expectDeliveryOutcome = (spec: FaultSpec, outcome: FaultOutcome): v
 };
 
 /**
- * Records a fault left out of the bucket's ledger before recovery: not landed at all, or landed
- * but in neither gold nor quarantine (what `streamflow report` shows as lost).
+ * Records a fault left out of the files before recovery, as `streamflow report` counts them from
+ * the produced offsets: pending in an on-failure record, not landed at all, or landed in neither
+ * gold nor quarantine (lost).
  */
 export const recordsMissingBeforeRecovery = (outcome: FaultOutcome): number =>
   Math.max(0, outcome.after.recordsIn - outcome.before.recordsIn) +
-  Object.values(outcome.before.report.topics).reduce((sum, topic) => sum + Math.abs(topic.lost), 0);
+  Object.values(outcome.before.report.topics).reduce((sum, topic) => sum + topic.lost + topic.pending, 0);
 
 /** Figures of an outcome for docs/reliability.md. */
 export const outcomeFigures = (outcome: FaultOutcome): Record<string, unknown> => ({
