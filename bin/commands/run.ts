@@ -5,7 +5,7 @@ import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-s
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
 import { consumeFromBrokers, produceToBrokers } from '../../lambdas/local/broker-ingest.js';
-import { recordBrokerOffsets } from '../../lambdas/local/broker-source-offsets.js';
+import { brokerGroupPositions, recordBrokerOffsets } from '../../lambdas/local/broker-source-offsets.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { isRunOutDir, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
@@ -111,6 +111,7 @@ const runOnBrokers = async (options: {
     publishing.finish();
   }
   const produceMs = performance.now() - started;
+  const consumedFrom = await brokerGroupPositions(options.brokers, options.groupId);
   let consuming: Progress | undefined;
   const summary = await consumeFromBrokers({
     store: options.store,
@@ -120,6 +121,6 @@ const runOnBrokers = async (options: {
     onProgress: (delivered, pending) => (consuming ??= progressBar('consuming ', pending)).update(delivered),
   });
   consuming?.finish();
-  await recordBrokerOffsets(options.store, options.brokers, options.groupId);
+  await recordBrokerOffsets(options.store, options.brokers, options.groupId, consumedFrom);
   return { ...summary, timings: { ...summary.timings, produceMs } };
 };
