@@ -98,6 +98,8 @@ describe.skipIf(missing.length > 0)('Snowflake, end to end (real account)', () =
 
   afterAll(async () => {
     if (snowflake) {
+      // The deploy's secure share (090_secure_share.sql) lives outside the database.
+      await snowflake.execute(`drop share if exists ${variables.database}_customer_360`).catch(() => undefined);
       await snowflake.execute(`drop database if exists ${variables.database}`).catch(() => undefined);
       await snowflake.execute(`drop role if exists ${variables.loader_role}`).catch(() => undefined);
       await snowflake.execute(`drop role if exists ${variables.reader_role}`).catch(() => undefined);
