@@ -12,12 +12,15 @@ import { checksTaskBody, insertedRowsOf, modelTaskBody } from '../../../lambdas/
 import { TASK_GRAPH, changesFromOf, streamNameFor } from '../../../lambdas/warehouse/task-graph.js';
 
 /**
- * The loader's ALTER SESSION (time zone, TIMESTAMP_TYPE_MAPPING, output formats, lock timeout):
- * fakesnow 0.12.1 implements ALTER SESSION only for AUTOCOMMIT and QUOTED_IDENTIFIERS_IGNORE_CASE
- * and refuses the rest, so it runs as a no-op. fakesnow's sessions are UTC and NTZ anyway; the
- * output formats are not applied, which {@link comparableRows} allows for.
+ * Statements the loader sends that fakesnow 0.12.1 cannot run, run as no-ops:
+ * - its ALTER SESSION (time zone, TIMESTAMP_TYPE_MAPPING, output formats, lock timeout): fakesnow
+ *   implements ALTER SESSION only for AUTOCOMMIT and QUOTED_IDENTIFIERS_IGNORE_CASE and refuses
+ *   the rest. Its sessions are UTC and NTZ anyway; the output formats are not applied, which
+ *   {@link comparableRows} allows for;
+ * - the REMOVE of a load's stage folder after its COPY, which fakesnow cannot parse: the staged
+ *   files stay in fakesnow's bucket, under a folder no later load reuses (one per load).
  */
-export const FAKESNOW_SESSION_NOPS: readonly string[] = [String.raw`alter session set\s`];
+export const FAKESNOW_SESSION_NOPS: readonly string[] = [String.raw`alter session set\s`, String.raw`remove\s+@`];
 
 interface Gap {
   readonly name: string;

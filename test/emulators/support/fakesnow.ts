@@ -7,7 +7,8 @@
  * included) with `queryResultFormat: "arrow"` and `rowsetBase64`, because the Python connector it
  * was written for reads Arrow. snowflake-sdk 3.3.0 reads only `rowset`, and fails on every such
  * answer with "Cannot read properties of undefined (reading 'length')" in createChunks. The proxy
- * changes nothing else: requests, PUT uploads and JSON answers pass through byte for byte.
+ * changes nothing else but the named rewrites below: requests, PUT uploads and JSON answers pass
+ * through byte for byte.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -88,6 +89,7 @@ export const arrowToRowset = (base64: string, rowtype: readonly RowType[]): (str
 
 interface QueryData {
   readonly stageInfo?: { readonly locationType?: string; readonly region?: string };
+  readonly overwrite?: boolean;
   readonly queryResultFormat?: string;
   readonly rowsetBase64?: string;
   readonly rowset?: unknown[];
@@ -95,19 +97,29 @@ interface QueryData {
   readonly rowtype?: RowType[];
 }
 
+/** PUT's `OVERWRITE = TRUE` option (https://docs.snowflake.com/en/sql-reference/sql/put). */
+const PUT_OVERWRITE = /^\s*put\b.*\boverwrite\s*=\s*true\b/is;
+
 /**
  * A query-request answer with its Arrow result rewritten as JSON, and `returned` (the rows in
  * this answer) filled in where fakesnow leaves it out: without it the driver takes the DML
  * answer's `total` as rows still to fetch in chunks and never completes the statement.
+ *
+ * A PUT answer (fakesnow has the driver upload to a GCS-style presigned URL on itself) gains
+ * what snowflake-sdk's GCS upload reads and fakesnow 0.12.1 leaves out or gets wrong:
+ * - `region`, read (and failed on) before uploading;
+ * - `overwrite` as the statement asked (`sqlText`): fakesnow always answers `false`, and then
+ *   the driver first GETs the presigned URL to see whether the file exists; fakesnow's bucket
+ *   takes PUT only, its 405 is not one of the "absent" answers (401/403/404) the driver
+ *   expects, so the driver never uploads and fails with "Unknown Error in uploading a file".
  */
-export const translateQueryAnswer = (body: string): string => {
+export const translateQueryAnswer = (body: string, sqlText = ''): string => {
   const answer = JSON.parse(body) as { data?: QueryData | null };
   const data = answer.data;
   if (!data) return body;
   if (data.stageInfo?.locationType === 'GCS' && data.stageInfo.region === undefined) {
-    // A PUT answer: fakesnow has the driver upload to a GCS-style presigned URL on itself, but
-    // leaves out `region`, which snowflake-sdk's GCS client reads (and fails on) before uploading.
-    return JSON.stringify({ ...answer, data: { ...data, stageInfo: { ...data.stageInfo, region: 'fakesnow' } } });
+    const overwrite = data.overwrite === true || PUT_OVERWRITE.test(sqlText);
+    return JSON.stringify({ ...answer, data: { ...data, overwrite, stageInfo: { ...data.stageInfo, region: 'fakesnow' } } });
   }
   if (data.queryResultFormat === 'arrow') {
     const { rowsetBase64 = '', ...rest } = data;
@@ -177,8 +189,14 @@ export const rewriteForFakesnow = (sqlText: string, bindings: Readonly<Record<st
   return undefined;
 };
 
-const rewrittenQuery = (body: Buffer, gzipped: boolean): Buffer | undefined => {
-  const query = JSON.parse((gzipped ? gunzipSync(body) : body).toString('utf8')) as { sqlText: string; bindings?: Record<string, Binding> };
+interface QueryRequest {
+  readonly sqlText: string;
+  readonly bindings?: Record<string, Binding>;
+}
+
+const parseQuery = (body: Buffer, gzipped: boolean): QueryRequest => JSON.parse((gzipped ? gunzipSync(body) : body).toString('utf8')) as QueryRequest;
+
+const rewrittenQuery = (query: QueryRequest): Buffer | undefined => {
   const sqlText = rewriteForFakesnow(query.sqlText, query.bindings);
   if (sqlText === undefined) return undefined;
   const { bindings, ...rest } = query;
@@ -208,7 +226,8 @@ const forward = async (upstream: string, nopRegexes: readonly string[], request:
     headers.delete('content-encoding');
   }
   const isQuery = request.url?.startsWith('/queries/v1/query-request') ?? false;
-  const rewritten = isQuery ? rewrittenQuery(body, gzipped) : undefined;
+  const query = isQuery ? parseQuery(body, gzipped) : undefined;
+  const rewritten = query ? rewrittenQuery(query) : undefined;
   if (rewritten) {
     body = rewritten;
     headers.delete('content-encoding');
@@ -220,7 +239,7 @@ const forward = async (upstream: string, nopRegexes: readonly string[], request:
   });
   let text = Buffer.from(await answer.arrayBuffer());
   let status = answer.status;
-  if (isQuery && answer.ok) text = Buffer.from(translateQueryAnswer(text.toString('utf8')));
+  if (query && answer.ok) text = Buffer.from(translateQueryAnswer(text.toString('utf8'), query.sqlText));
   if (isQuery && status === 500) [text, status] = [Buffer.from(asStatementError(text.toString('utf8'))), 200];
   response.writeHead(status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', 'content-length': text.length });
   response.end(text);
