@@ -9,12 +9,12 @@ import type { MSKEvent } from 'aws-lambda';
 import type { Admin, Kafka } from 'kafkajs';
 import { ensureTopics } from '../kafka-topics/ensure-topics.js';
 import { makeConsumerHandler } from '../consumer/make-handler.js';
-import type { BatchLedger } from '../consumer/transform-batch.js';
 import { KafkaPublisher, plaintextKafka } from '../shared/adapters/kafka-publisher.js';
 import { TOPICS } from '../shared/contracts/events.js';
 import type { ProducedMessage } from '../shared/ports/event-publisher.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { consumedTally } from './consumed-tally.js';
 import { loadReferenceCatalog } from '../shared/reference-catalog.js';
 import type { EsmSettings, FailedBatch } from './esm-simulator.js';
 import type { IngestSummary } from './ingest.js';
@@ -122,15 +122,7 @@ export const consumeFromBrokers = async (options: BrokerConsumeOptions): Promise
     pending += waiting;
   }
 
-  const consumed = { in: 0, gold: Object.create(null) as Record<string, number>, quarantined: 0, reasons: {} as Record<string, number> };
-  const tally = (ledgers: BatchLedger[]): void => {
-    for (const ledger of ledgers) {
-      consumed.in += ledger.in;
-      consumed.gold[ledger.topic] = (consumed.gold[ledger.topic] ?? 0) + ledger.gold;
-      consumed.quarantined += ledger.quarantined;
-      for (const [code, count] of Object.entries(ledger.reasons)) consumed.reasons[code] = (consumed.reasons[code] ?? 0) + count;
-    }
-  };
+  const { consumed, tally } = consumedTally();
   const bootstrapServers = options.brokers.join(',');
   const destination = new OnFailureDestination({ store, bootstrapServers });
   const failedBatches: FailedBatch[] = [];

@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import type { MSKEvent } from 'aws-lambda';
 import { makeConsumerHandler } from '../consumer/make-handler.js';
-import type { BatchLedger } from '../consumer/transform-batch.js';
 import type { ProducedMessage } from '../shared/ports/event-publisher.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { consumedTally, type ConsumedCounts } from './consumed-tally.js';
 import { writeSourceOffsets, type SourceOffsets } from '../shared/source-offsets.js';
 import { REFERENCE_KEYS, loadReferenceCatalog } from '../shared/reference-catalog.js';
 import { EsmSimulator, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
@@ -58,7 +58,7 @@ export interface IngestRound {
 export interface IngestSummary {
   readonly produced: Record<string, number>;
   readonly esm: EsmStats;
-  readonly consumed: { in: number; gold: Record<string, number>; quarantined: number; reasons: Record<string, number> };
+  readonly consumed: ConsumedCounts;
   readonly failedBatches: FailedBatch[];
   readonly timings: { produceMs: number; deliverMs: number };
 }
@@ -84,16 +84,7 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   const catalog = await loadReferenceCatalog(store);
   const handler = makeConsumerHandler({ store, referenceCatalog: () => Promise.resolve(catalog), logger, metrics });
 
-  // Topic names come from the input: no prototype, so a topic called `__proto__` is counted like any other.
-  const consumed = { in: 0, gold: Object.create(null) as Record<string, number>, quarantined: 0, reasons: {} as Record<string, number> };
-  const tally = (ledgers: BatchLedger[]): void => {
-    for (const ledger of ledgers) {
-      consumed.in += ledger.in;
-      consumed.gold[ledger.topic] = (consumed.gold[ledger.topic] ?? 0) + ledger.gold;
-      consumed.quarantined += ledger.quarantined;
-      for (const [code, count] of Object.entries(ledger.reasons)) consumed.reasons[code] = (consumed.reasons[code] ?? 0) + count;
-    }
-  };
+  const { consumed, tally } = consumedTally();
   const failedBatches: FailedBatch[] = [];
   let batchMs: number[] = [];
   const startedAt = Date.now();
