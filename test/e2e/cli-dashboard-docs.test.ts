@@ -68,11 +68,12 @@ describe.concurrent('streamflow dashboard and docs (child process)', () => {
     expect(existsSync(join(out, 'docs', 'index.html'))).toBe(true);
   });
 
-  it('lists both commands in the help', async () => {
-    const { stdout } = await streamflow('help');
-    expect(stdout).toMatch(/^ {2}dashboard /m);
-    expect(stdout).toMatch(/^ {2}docs /m);
-    expect(stdout).toContain('streamflow dashboard [--out DIR]');
-    expect(stdout).toContain('streamflow docs [--out DIR]');
+  it('lists both commands in the help, and each prints its own usage', async () => {
+    const [list, dashboard, docs] = await Promise.all([streamflow('help'), streamflow('dashboard', '--help'), streamflow('help', 'docs')]);
+    expect(list.stdout).toMatch(/^ {2}dashboard /m);
+    expect(list.stdout).toMatch(/^ {2}docs /m);
+    expect(dashboard.stdout).toContain('streamflow dashboard [--out DIR]');
+    expect(dashboard.stdout).not.toContain('streamflow docs [--out DIR]');
+    expect(docs.stdout).toContain('streamflow docs [--out DIR]');
   });
 });

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
+import { prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { tempFolder } from '../support/files.js';
 import { ingestInto, newBucket, streamOf } from '../support/local-twin.js';
 import { streamflowCli } from '../support/pipeline-run.js';
@@ -21,6 +22,8 @@ afterAll(async () => {
 describe('streamflow replay (child process)', () => {
   it('rebuilds a bucket that lost its gold files, with progress on stderr and the next step on stdout; a bad flag exits 2', async () => {
     // Prepare: the recovery drill from `streamflow run` on is test/reliability/cli-recovery.chaos.ts
+    // A folder `streamflow run` made (replay refuses any other).
+    await prepareOutDir(join(root.path, 'out'));
     const bucket = await newBucket(root.path, 'out');
     await ingestInto(bucket, streamOf({ events: 500, seed: 9, dirtyRate: 0.1, days: 3 }), { ...DEFAULT_ESM_SETTINGS, batchSize: 100 });
     const before = await countRunFiles(bucket.dir);
