@@ -5,6 +5,7 @@
  * It is a model of the design, not a measurement of a deployment.
  */
 import { round } from './measure.js';
+import { seededRandom } from '../lambdas/shared/seeded-random.js';
 
 /** One step of the path: a uniform delay in seconds, with where its bounds come from. */
 export interface DelayStep {
@@ -92,23 +93,11 @@ export const freshnessSteps = (inputs: FreshnessInputs): DelayStep[] => [
   },
 ];
 
-/** mulberry32: small, seeded, good enough to sample uniform delays reproducibly. */
-const seeded = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 export const cloudFreshness = (inputs: FreshnessInputs, samples = 200_000, seed = 42): CloudFreshness => {
   const steps = freshnessSteps(inputs);
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const bronze = new Float64Array(samples);
   const gold = new Float64Array(samples);
   for (let i = 0; i < samples; i += 1) {
