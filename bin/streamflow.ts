@@ -26,7 +26,7 @@ const main = async (argv: string[]): Promise<number> => {
     console.log(await entry.usage());
     return 0;
   }
-  return (await entry.load())(args);
+  return entry.run(args);
 };
 
 const [command] = process.argv.slice(2);

@@ -1,6 +1,5 @@
 /** Flag parsing and validation shared by the commands, with errors that say how to fix them. */
 import { existsSync } from 'node:fs';
-import { brokerListOf } from '../../lambdas/shared/adapters/kafka-publisher.js';
 import { UsageError } from './usage-error.js';
 
 export { UsageError };
@@ -37,9 +36,8 @@ export const existingFileFlag = (name: string, raw: string | undefined): string 
 
 /** `--brokers HOST:PORT[,HOST:PORT…]` as a list, or a usage error that says what is wanted. */
 export const brokersFlag = (raw: string): string[] => {
-  try {
-    return brokerListOf(raw);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const brokers = raw.split(',').map((broker) => broker.trim());
+  const bad = brokers.find((broker) => !/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/.test(broker));
+  if (bad !== undefined) throw new UsageError(`--brokers wants HOST:PORT[,HOST:PORT…], not "${bad}"`);
+  return brokers;
 };

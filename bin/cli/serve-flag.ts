@@ -3,7 +3,7 @@
  * express. It is taken out of the arguments before parsing: followed by a number it is the port,
  * otherwise the default.
  */
-import { DEFAULT_SERVE_PORT } from '../../lambdas/local/live-server.js';
+import { DEFAULT_SERVE_PORT } from '../../lambdas/local/serve-port.js';
 import { UsageError } from './flags.js';
 
 export const takeServeFlag = (args: readonly string[]): { readonly args: string[]; readonly port: number | undefined } => {

@@ -1,19 +1,15 @@
 /** `streamflow refresh`: the task graph (refresh_silver → refresh_gold → dq_checks) on DuckDB. */
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
+import { join } from 'node:path';
 import { refreshWarehouse } from '../../lambdas/local/warehouse-stage.js';
+import type { RefreshFlags } from '../flags/refresh.js';
 
-export const refreshCommand = async (args: string[]): Promise<number> => {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
-  const outDir = resolve(values.out ?? '.streamflow');
-  requireRunOutDir(outDir, values.out ?? '.streamflow');
+export const refreshCommand = async ({ outDir, full, json }: RefreshFlags): Promise<number> => {
   const run = await refreshWarehouse({
     warehouseFile: join(outDir, 'warehouse.duckdb'),
-    fullRefresh: values.full ?? false,
+    fullRefresh: full,
     onProgress: (task) => process.stderr.write(`refresh: ${task}\n`),
   });
-  if (values.json) {
+  if (json) {
     console.log(JSON.stringify(run, null, 2));
     return 0;
   }

@@ -1,30 +1,17 @@
 /** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
 import { S3Client } from '@aws-sdk/client-s3';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
-import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
-import { REPLAY_SOURCES, replay, type ReplaySource, type ReplaySummary } from '../../lambdas/local/replay.js';
-import { UsageError } from '../cli/flags.js';
+import { replay, type ReplaySummary } from '../../lambdas/local/replay.js';
+import type { ReplaySource } from '../../lambdas/local/replay-selection.js';
 import { progressBar, type Progress } from '../cli/progress.js';
 import { displayPath } from '../cli/run-summary.js';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** S3's bucket naming rules, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset). */
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+import type { ReplayFlags } from '../flags/replay.js';
 
 /** One client for both buckets: region, credentials and endpoint come from the AWS environment. */
 let client: S3Client | undefined;
 const s3Client = (): S3Client => (client ??= new S3Client({}));
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
-
-const sourcesOf = (from: string | undefined): readonly ReplaySource[] => {
-  if (from === undefined || from === 'all') return REPLAY_SOURCES;
-  if ((REPLAY_SOURCES as readonly string[]).includes(from)) return [from as ReplaySource];
-  throw new UsageError(`--from must be onfailure, landing or all, got "${from}"`);
-};
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
@@ -53,57 +40,15 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
   console.log(lines.join('\n'));
 };
 
-export const replayCommand = async (args: string[]): Promise<number> => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      out: { type: 'string' },
-      from: { type: 'string' },
-      topic: { type: 'string' },
-      date: { type: 'string' },
-      prefix: { type: 'string' },
-      bucket: { type: 'string' },
-      'onfailure-bucket': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const sources = sourcesOf(values.from);
-  if (values.topic !== undefined && !TOPIC.test(values.topic)) throw new UsageError(`--topic must be a Kafka topic name (letters, digits, . _ -), got "${values.topic}"`);
-  if (values.date !== undefined && (!DAY.test(values.date) || Number.isNaN(Date.parse(`${values.date}T00:00:00Z`)))) {
-    throw new UsageError(`--date must be a day as YYYY-MM-DD (e.g. 2025-06-01), got "${values.date}"`);
-  }
-  if (values.prefix !== undefined && values.prefix.split('/').some((part) => part === '..' || part === '.')) {
-    throw new UsageError(`--prefix must be an object key prefix such as landing/transactions/, got "${values.prefix}"`);
-  }
-  if (values.bucket !== undefined && values.out !== undefined) throw new UsageError('--out and --bucket name two places to replay into; give one');
-  for (const flag of ['bucket', 'onfailure-bucket'] as const) {
-    const name = values[flag];
-    if (name !== undefined && !BUCKET.test(name)) throw new UsageError(`--${flag} must be an S3 bucket name (3–63 lower-case letters, digits, . -), got "${name}"`);
-  }
-  let store: ObjectStore;
-  let where: string;
-  if (values.bucket !== undefined) {
-    store = new S3ObjectStore(s3Client(), values.bucket);
-    where = `s3://${values.bucket}`;
-  } else {
-    const outDir = resolve(values.out ?? '.streamflow');
-    requireRunOutDir(outDir, values.out ?? '.streamflow');
-    store = new FolderObjectStore(outDir);
-    where = displayPath(outDir);
-  }
-  const onFailureBucket = values['onfailure-bucket'];
+export const replayCommand = async ({ target, onFailureBucket, selection, json }: ReplayFlags): Promise<number> => {
+  const store: ObjectStore = target.kind === 'bucket' ? new S3ObjectStore(s3Client(), target.bucket) : new FolderObjectStore(target.outDir);
+  const where = target.kind === 'bucket' ? `s3://${target.bucket}` : displayPath(target.outDir);
 
   const bars = new Map<ReplaySource, Progress>();
   const summary = await replay({
     store,
     ...(onFailureBucket === undefined ? {} : { onFailureStore: new S3ObjectStore(s3Client(), onFailureBucket) }),
-    selection: {
-      sources,
-      ...(values.topic === undefined ? {} : { topic: values.topic }),
-      ...(values.date === undefined ? {} : { date: values.date }),
-      ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
-    },
+    selection,
     onProgress: ({ source, done, total }) => {
       let bar = bars.get(source);
       if (!bar) bars.set(source, (bar = progressBar(source === 'landing' ? 'landing   ' : 'on-failure', total)));
@@ -111,7 +56,7 @@ export const replayCommand = async (args: string[]): Promise<number> => {
       if (done === total) bar.finish();
     },
   });
-  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  if (json) console.log(JSON.stringify(summary, null, 2));
   else printSummary(where, summary);
   return summary.onFailure.failed.length + summary.landing.failed.length + summary.onFailure.reread.length === 0 ? 0 : 1;
 };

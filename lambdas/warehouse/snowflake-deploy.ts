@@ -25,25 +25,10 @@ import {
   type RenderedModel,
   type TaskComputeKind,
 } from './snowflake-tasks.js';
-import { fillVariables, splitStatements, type ScriptVariables } from './sql-script.js';
+import { fillVariables, splitStatements } from './sql-script.js';
+import type { DeployVariables } from './deploy-variables.js';
 import { SQL_DIR, readModel } from './sql-files.js';
 import { TASK_GRAPH, modelStepsOf, streamNameFor, tableOf, type Task } from './task-graph.js';
-
-/** Names the scripts use as `&{database}`, `&{warehouse}`, `&{loader_role}`, `&{reader_role}`. */
-export interface DeployVariables extends ScriptVariables {
-  readonly database: string;
-  readonly warehouse: string;
-  readonly loader_role: string;
-  readonly reader_role: string;
-}
-
-/** @default the names DESIGN.md gives the production objects. */
-export const DEFAULT_DEPLOY_VARIABLES: DeployVariables = {
-  database: 'STREAMFLOW_DW',
-  warehouse: 'STREAMFLOW_WH',
-  loader_role: 'STREAMFLOW_LOADER',
-  reader_role: 'STREAMFLOW_READER',
-};
 
 export interface DeployOptions {
   readonly variables: DeployVariables;

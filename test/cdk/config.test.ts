@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_DEFAULTS, CONTEXT_KEYS, ConfigError, PRESETS, PRESET_KEYS, loadConfig, parseConfig } from '../../lib/config.js';
 import { addStreamFlowStacks } from '../../lib/streamflow-app.js';
-import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
 import { CDK_JSON_CONTEXT } from './synth-app.js';
 
 const configFrom = (context: Record<string, unknown>) => parseConfig((key) => context[key], Object.keys(context));

@@ -7,15 +7,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dashboardCommand } from '../../bin/commands/dashboard.js';
-import { docsCommand } from '../../bin/commands/docs.js';
-import { loadCommand } from '../../bin/commands/load.js';
-import { refreshCommand } from '../../bin/commands/refresh.js';
-import { replayCommand } from '../../bin/commands/replay.js';
-import { reportCommand } from '../../bin/commands/report.js';
 import { UsageError } from '../../bin/cli/flags.js';
 import { OutDirError, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { tempFolder } from '../support/files.js';
+import { COMMANDS } from '../../bin/cli/commands.js';
 
 let root: Awaited<ReturnType<typeof tempFolder>>;
 
@@ -29,11 +24,11 @@ afterAll(async () => {
 
 describe('commands that read a run, on a folder without one', () => {
   it.each([
-    ['report', reportCommand],
-    ['load', loadCommand],
-    ['refresh', refreshCommand],
-    ['dashboard', dashboardCommand],
-    ['replay', replayCommand],
+    ['report', COMMANDS.report!.run],
+    ['load', COMMANDS.load!.run],
+    ['refresh', COMMANDS.refresh!.run],
+    ['dashboard', COMMANDS.dashboard!.run],
+    ['replay', COMMANDS.replay!.run],
   ] as const)('%s refuses an empty folder and a missing one with a usage error, creating nothing', async (name, command) => {
     // Prepare
     const empty = join(root.path, `${name}-empty`);
@@ -57,7 +52,7 @@ describe('streamflow docs', () => {
     await writeFile(join(mine, 'docs', 'index.html'), '<h1>my docs</h1>');
 
     // Act / Assess
-    await expect(docsCommand(['--out', mine])).rejects.toThrow(/is not empty and was not made by StreamFlow/);
+    await expect(COMMANDS.docs!.run(['--out', mine])).rejects.toThrow(/is not empty and was not made by StreamFlow/);
     expect(await readFile(join(mine, 'docs', 'index.html'), 'utf8')).toBe('<h1>my docs</h1>');
   });
 
@@ -67,7 +62,7 @@ describe('streamflow docs', () => {
     const fresh = join(root.path, 'fresh-docs');
 
     // Act
-    const code = await docsCommand(['--out', fresh]);
+    const code = await COMMANDS.docs!.run(['--out', fresh]);
 
     // Assess
     expect(code).toBe(0);
@@ -83,7 +78,7 @@ describe('streamflow load --reload', () => {
     await prepareOutDir(out);
 
     // Act / Assess
-    await expect(loadCommand(['--out', out, '--reload', prefix])).rejects.toThrow(UsageError);
+    await expect(COMMANDS.load!.run(['--out', out, '--reload', prefix])).rejects.toThrow(UsageError);
   });
 
   it('says so, and exits 1, when the prefix matches no file', async () => {
@@ -94,7 +89,7 @@ describe('streamflow load --reload', () => {
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
 
     // Act
-    const code = await loadCommand(['--out', out, '--reload', 'gold/transactons/']);
+    const code = await COMMANDS.load!.run(['--out', out, '--reload', 'gold/transactons/']);
 
     // Assess
     vi.restoreAllMocks();

@@ -2,13 +2,13 @@ import '../support/quiet-powertools.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { replayCommand } from '../../bin/commands/replay.js';
 import { UsageError } from '../../bin/cli/flags.js';
 import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
 import { prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { tempFolder } from '../support/files.js';
 import { ingestInto, newBucket, streamOf, type Bucket } from '../support/local-twin.js';
 import { countRunFiles } from '../support/run-files.js';
+import { COMMANDS } from '../../bin/cli/commands.js';
 
 let root: Awaited<ReturnType<typeof tempFolder>>;
 let bucket: Bucket;
@@ -43,7 +43,7 @@ describe('streamflow replay', () => {
     await rm(join(bucket.dir, 'gold'), { recursive: true });
 
     // Act
-    const code = await replayCommand(['--out', bucket.dir]);
+    const code = await COMMANDS.replay!.run(['--out', bucket.dir]);
 
     // Assess
     expect(code).toBe(0);
@@ -55,7 +55,7 @@ describe('streamflow replay', () => {
 
   it('prints the summary as JSON with --json', async () => {
     // Act
-    const code = await replayCommand(['--out', bucket.dir, '--from', 'landing', '--topic', 'user_events', '--json']);
+    const code = await COMMANDS.replay!.run(['--out', bucket.dir, '--from', 'landing', '--topic', 'user_events', '--json']);
 
     // Assess
     expect(code).toBe(0);
@@ -71,7 +71,7 @@ describe('streamflow replay', () => {
     await bucket.store.put(landing!.key, Buffer.from('not gzip'), 'application/x-ndjson+gzip');
 
     // Act
-    const code = await replayCommand(['--out', bucket.dir, '--prefix', landing!.key]);
+    const code = await COMMANDS.replay!.run(['--out', bucket.dir, '--prefix', landing!.key]);
 
     // Assess
     expect(code).toBe(1);
@@ -85,11 +85,11 @@ describe('streamflow replay', () => {
     [['--topic', '../x'], /--topic must be a Kafka topic name/],
     [['--prefix', 'landing/../x'], /--prefix must be an object key prefix/],
   ])('refuses %j with a message that names the problem', async (args, message) => {
-    await expect(replayCommand(['--out', bucket.dir, ...args])).rejects.toThrow(UsageError);
-    await expect(replayCommand(['--out', bucket.dir, ...args])).rejects.toThrow(message);
+    await expect(COMMANDS.replay!.run(['--out', bucket.dir, ...args])).rejects.toThrow(UsageError);
+    await expect(COMMANDS.replay!.run(['--out', bucket.dir, ...args])).rejects.toThrow(message);
   });
 
   it('refuses a folder that does not exist, saying to run first', async () => {
-    await expect(replayCommand(['--out', join(root.path, 'missing')])).rejects.toThrow(/no such folder; run `streamflow run --out .*` first/);
+    await expect(COMMANDS.replay!.run(['--out', join(root.path, 'missing')])).rejects.toThrow(/no such folder; run `streamflow run --out .*` first/);
   });
 });

@@ -1,7 +1,7 @@
 import '../support/quiet-powertools.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sqlCommand } from '../../bin/commands/sql.js';
 import { UsageError } from '../../bin/cli/flags.js';
+import { COMMANDS } from '../../bin/cli/commands.js';
 
 let printed: string[];
 const SNOWFLAKE_VARIABLES = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_PRIVATE_KEY_PATH', 'SNOWFLAKE_SECRET_ARN', 'SNOWFLAKE_DATABASE', 'SNOWFLAKE_WAREHOUSE'];
@@ -20,7 +20,7 @@ afterEach(() => {
 describe('streamflow sql', () => {
   it('deploy --dry-run prints every statement in file order, with the names given, and needs no credentials', async () => {
     // Act
-    const code = await sqlCommand(['deploy', '--dry-run', '--database', 'SCRATCH_DW', '--task-compute', 'serverless']);
+    const code = await COMMANDS.sql!.run(['deploy', '--dry-run', '--database', 'SCRATCH_DW', '--task-compute', 'serverless']);
 
     // Assess
     const output = printed.join('\n');
@@ -36,13 +36,13 @@ describe('streamflow sql', () => {
   });
 
   it('deploy without credentials says what to set, and how to see the statements instead', async () => {
-    await expect(sqlCommand(['deploy'])).rejects.toThrow(UsageError);
-    await expect(sqlCommand(['deploy'])).rejects.toThrow(/SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE, SNOWFLAKE_PRIVATE_KEY_PATH .*--dry-run prints/);
+    await expect(COMMANDS.sql!.run(['deploy'])).rejects.toThrow(UsageError);
+    await expect(COMMANDS.sql!.run(['deploy'])).rejects.toThrow(/SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE, SNOWFLAKE_PRIVATE_KEY_PATH .*--dry-run prints/);
   });
 
   it('render --dialect duckdb --model shows one model as the local runner runs it', async () => {
     // Act
-    await sqlCommand(['render', '--dialect', 'duckdb', '--model', 'stg_user_events']);
+    await COMMANDS.sql!.run(['render', '--dialect', 'duckdb', '--model', 'stg_user_events']);
 
     // Assess
     const output = printed.join('\n');
@@ -54,7 +54,7 @@ describe('streamflow sql', () => {
 
   it('render --dialect snowflake shows the task body reading the stream', async () => {
     // Act
-    await sqlCommand(['render', '--model', 'silver/stg_user_events']);
+    await COMMANDS.sql!.run(['render', '--model', 'silver/stg_user_events']);
 
     // Assess
     expect(printed.join('\n')).toContain("(select * from bronze.raw_user_events_stream where metadata$action = 'INSERT')");
@@ -62,9 +62,9 @@ describe('streamflow sql', () => {
   });
 
   it('refuses an unknown dialect, model or subcommand with a usage error', async () => {
-    await expect(sqlCommand(['render', '--dialect', 'postgres'])).rejects.toThrow(/--dialect must be snowflake or duckdb/);
-    await expect(sqlCommand(['render', '--model', 'nope'])).rejects.toThrow(/no such model; models are silver\/stg_user_events/);
-    await expect(sqlCommand(['drop'])).rejects.toThrow(/unknown sql subcommand "drop"/);
-    await expect(sqlCommand(['deploy', '--dry-run', '--database', 'a;b'])).rejects.toThrow(/plain identifier/);
+    await expect(COMMANDS.sql!.run(['render', '--dialect', 'postgres'])).rejects.toThrow(/--dialect must be snowflake or duckdb/);
+    await expect(COMMANDS.sql!.run(['render', '--model', 'nope'])).rejects.toThrow(/no such model; models are silver\/stg_user_events/);
+    await expect(COMMANDS.sql!.run(['drop'])).rejects.toThrow(/unknown sql subcommand "drop"/);
+    await expect(COMMANDS.sql!.run(['deploy', '--dry-run', '--database', 'a;b'])).rejects.toThrow(/plain identifier/);
   });
 });

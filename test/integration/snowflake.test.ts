@@ -19,7 +19,8 @@ import type { WarehouseRow, WarehouseValue } from '../../lambdas/shared/ports/wa
 import { logger } from '../../lambdas/shared/powertools.js';
 import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { runTaskGraph } from '../../lambdas/warehouse/run-task-graph.js';
-import { applyDeployPlan, snowflakeDeployPlan, type DeployVariables } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { applyDeployPlan, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { type DeployVariables } from '../../lambdas/warehouse/deploy-variables.js';
 import { modelStepsOf, tableOf } from '../../lambdas/warehouse/task-graph.js';
 import { tempFolder } from '../support/files.js';
 import { openWarehouseFixture, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';

@@ -4,10 +4,11 @@
  * their documented shape, and `sql deploy --share-with` appends the consumer accounts.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { sqlCommand } from '../../bin/commands/sql.js';
-import { DEFAULT_DEPLOY_VARIABLES, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
 import { shareNameFor, shareWithScript } from '../../lambdas/warehouse/secure-share.js';
 import { parseSnowflake } from '../support/snowflake-sql.js';
+import { COMMANDS } from '../../bin/cli/commands.js';
 
 const plan = await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES });
 const shareScript = plan.find((script) => script.name === '090_secure_share.sql')!;
@@ -47,7 +48,7 @@ describe('sql deploy --share-with', () => {
     const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void printed.push(text));
 
     // Act
-    const code = await sqlCommand(['deploy', '--dry-run', '--database', 'SCRATCH_DW', '--share-with', 'MYORG.PARTNER_ONE,MYORG.PARTNER_TWO', '--share-with', 'AB12345']);
+    const code = await COMMANDS.sql!.run(['deploy', '--dry-run', '--database', 'SCRATCH_DW', '--share-with', 'MYORG.PARTNER_ONE,MYORG.PARTNER_TWO', '--share-with', 'AB12345']);
     log.mockRestore();
 
     // Assess
@@ -56,7 +57,7 @@ describe('sql deploy --share-with', () => {
   });
 
   it('rejects what is not an account identifier, before anything reaches SQL', async () => {
-    await expect(sqlCommand(['deploy', '--dry-run', '--share-with', 'PARTNER; drop database x'])).rejects.toThrow(/account identifiers like MYORG\.PARTNER_ACCOUNT/);
+    await expect(COMMANDS.sql!.run(['deploy', '--dry-run', '--share-with', 'PARTNER; drop database x'])).rejects.toThrow(/account identifiers like MYORG\.PARTNER_ACCOUNT/);
     expect(() => shareWithScript('DW', ['org.acct.extra'])).toThrow(/"org\.acct\.extra"/);
   });
 

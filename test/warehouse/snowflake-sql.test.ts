@@ -11,7 +11,8 @@ import { CSV_FORMAT, CSV_STAGE, CSV_TIMESTAMP_FORMAT } from '../../lambdas/share
 import { HANDLED_FILES_QUERY, HELD_FILES_QUERY, RECORD_FAILURE_STATEMENT, RELEASE_STATEMENT, claimStatement, completeStatement } from '../../lambdas/loader/load-history.js';
 import { BRONZE_TABLES, bronzeColumnsOf } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { loadChecks } from '../../lambdas/warehouse/dq-checks.js';
-import { DEFAULT_DEPLOY_VARIABLES, renderedModels, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { renderedModels, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
 import { checksTaskBody, modelTaskBody } from '../../lambdas/warehouse/snowflake-tasks.js';
 import { TASK_GRAPH } from '../../lambdas/warehouse/task-graph.js';
 import { checkStatement, parseSnowflake, topLevelList } from '../support/snowflake-sql.js';

@@ -6,7 +6,8 @@
 import '../support/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
 import { loadChecks } from '../../lambdas/warehouse/dq-checks.js';
-import { DEFAULT_DEPLOY_VARIABLES, renderedModels, snowflakeDeployPlan, streamStatements } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { renderedModels, snowflakeDeployPlan, streamStatements } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
 import {
   DEFAULT_SERVERLESS_COMPUTE,
   DEFAULT_TASK_OPTIONS,

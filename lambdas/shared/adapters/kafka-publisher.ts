@@ -49,14 +49,6 @@ export const mskIamKafka = async (client: KafkaClient, config: MskPublisherConfi
 export const plaintextKafka = (brokers: readonly string[], clientId = 'streamflow'): Kafka =>
   new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
 
-/** Splits `HOST:PORT[,HOST:PORT…]`, refusing anything else with a message that says what is wanted. */
-export const brokerListOf = (raw: string): string[] => {
-  const brokers = raw.split(',').map((broker) => broker.trim());
-  const bad = brokers.find((broker) => !/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/.test(broker));
-  if (bad !== undefined) throw new Error(`--brokers wants HOST:PORT[,HOST:PORT…], not "${bad}"`);
-  return brokers;
-};
-
 const toKafkaMessage = (message: ProducedMessage): Message => ({
   key: message.key,
   value: message.value,

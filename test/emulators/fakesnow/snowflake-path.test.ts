@@ -18,7 +18,8 @@ import type { SnowflakeWarehouse } from '../../../lambdas/shared/adapters/snowfl
 import { logger } from '../../../lambdas/shared/powertools.js';
 import { BRONZE_TABLES, bronzeColumnsOf } from '../../../lambdas/shared/contracts/bronze-tables.js';
 import { runTaskGraph } from '../../../lambdas/warehouse/run-task-graph.js';
-import { DEFAULT_DEPLOY_VARIABLES, snowflakeDeployPlan, type DeployScript } from '../../../lambdas/warehouse/snowflake-deploy.js';
+import { snowflakeDeployPlan, type DeployScript } from '../../../lambdas/warehouse/snowflake-deploy.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../../lambdas/warehouse/deploy-variables.js';
 import { tableColumns } from '../../../lambdas/warehouse/prepare-warehouse.js';
 import { modelStepsOf, tableOf } from '../../../lambdas/warehouse/task-graph.js';
 import { describeOnEmulator } from '../support/emulators.js';

@@ -1,11 +1,11 @@
 import '../../support/quiet-powertools.js';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import { replayCommand } from '../../../bin/commands/replay.js';
 import { S3ObjectStore } from '../../../lambdas/shared/adapters/s3-object-store.js';
 import { putReferenceData } from '../../support/warehouse-fixtures.js';
 import { describeOnEmulator } from '../support/emulators.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { COMMANDS } from '../../../bin/cli/commands.js';
 
 /** AWS's published on-failure records (test/fixtures/aws/README.md) under Lambda's key layout. */
 const fixture = (name: string): Promise<Buffer> => readFile(new URL(`../../fixtures/aws/${name}`, import.meta.url));
@@ -49,9 +49,9 @@ describeOnEmulator('moto', "streamflow replay --bucket --onfailure-bucket agains
     await onFailureStore.put(`${KEY_PREFIX}0b7a6c1e-2222-4222-8222-222222222222`, await fixture('kafka-onfailure-s3-maximum-payload-size-exceeded.json'), 'application/json');
 
     // Act
-    const first = await replayCommand(['--bucket', data, '--onfailure-bucket', onFailure, '--from', 'onfailure']);
+    const first = await COMMANDS.replay!.run(['--bucket', data, '--onfailure-bucket', onFailure, '--from', 'onfailure']);
     const landingAfterFirst = await dataStore.list('landing/');
-    const second = await replayCommand(['--bucket', data, '--onfailure-bucket', onFailure, '--from', 'onfailure']);
+    const second = await COMMANDS.replay!.run(['--bucket', data, '--onfailure-bucket', onFailure, '--from', 'onfailure']);
 
     // Assess: exit 1 while offsets remain to re-read; the second replay overwrites the same object
     expect([first, second]).toEqual([1, 1]);
