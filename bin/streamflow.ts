@@ -41,4 +41,7 @@ try {
   } else if (process.env.STREAMFLOW_DEBUG) console.error(error);
   else console.error('Set STREAMFLOW_DEBUG=1 for the stack trace.');
   process.exitCode = isUsage ? 2 : 1;
+  // A failed command ends here: what it leaves running (snowflake-sdk still retrying a login that
+  // timed out; it queues a destroy behind the login) must not hold the process.
+  process.exit();
 }

@@ -62,7 +62,8 @@ export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [-
   when a stream has data; --task-compute runs them on the warehouse (default) or serverless compute.
   Connects with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or
   SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /
-  STREAMFLOW_WH.
+  STREAMFLOW_WH. SNOWFLAKE_ACCESS_URL overrides the endpoint (a PrivateLink URL); a login that has not
+  finished within SNOWFLAKE_LOGIN_TIMEOUT_SECONDS (default 60) fails with the host it tried.
   --dry-run prints every statement instead, and needs no credentials.
   --share-with ORG.ACCOUNT adds a consumer account to the secure share of gold.customer_360_shared
   (repeat the flag, or separate accounts by commas).

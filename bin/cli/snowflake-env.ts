@@ -21,6 +21,12 @@ export const missingSnowflakeEnv = (env: NodeJS.ProcessEnv = process.env): strin
   ...(env.SNOWFLAKE_PRIVATE_KEY_PATH || env.SNOWFLAKE_SECRET_ARN ? [] : ['SNOWFLAKE_PRIVATE_KEY_PATH (or SNOWFLAKE_SECRET_ARN)']),
 ];
 
+const loginTimeoutMsOf = (text: string): number => {
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`SNOWFLAKE_LOGIN_TIMEOUT_SECONDS must be a positive number of seconds, got "${text}"`);
+  return Math.round(seconds * 1000);
+};
+
 /** The connection settings; `database` and `warehouse` are the deploy's (they may not exist yet). */
 export const snowflakeEnv = (names: { database: string; warehouse: string }, env: NodeJS.ProcessEnv = process.env): SnowflakeEnv => {
   const missing = missingSnowflakeEnv(env);
@@ -34,6 +40,8 @@ export const snowflakeEnv = (names: { database: string; warehouse: string }, env
     role: env.SNOWFLAKE_ROLE!,
     database: names.database,
     warehouse: names.warehouse,
+    ...(env.SNOWFLAKE_ACCESS_URL ? { accessUrl: env.SNOWFLAKE_ACCESS_URL } : {}),
+    ...(env.SNOWFLAKE_LOGIN_TIMEOUT_SECONDS ? { loginTimeoutMs: loginTimeoutMsOf(env.SNOWFLAKE_LOGIN_TIMEOUT_SECONDS) } : {}),
     privateKey: path
       ? filePrivateKey(path, env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE || undefined)
       : secretsManagerPrivateKey(new SecretsManagerClient({}), env.SNOWFLAKE_SECRET_ARN!),

@@ -43,13 +43,24 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `node <nodeOptions> bin/streamflow.mjs ...args` from the repository root; never rejects. */
-export const streamflowNode = (nodeOptions: readonly string[], ...args: string[]): Promise<CliResult> =>
+/** Runs `node <nodeOptions> bin/streamflow.mjs ...args` from the repository root with `env` added to the environment; never rejects. */
+const spawnStreamflow = (nodeOptions: readonly string[], env: NodeJS.ProcessEnv, args: readonly string[]): Promise<CliResult> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [...nodeOptions, 'bin/streamflow.mjs', ...args], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [...nodeOptions, 'bin/streamflow.mjs', ...args],
+      { cwd: REPO, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+      },
+    );
   });
+
+/** Runs `node <nodeOptions> bin/streamflow.mjs ...args` from the repository root; never rejects. */
+export const streamflowNode = (nodeOptions: readonly string[], ...args: string[]): Promise<CliResult> => spawnStreamflow(nodeOptions, {}, args);
 
 /** Runs `node bin/streamflow.mjs ...args` from the repository root, as a user would; never rejects. */
 export const streamflowCli = (...args: string[]): Promise<CliResult> => streamflowNode([], ...args);
+
+/** {@link streamflowCli} with variables added to the environment (credentials, endpoints, timeouts). */
+export const streamflowCliWithEnv = (env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> => spawnStreamflow([], env, args);

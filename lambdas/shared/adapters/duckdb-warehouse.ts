@@ -88,6 +88,30 @@ const duckDbConfig = (): Record<string, string> => ({
   temp_directory: join(tmpdir(), 'streamflow-duckdb-spill'),
 });
 
+/** DuckDB's words for a file it cannot read as a database: not one at all, cut short, or a block whose checksum fails. */
+const DAMAGED_FILE = /not a valid DuckDB database file|Corrupt database file|Could not read enough bytes|checksum/i;
+/** DuckDB's words when another process holds the file's write lock (https://duckdb.org/docs/stable/connect/concurrency). */
+const LOCKED_FILE = /Could not set lock on file|Conflicting lock/i;
+
+/**
+ * Why the warehouse file would not open, and what to do. A damaged file is never blamed on
+ * another process (its message says "block", which a bare /lock/ matched): the warehouse holds
+ * nothing the run folder does not, so deleting it and loading again rebuilds it.
+ */
+const openFailureMessage = (file: string, reason: string): string => {
+  const dir = dirname(file);
+  if (LOCKED_FILE.test(reason)) {
+    return `Cannot open the warehouse ${file}: another process holds it open (another streamflow command, or a DuckDB client); wait for it to finish or close it, then run this again. DuckDB said: ${reason}`;
+  }
+  if (DAMAGED_FILE.test(reason)) {
+    return (
+      `The warehouse ${file} is not a DuckDB database, or is damaged: delete it, then run \`streamflow load --out ${dir}\` and ` +
+      `\`streamflow refresh --out ${dir}\` to rebuild it from the files in ${dir}. DuckDB said: ${reason}`
+    );
+  }
+  return `Cannot open the warehouse ${file}: ${reason}`;
+};
+
 const openInstance = async (file: string): Promise<SharedInstance> => {
   await mkdir(dirname(file), { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', duckDbConfig());
@@ -97,8 +121,7 @@ const openInstance = async (file: string): Promise<SharedInstance> => {
     await connection.run(`attach ${sqlString(file)} as ${CATALOG}`);
   } catch (error) {
     instance.closeSync();
-    const hint = /lock/i.test((error as Error).message) ? ' (is another streamflow process using it?)' : '';
-    throw new Error(`Cannot open the warehouse ${file}${hint}: ${(error as Error).message}`, { cause: error });
+    throw new Error(openFailureMessage(file, (error as Error).message), { cause: error });
   } finally {
     connection.closeSync();
   }

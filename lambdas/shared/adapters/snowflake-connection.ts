@@ -22,6 +22,37 @@ export interface SnowflakeTarget {
    * Snowflake-compatible test server such as fakesnow). @default `https://<account>.snowflakecomputing.com`
    */
   readonly accessUrl?: string;
+  /**
+   * How long opening a session (TCP, TLS, login, the driver's own login retries) may take before
+   * it fails with {@link SnowflakeUnreachableError}. @default DEFAULT_LOGIN_TIMEOUT_MS
+   */
+  readonly loginTimeoutMs?: number;
+}
+
+/**
+ * One minute: a reachable Snowflake logs in within seconds. The driver's own bound is its
+ * `retryTimeout` (seconds, at least 300, the minimum it enforces:
+ * https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-options), so without this a
+ * host that accepts and never answers holds `sql deploy` (and a loader invocation) for 5 minutes.
+ */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 60_000;
+
+/** The host a session is opened against, for messages: the access URL's, else the account's public one. */
+export const snowflakeHostOf = (target: Pick<SnowflakeTarget, 'account' | 'accessUrl'>): string =>
+  target.accessUrl ? new URL(target.accessUrl).host : `${target.account}.snowflakecomputing.com`;
+
+/** Opening a session did not finish in time: the host is unreachable, or answers nothing. */
+export class SnowflakeUnreachableError extends Error {
+  override readonly name = 'SnowflakeUnreachableError';
+  constructor(
+    readonly host: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `Snowflake at ${host} did not complete a login within ${timeoutMs / 1000} s: check SNOWFLAKE_ACCOUNT (or SNOWFLAKE_ACCESS_URL), ` +
+        'the network route to it (proxy, VPC endpoint, firewall), and https://status.snowflake.com; SNOWFLAKE_LOGIN_TIMEOUT_SECONDS sets the wait',
+    );
+  }
 }
 
 /** What one statement returned, in the port's shape. */
@@ -56,6 +87,25 @@ const lowerCaseKeys = (row: Record<string, unknown>): WarehouseRow => {
   return out;
 };
 
+/**
+ * Connects, or fails with {@link SnowflakeUnreachableError} when the login has not finished by the
+ * deadline: a host that accepts and never answers, or refuses while the driver keeps retrying.
+ */
+const connectWithin = (connection: snowflake.Connection, host: string, timeoutMs: number): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      // The driver queues a destroy behind its pending login, so its retries go on in the
+      // background: the CLI ends its process on an error, a Lambda container is frozen.
+      connection.destroy(() => undefined);
+      reject(new SnowflakeUnreachableError(host, timeoutMs));
+    }, timeoutMs);
+    connection.connect((error) => {
+      clearTimeout(deadline);
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+
 /** A connected session. Statements run one at a time: a session is single-threaded in Snowflake too. */
 export class SnowflakeConnection {
   private constructor(private readonly connection: snowflake.Connection) {}
@@ -78,9 +128,7 @@ export class SnowflakeConnection {
       representNullAsStringNull: false,
       ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}),
     });
-    await new Promise<void>((resolve, reject) => {
-      connection.connect((error) => (error ? reject(error) : resolve()));
-    });
+    await connectWithin(connection, snowflakeHostOf(target), target.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
     const opened = new SnowflakeConnection(connection);
     try {
       await opened.run(SESSION_SETTINGS);

@@ -3,6 +3,7 @@
  * warm invocations reuse it, and a failed login forgets it so a rotated key is picked up by the
  * next attempt. The key never leaves this module except into the driver's connection options.
  */
+import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
@@ -50,6 +51,35 @@ export const parsePrivateKeySecret = (secret: string, secretId: string): Private
   return passphrase ? { pem: pem.trim(), passphrase } : { pem: pem.trim() };
 };
 
+/**
+ * Decrypts the key once, here, so a wrong passphrase is reported as one: the driver decrypts it
+ * only while logging in, and says `error:1C800064:Provider routines::bad decrypt`. Errors name
+ * where the key came from and what to check, never the key or the passphrase (nor does the
+ * crypto error kept as their cause).
+ */
+export const assertDecryptable = (key: PrivateKey, source: string): PrivateKey => {
+  try {
+    createPrivateKey({ key: key.pem, format: 'pem', ...(key.passphrase === undefined ? {} : { passphrase: key.passphrase }) });
+    return key;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_OSSL_BAD_DECRYPT') {
+      throw new Error(
+        `Snowflake private key ${source}: wrong passphrase or key (it could not be decrypted with the passphrase given: ` +
+          'check SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, or "private_key_passphrase" in the secret, and that the key is the one it was encrypted with)',
+        { cause: error },
+      );
+    }
+    if (code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || code === 'ERR_MISSING_PASSPHRASE') {
+      throw new Error(
+        `Snowflake private key ${source} is encrypted and no passphrase was given: set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, or "private_key_passphrase" in the secret`,
+        { cause: error },
+      );
+    }
+    throw new Error(`Snowflake private key ${source} is not a readable PKCS#8 private key (${code ?? 'unknown error'})`, { cause: error });
+  }
+};
+
 /** Caches what `fetchKey` returns; concurrent first calls share one fetch, and a failed fetch is not kept. */
 const cachedSource = (fetchKey: () => Promise<PrivateKey>): PrivateKeySource => {
   let cached: Promise<PrivateKey> | undefined;
@@ -71,7 +101,7 @@ const cachedSource = (fetchKey: () => Promise<PrivateKey>): PrivateKeySource => 
 export const filePrivateKey = (path: string, passphrase?: string): PrivateKeySource =>
   cachedSource(async () => {
     const key = parsePrivateKeySecret(await readFile(path, 'utf8'), path);
-    return passphrase ? { ...key, passphrase } : key;
+    return assertDecryptable(passphrase ? { ...key, passphrase } : key, path);
   });
 
 /** A key source backed by one Secrets Manager secret, fetched at most once until forgotten. */
@@ -86,5 +116,5 @@ export const secretsManagerPrivateKey = (client: SecretsManagerClient, secretId:
       );
     });
     if (response.SecretString === undefined) throw new Error(`Secret ${secretId} has no SecretString (binary secrets are not supported)`);
-    return parsePrivateKeySecret(response.SecretString, secretId);
+    return assertDecryptable(parsePrivateKeySecret(response.SecretString, secretId), secretId);
   });

@@ -3,6 +3,7 @@
  * loader core (runLoader) is real, so these tests see exactly what would be sent to Snowflake.
  */
 import '../../support/quiet-powertools.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -21,9 +22,9 @@ import { consumeBatch, userEvent } from '../../support/warehouse-fixtures.js';
 const sdk = vi.hoisted(() => ({ createConnection: vi.fn(), configure: vi.fn() }));
 vi.mock('snowflake-sdk', () => ({ default: sdk }));
 
-/** Key material that must never appear in a log line. */
-const KEY_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDsecretkeymaterial';
-const PEM = `-----BEGIN PRIVATE KEY-----\n${KEY_BODY}\n-----END PRIVATE KEY-----`;
+/** A real key (the key source decrypts it before the driver sees it); its body must never appear in a log line. */
+const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
+const KEY_BODY = PEM.split('\n')[1]!;
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:streamflow/snowflake-AbCdEf';
 /** The gold file the consumer wrote (dated by broker time, 2025-03-01). */
 const KEY = 'gold/user_events/dt=2025-03-01/user_events+0+0-1.csv.gz';
