@@ -3,11 +3,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { plaintextKafka } from '../../lambdas/shared/adapters/kafka-publisher.js';
 import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
 import { requireRunOutDir } from '../../lambdas/local/out-dir.js';
+import { kafkaReread } from '../../lambdas/local/kafka-reread.js';
 import { REPLAY_SOURCES, replay, type ReplaySource, type ReplaySummary } from '../../lambdas/local/replay.js';
-import { UsageError } from '../cli/flags.js';
+import { UsageError, brokersFlag } from '../cli/flags.js';
 import { progressBar, type Progress } from '../cli/progress.js';
 import { displayPath } from '../cli/run-summary.js';
 
@@ -44,7 +46,10 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
   ];
   const failed = onFailure.failed.length + landing.failed.length;
   if (onFailure.reread.length > 0) {
-    lines.push(`${n(onFailure.reread.length)} discarded batches carry no records (MaximumPayloadSizeExceeded): produce those offsets again from the topic, or consume them with a larger function payload limit.`);
+    lines.push(
+      `${n(onFailure.reread.length)} discarded batches carry no records (MaximumPayloadSizeExceeded): re-read those offsets from Kafka with ` +
+        '`streamflow replay --from onfailure --brokers HOST:PORT` while the topic still holds them.',
+    );
   }
   if (onFailure.objects + landing.objects + failed + onFailure.reread.length === 0) lines.push('Nothing to replay: no on-failure record or landing file matches.');
   else if (failed > 0) lines.push(`${n(failed)} objects could not be replayed (nothing was written for them); fix or remove them, then replay again.`);
@@ -64,6 +69,7 @@ export const replayCommand = async (args: string[]): Promise<number> => {
       prefix: { type: 'string' },
       bucket: { type: 'string' },
       'onfailure-bucket': { type: 'string' },
+      brokers: { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -93,11 +99,14 @@ export const replayCommand = async (args: string[]): Promise<number> => {
     where = displayPath(outDir);
   }
   const onFailureBucket = values['onfailure-bucket'];
+  // Records without payload are read again from these brokers (plaintext, as `run --brokers`).
+  const brokers = values.brokers === undefined ? undefined : brokersFlag(values.brokers);
 
   const bars = new Map<ReplaySource, Progress>();
   const summary = await replay({
     store,
     ...(onFailureBucket === undefined ? {} : { onFailureStore: new S3ObjectStore(s3Client(), onFailureBucket) }),
+    ...(brokers === undefined ? {} : { reread: kafkaReread({ kafka: plaintextKafka(brokers, 'streamflow-replay'), bootstrapServers: brokers.join(',') }) }),
     selection: {
       sources,
       ...(values.topic === undefined ? {} : { topic: values.topic }),
