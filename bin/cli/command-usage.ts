@@ -18,11 +18,12 @@ export const REPORT_USAGE = `streamflow report [--out DIR] [--json]
   gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
   whether anything was lost. Exits 1 when something was, or is still pending replay.`;
 
-export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--json]
+export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--brokers HOST:PORT] [--json]
   Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda
   discarded (its on-failure records under aws/lambda/) through the consumer Lambda, then derives
   gold/ and quarantine/ again from the raw records in landing/. A record without payload
-  (MaximumPayloadSizeExceeded) is listed with the exact offsets to read again from Kafka.
+  (MaximumPayloadSizeExceeded) is read again from Kafka with --brokers, else listed with the exact
+  offsets to read again.
   Idempotent: a second replay changes nothing. Then run \`streamflow load\` and \`streamflow refresh\`.
 
   --out DIR         the local twin's folder (default .streamflow)
@@ -33,6 +34,8 @@ export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--on
   --topic T         only this topic's batches
   --date DAY        only the batches filed under dt=DAY (UTC, the first record's broker time)
   --prefix KEY      only objects whose key starts with KEY (e.g. landing/transactions/dt=2025-06-01/)
+  --brokers H:P     re-read the offsets of on-failure records without payload from this Kafka
+                    (plaintext, as run --brokers) and re-deliver them through the consumer
   --json            print the summary as JSON`;
 
 export const DOCS_USAGE = `streamflow docs [--out DIR]

@@ -1,8 +1,10 @@
 /** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { plaintextKafka } from '../../lambdas/shared/adapters/kafka-publisher.js';
 import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
+import { kafkaReread } from '../../lambdas/local/kafka-reread.js';
 import { replay, type ReplaySummary } from '../../lambdas/local/replay.js';
 import type { ReplaySource } from '../../lambdas/local/replay-selection.js';
 import { progressBar, type Progress } from '../cli/progress.js';
@@ -31,7 +33,10 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
   ];
   const failed = onFailure.failed.length + landing.failed.length;
   if (onFailure.reread.length > 0) {
-    lines.push(`${n(onFailure.reread.length)} discarded batches carry no records (MaximumPayloadSizeExceeded): produce those offsets again from the topic, or consume them with a larger function payload limit.`);
+    lines.push(
+      `${n(onFailure.reread.length)} discarded batches carry no records (MaximumPayloadSizeExceeded): re-read those offsets from Kafka with ` +
+        '`streamflow replay --from onfailure --brokers HOST:PORT` while the topic still holds them.',
+    );
   }
   if (onFailure.objects + landing.objects + failed + onFailure.reread.length === 0) lines.push('Nothing to replay: no on-failure record or landing file matches.');
   else if (failed > 0) lines.push(`${n(failed)} objects could not be replayed (nothing was written for them); fix or remove them, then replay again.`);
@@ -40,7 +45,7 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
   console.log(lines.join('\n'));
 };
 
-export const replayCommand = async ({ target, onFailureBucket, selection, json }: ReplayFlags): Promise<number> => {
+export const replayCommand = async ({ target, onFailureBucket, brokers, selection, json }: ReplayFlags): Promise<number> => {
   const store: ObjectStore = target.kind === 'bucket' ? new S3ObjectStore(s3Client(), target.bucket) : new FolderObjectStore(target.outDir);
   const where = target.kind === 'bucket' ? `s3://${target.bucket}` : displayPath(target.outDir);
 
@@ -48,6 +53,7 @@ export const replayCommand = async ({ target, onFailureBucket, selection, json }
   const summary = await replay({
     store,
     ...(onFailureBucket === undefined ? {} : { onFailureStore: new S3ObjectStore(s3Client(), onFailureBucket) }),
+    ...(brokers === undefined ? {} : { reread: kafkaReread({ kafka: plaintextKafka(brokers, 'streamflow-replay'), bootstrapServers: brokers.join(',') }) }),
     selection,
     onProgress: ({ source, done, total }) => {
       let bar = bars.get(source);

@@ -1,7 +1,7 @@
 /** `streamflow replay`'s flags, parsed and checked before the command's dependencies load. */
 import { parseArgs } from 'node:util';
 import { REPLAY_SOURCES, type ReplaySelection, type ReplaySource } from '../../lambdas/local/replay-selection.js';
-import { UsageError } from '../cli/flags.js';
+import { UsageError, brokersFlag } from '../cli/flags.js';
 import { runFolderFlag } from './out-folder.js';
 
 /** Where the consumer's output is rebuilt: the local twin's folder or the deployed data bucket. */
@@ -11,6 +11,8 @@ export interface ReplayFlags {
   readonly target: ReplayTarget;
   /** The bucket of the event source mapping's S3 on-failure destination, when not the target's. */
   readonly onFailureBucket: string | undefined;
+  /** Brokers to read records without payload from again (plaintext, as `run --brokers`). */
+  readonly brokers: string[] | undefined;
   readonly selection: ReplaySelection;
   readonly json: boolean;
 }
@@ -37,6 +39,7 @@ export const parseReplayFlags = (args: string[]): ReplayFlags => {
       prefix: { type: 'string' },
       bucket: { type: 'string' },
       'onfailure-bucket': { type: 'string' },
+      brokers: { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -57,6 +60,7 @@ export const parseReplayFlags = (args: string[]): ReplayFlags => {
   return {
     target: values.bucket !== undefined ? { kind: 'bucket', bucket: values.bucket } : { kind: 'folder', outDir: runFolderFlag(values.out) },
     onFailureBucket: values['onfailure-bucket'],
+    brokers: values.brokers === undefined ? undefined : brokersFlag(values.brokers),
     selection: {
       sources,
       ...(values.topic === undefined ? {} : { topic: values.topic }),

@@ -60,6 +60,34 @@ export interface EsmStats {
   records: number;
 }
 
+/** What a too-large record is known by: its coordinates and broker time. */
+interface RecordCoordinates {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+}
+
+/**
+ * A single record too large to invoke with, even alone: Lambda never invokes, and sends it to the
+ * on-failure destination without payload (condition MaximumPayloadSizeExceeded, no attempts,
+ * https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html). The in-process simulator
+ * and the poller on a real broker both report it through this.
+ */
+export const tooLargeRecordFailure = (record: RecordCoordinates, recordBytes: number, envelopeBytes: number, maxPayloadBytes: number): FailedBatch => ({
+  topic: record.topic,
+  partition: record.partition,
+  firstOffset: record.offset,
+  lastOffset: record.offset,
+  firstTimestamp: record.timestamp,
+  lastTimestamp: record.timestamp,
+  batchSize: 1,
+  attempts: 0,
+  condition: 'MaximumPayloadSizeExceeded',
+  error: `record of ${recordBytes} bytes exceeds the ${maxPayloadBytes}-byte payload cap`,
+  payloadBytes: envelopeBytes + recordBytes,
+});
+
 export type Invoke = (event: MSKEvent) => Promise<unknown>;
 export type OnFailure = (failure: FailedBatch) => Promise<void>;
 
@@ -129,24 +157,37 @@ export class EsmSimulator {
     for (;;) {
       const batch = this.nextBatch(topic, partition, flush);
       if (!batch) return;
-      await this.deliverBatch(batch);
+      const [first] = batch;
+      const alone = batch.length === 1 ? envelopeBytesOf(topic, partition) + this.sizeOf(first!) : 0;
+      if (alone > this.settings.maxPayloadBytes) {
+        this.stats.failedBatches++;
+        await this.onFailure(tooLargeRecordFailure(first!, this.sizeOf(first!), envelopeBytesOf(topic, partition), this.settings.maxPayloadBytes));
+      } else {
+        await this.deliverBatch(batch);
+      }
       const nextOffset = batch[batch.length - 1]!.offset + 1;
       this.committed.set(`${topic}-${partition}`, nextOffset);
       this.log.release(topic, partition, nextOffset);
     }
   }
 
+  private sizeOf(message: LoggedMessage): number {
+    let size = this.payloadBytes.get(message);
+    if (size === undefined) {
+      size = payloadBytesOf(message);
+      this.payloadBytes.set(message, size);
+    }
+    return size;
+  }
+
+  /** The next batch of a partition, if one is due; a record over the cap alone is a batch of one, sent to on-failure. */
   private nextBatch(topic: string, partition: number, flush: boolean): LoggedMessage[] | undefined {
     const pending = this.log.read(topic, partition, this.offsetOf(topic, partition), this.settings.batchSize);
     if (pending.length === 0) return undefined;
     const batch: LoggedMessage[] = [];
     let bytes = envelopeBytesOf(topic, partition);
     for (const message of pending) {
-      let size = this.payloadBytes.get(message);
-      if (size === undefined) {
-        size = payloadBytesOf(message);
-        this.payloadBytes.set(message, size);
-      }
+      const size = this.sizeOf(message);
       if (batch.length > 0 && bytes + size > this.settings.maxPayloadBytes) break;
       batch.push(message);
       bytes += size;

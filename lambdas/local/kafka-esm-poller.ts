@@ -13,7 +13,7 @@
  */
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { DEFAULT_ESM_SETTINGS, validateEsmSettings, type EsmSettings, type EsmStats, type FailedBatch, type Invoke, type OnFailure } from './esm-simulator.js';
+import { DEFAULT_ESM_SETTINGS, tooLargeRecordFailure, validateEsmSettings, type EsmSettings, type EsmStats, type FailedBatch, type Invoke, type OnFailure } from './esm-simulator.js';
 import { mskRecordOf, recordPayloadBytes } from './kafka-msk-record.js';
 import { partitionKey, type PartitionOffsets } from './kafka-offsets.js';
 
@@ -225,10 +225,7 @@ export class KafkaEsmPoller {
       // Lambda cannot invoke with it: the record goes to the on-failure destination, without payload.
       const [waiting] = next.buffer.waiting;
       this.stats.failedBatches++;
-      await this.options.onFailure({
-        ...this.failedBatchOf(next.buffer, 1, 0, 'MaximumPayloadSizeExceeded', `record of ${waiting!.bytes} bytes exceeds the ${this.settings.maxPayloadBytes}-byte payload cap`),
-        payloadBytes: this.envelopeBytes + waiting!.bytes,
-      });
+      await this.options.onFailure(tooLargeRecordFailure(waiting!.record, waiting!.bytes, this.envelopeBytes, this.settings.maxPayloadBytes));
       await this.commit([{ buffer: next.buffer, count: 1 }]);
       return;
     }
@@ -262,7 +259,7 @@ export class KafkaEsmPoller {
       const partEvent = this.eventOf({ [key]: event.records[key]! });
       this.stats.failedBatches++;
       await this.options.onFailure({
-        ...this.failedBatchOf(slice.buffer, slice.count, maxAttempts, 'RetryAttemptsExhausted', message),
+        ...this.failedBatchOf(slice.buffer, slice.count, maxAttempts, message),
         payloadBytes: Buffer.byteLength(JSON.stringify(partEvent)),
         event: partEvent,
       });
@@ -270,7 +267,7 @@ export class KafkaEsmPoller {
     await this.commit(slices);
   }
 
-  private failedBatchOf(buffer: PartitionBuffer, count: number, attempts: number, condition: FailedBatch['condition'], error: string): Omit<FailedBatch, 'payloadBytes'> {
+  private failedBatchOf(buffer: PartitionBuffer, count: number, attempts: number, error: string): Omit<FailedBatch, 'payloadBytes'> {
     const first = buffer.waiting[0]!.record;
     const last = buffer.waiting[count - 1]!.record;
     return {
@@ -282,7 +279,7 @@ export class KafkaEsmPoller {
       lastTimestamp: last.timestamp,
       batchSize: count,
       attempts,
-      condition,
+      condition: 'RetryAttemptsExhausted',
       error,
     };
   }

@@ -73,18 +73,24 @@ describe('EsmSimulator', () => {
             const records = Object.values(event.records)[0]!;
             expect(records.length).toBeGreaterThan(0);
             expect(records.length).toBeLessThanOrEqual(settings.batchSize);
-            if (records.length > 1) expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThanOrEqual(settings.maxPayloadBytes);
+            expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThanOrEqual(settings.maxPayloadBytes);
             for (const batch of decodeMskEvent(event)) {
               const seen = delivered.get(`${batch.topic}-${batch.partition}`) ?? [];
               delivered.set(`${batch.topic}-${batch.partition}`, [...seen, ...batch.records.map((record) => record.offset)]);
             }
           }
+          // A record too large alone goes to on-failure, without payload: delivered or discarded, each exactly once.
+          for (const failure of failures) {
+            expect(failure).toMatchObject({ condition: 'MaximumPayloadSizeExceeded', batchSize: 1 });
+            expect(failure.payloadBytes).toBeGreaterThan(settings.maxPayloadBytes);
+            const seen = delivered.get(`${failure.topic}-${failure.partition}`) ?? [];
+            delivered.set(`${failure.topic}-${failure.partition}`, [...seen, failure.firstOffset].sort((a, b) => a - b));
+          }
           for (const { topic, partition } of log.topicPartitions()) {
             const end = log.endOffset(topic, partition);
             expect(delivered.get(`${topic}-${partition}`) ?? []).toEqual(Array.from({ length: end }, (_, i) => i));
           }
-          expect(failures).toEqual([]);
-          expect(esm.stats.records).toBe(published.length);
+          expect(esm.stats.records + failures.length).toBe(published.length);
           expect(esm.lag()).toBe(0);
         }),
         { numRuns: 150 },
@@ -157,16 +163,23 @@ describe('EsmSimulator', () => {
       expect(calls.every((event) => Buffer.byteLength(JSON.stringify(event)) <= 10_000)).toBe(true);
     });
 
-    it('delivers a single record larger than the cap on its own rather than never', async () => {
+    it('sends a single record larger than the cap to on-failure without payload (MaximumPayloadSizeExceeded), as Lambda does, and goes on', async () => {
       // Prepare
-      const { log, esm, calls } = harness({ batchSize: 100, maxPayloadBytes: 1_000 });
-      await log.publish([message('t', 'k', 'x'.repeat(5_000)), message('t', 'k', 'small')]);
+      const { log, esm, calls, failures } = harness({ batchSize: 100, maxPayloadBytes: 1_000 });
+      await log.publish([message('t', 'k', 'small'), message('t', 'k', 'x'.repeat(5_000)), message('t', 'k', 'small')]);
 
       // Act
       await esm.drain();
 
       // Assess
-      expect(calls.map(offsetsOf)).toEqual([[0], [1]]);
+      expect(calls.map(offsetsOf)).toEqual([[0], [2]]);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ topic: 't', firstOffset: 1, lastOffset: 1, batchSize: 1, attempts: 0, condition: 'MaximumPayloadSizeExceeded' });
+      expect(failures[0]!.event).toBeUndefined();
+      expect(failures[0]!.payloadBytes).toBeGreaterThan(1_000);
+      expect(failures[0]!.error).toMatch(/exceeds the 1000-byte payload cap/);
+      expect(esm.stats.failedBatches).toBe(1);
+      expect(esm.lag()).toBe(0);
     });
 
     it('flushes partial batches on drain without waiting for the window', async () => {

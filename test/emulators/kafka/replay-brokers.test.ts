@@ -1,0 +1,110 @@
+/**
+ * `streamflow replay --brokers` against Apache Kafka, as a user runs it (child processes): one
+ * record past the 6 MB invocation cap goes, as in Lambda, to the on-failure destination without
+ * payload (MaximumPayloadSizeExceeded); the report says it is pending, names its offsets, and
+ * replay re-reads exactly those offsets from the broker and re-delivers them through the
+ * consumer. After load and refresh the ledger says nothing was lost; a second replay changes no
+ * file and no verdict.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tempFolder } from '../../support/files.js';
+import { streamflowCli } from '../../support/pipeline-run.js';
+import { filesUnder } from '../../support/run-files.js';
+import { describeOnEmulator } from '../support/emulators.js';
+import { startKafka, type RunningKafka } from '../support/kafka.js';
+
+const EVENTS = '200';
+/** Raw bytes of the oversized value: 9.3 MB once base64 in the event, past Lambda's 6 MB cap. */
+const HUGE_BYTES = 7_000_000;
+
+let kafka: RunningKafka;
+let root: Awaited<ReturnType<typeof tempFolder>>;
+let dir: string;
+let hugeOffset: string;
+
+/** Every file the consumer and replay write (landing, gold, quarantine), with its bytes. */
+const consumerFiles = async (outDir: string): Promise<Map<string, string>> => {
+  const files = new Map<string, string>();
+  for (const folder of ['landing', 'gold', 'quarantine']) {
+    for (const path of await filesUnder(outDir, folder)) files.set(path, (await readFile(join(outDir, path))).toString('base64'));
+  }
+  return files;
+};
+
+beforeAll(async () => {
+  root = await tempFolder('replay-brokers');
+  dir = join(root.path, 'out');
+  kafka = await startKafka();
+  // The topic must accept a record over Kafka's 1 MB default (max.message.bytes); produce keeps existing topics.
+  const admin = kafka.client().admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: ['user_events', 'transactions'].map((topic) => ({ topic, numPartitions: 2, configEntries: [{ name: 'max.message.bytes', value: String(16 * 1024 * 1024) }] })),
+  });
+  await admin.disconnect();
+  const produced = await streamflowCli('produce', '--brokers', kafka.bootstrap, '--events', EVENTS, '--seed', '11', '--days', '2');
+  expect(produced.code, produced.stderr).toBe(0);
+  const producer = kafka.client('oversized-producer').producer();
+  await producer.connect();
+  const [sent] = await producer.send({ topic: 'user_events', messages: [{ key: 'huge', value: 'z'.repeat(HUGE_BYTES), partition: 1 }] });
+  hugeOffset = sent!.baseOffset!;
+  await producer.disconnect();
+}, 240_000);
+
+afterAll(async () => {
+  await kafka?.stop();
+  await root?.remove();
+});
+
+describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', () => {
+  it('re-reads an oversized record discarded without payload, re-delivers it, and the ledger then says nothing lost; twice changes nothing', async () => {
+    // Prepare: the run's event source mapping discards the oversized record.
+    const run = await streamflowCli('run', '--brokers', kafka.bootstrap, '--consume-only', '--out', dir);
+    // A run that leaves records pending replay exits 1, and says so.
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/PENDING 1 records/);
+    const onFailure = await filesUnder(dir, 'aws/lambda');
+    expect(onFailure).toHaveLength(1);
+    const record = JSON.parse(await readFile(join(dir, onFailure[0]!), 'utf8')) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      requestContext: { condition: 'MaximumPayloadSizeExceeded', approximateInvokeCount: 0 },
+      responseContext: null,
+      KafkaBatchInfo: { batchSize: 1, recordsInfo: { 'user_events-1': { firstRecordOffset: hugeOffset, lastRecordOffset: hugeOffset } } },
+    });
+    expect(record).not.toHaveProperty('payload');
+    const pending = await streamflowCli('report', '--out', dir);
+    expect(pending.code).toBe(1);
+    expect(pending.stdout).toMatch(/PENDING 1 records/);
+
+    // Act: without brokers the offsets are listed; with them, re-read and re-delivered.
+    const listed = await streamflowCli('replay', '--out', dir, '--from', 'onfailure');
+    const replayed = await streamflowCli('replay', '--out', dir, '--from', 'onfailure', '--brokers', kafka.bootstrap);
+    const load = await streamflowCli('load', '--out', dir);
+    const refresh = await streamflowCli('refresh', '--out', dir);
+    const report = await streamflowCli('report', '--out', dir);
+
+    // Assess
+    expect(listed.code).toBe(1);
+    expect(listed.stdout).toContain(`RE-READ       user_events partition 1 offsets ${hugeOffset}–${hugeOffset}`);
+    expect(listed.stdout).toContain('--brokers HOST:PORT');
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toMatch(/on-failure\s+1 batches re-delivered through the consumer: 1 records → 0 gold \+ 1 quarantined/);
+    expect(replayed.stdout).not.toContain('RE-READ');
+    expect([load.code, refresh.code], load.stderr + refresh.stderr).toEqual([0, 0]);
+    expect(report.code, report.stdout).toBe(0);
+    expect(report.stdout).toMatch(new RegExp(`^Nothing lost: ${Number(EVENTS) + 1} records produced`, 'm'));
+
+    // Act: replay again
+    const before = await consumerFiles(dir);
+    const again = await streamflowCli('replay', '--out', dir, '--from', 'onfailure', '--brokers', kafka.bootstrap);
+    const reportAgain = await streamflowCli('report', '--out', dir);
+
+    // Assess
+    expect(again.code, again.stderr).toBe(0);
+    expect(await consumerFiles(dir)).toEqual(before);
+    expect(reportAgain.code).toBe(0);
+    expect(reportAgain.stdout).toMatch(/^Nothing lost:/m);
+  });
+});
