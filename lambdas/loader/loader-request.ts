@@ -26,11 +26,12 @@ export type LoaderRequest =
 
 /**
  * The S3 "Object Created" event as EventBridge delivers it (only what the loader reads): the body
- * of each message the loader's queue receives, since an SQS target of a rule gets the whole event
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html). S3 sends its
- * `s3:TestEvent` only to destinations of the bucket's own notification configuration
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html), never
- * through EventBridge, so no such message reaches this queue.
+ * of each message the loader's queue receives, since a rule target given no Input, InputPath or
+ * InputTransformer gets the entire event (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html).
+ * S3 sends its test message (`s3:TestEvent`, https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)
+ * to the SNS and SQS destinations of the bucket's own notification configuration when it is set
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html),
+ * not through EventBridge, so none reaches this queue.
  */
 export type ObjectCreatedEvent = EventBridgeEvent<'Object Created', { bucket: { name: string }; object: { key: string } }>;
 
