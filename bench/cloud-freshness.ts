@@ -21,12 +21,10 @@ export interface DelayStep {
 export interface FreshnessInputs {
   /** consumerBatchingWindowSeconds as deployed. */
   readonly batchingWindowSeconds: number;
-  /** How long the loader gathers S3 events before one load (issue 16 item 1: loads coalesce). */
-  readonly loadCoalesceSeconds: number;
+  /** loaderBatchingWindowSeconds as deployed: how long the loader's queue gathers S3 events before one load. */
+  readonly loadBatchingWindowSeconds: number;
   /** Triggered task minimum interval: Snowflake's default 30 s, 10 s at the least. */
   readonly triggerIntervalSeconds: number;
-  /** How files reach Bronze: a pipe (serverless, dev) or COPY on a running warehouse (prod). */
-  readonly loadPath: 'snowpipe' | 'copy';
   /** Measured by `npm run bench` on the local twin: one load + refresh cycle, p95 (DuckDB). */
   readonly localRefreshCycleP95Seconds: number;
 }
@@ -51,33 +49,25 @@ export const freshnessSteps = (inputs: FreshnessInputs): DelayStep[] => [
     basis: 'poller hand-off and the consumer writing landing/ and gold/ (the local bench transforms a 5,000-record batch in well under a second); assumption',
   },
   {
-    step: 'S3 → EventBridge → loader',
+    step: 'S3 → EventBridge → SQS',
     minSeconds: 0.5,
     maxSeconds: 3,
     tail: { share: 0.01, maxSeconds: 60 },
     basis: 'S3 delivers event notifications "typically in seconds, sometimes a minute or longer" (docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html); 1 % tail to 60 s assumed',
   },
   {
-    step: 'loader coalescing',
+    step: 'loader batching window',
     minSeconds: 0,
-    maxSeconds: inputs.loadCoalesceSeconds,
-    basis: `S3 events gathered into one load per ${inputs.loadCoalesceSeconds} s (issue 16 item 1 design value)`,
+    maxSeconds: inputs.loadBatchingWindowSeconds,
+    basis: `the loader's SQS event source mapping gathers S3 events for up to MaximumBatchingWindowInSeconds = ${inputs.loadBatchingWindowSeconds} s before one load (docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html)`,
   },
-  inputs.loadPath === 'copy'
-    ? {
-        step: 'PUT + COPY into Bronze',
-        minSeconds: 2,
-        maxSeconds: 6,
-        reaches: 'bronze',
-        basis: 'PUT of small gzip files to the internal stage and one COPY … FILES = (…) per table on a running warehouse; assumption (Snowflake documents no figure)',
-      }
-    : {
-        step: 'PUT + Snowpipe into Bronze',
-        minSeconds: 5,
-        maxSeconds: 45,
-        reaches: 'bronze',
-        basis: 'PUT, then the pipe loads the files on serverless compute; Snowflake gives no latency figure for Snowpipe, 5–45 s assumed',
-      },
+  {
+    step: 'PUT + COPY into Bronze',
+    minSeconds: 2,
+    maxSeconds: 6,
+    reaches: 'bronze',
+    basis: 'PUT of small gzip files to the internal stage and one COPY … FILES = (…) per table on a running warehouse (loads every few seconds keep it running); assumption (Snowflake documents no figure)',
+  },
   {
     step: 'trigger interval',
     minSeconds: 0,

@@ -1,6 +1,6 @@
 /** docs/cost.md, rendered from the cost model so that the page and bench/results.json never disagree. */
 import type { CostLine, CostModel } from './cost-model.js';
-import { ASSUMPTIONS } from './cost-model.js';
+import { ASSUMPTIONS, presetConfig } from './cost-model.js';
 import { PRICES } from './cost-prices.js';
 
 const money = (value: number): string => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -12,6 +12,8 @@ const lines = (items: readonly CostLine[]): string => table(['item', 'USD / mont
 
 export const renderCostDoc = (model: CostModel, generatedFrom: string): string => {
   const dev = model.presets.find((preset) => preset.preset === 'dev')!;
+  const devConfig = presetConfig('dev');
+  const snowpipeAt100M = ((dev.volumes[1]!.eventsPerMonth * model.measured.valueBytesPerRecord) / 1e9) * PRICES.snowpipeCreditsPerGb.usd * PRICES.snowflakeCredit.usd;
   const parts = [
     '# What StreamFlow costs, and how fresh Gold is',
     '',
@@ -81,14 +83,18 @@ export const renderCostDoc = (model: CostModel, generatedFrom: string): string =
     `- Measured by the bench: ${model.measured.consumerCpuMsPerRecord} CPU ms per record in the consumer, ${model.measured.valueBytesPerRecord} B per event value.`,
     '- Batches close on the batch size or the batching window, whichever first; at 10M events a month the window',
     '  closes them, so invocations (and their three S3 PUTs and gold file) are set by the window, not the volume.',
-    `- The loader gathers S3 events into one load per ${ASSUMPTIONS.loadCoalesceSeconds} s: the design of issue 16 item 1 (one COPY per table per`,
-    '  tick, an optional Snowpipe mode), built elsewhere. dev loads through Snowpipe (serverless, billed per GB),',
-    `  prod with COPY on your running warehouse (${ASSUMPTIONS.copySecondsPerLoad} s of its time per load). COPY on a warehouse that runs for`,
-    '  StreamFlow alone keeps an X-Small awake whenever loads come more often than its 60 s minimum:',
-    `  ${money(730 * PRICES.snowflakeCredit.usd)} a month on Standard edition; that is why dev does not.`,
+    `- S3 events reach the loader through an SQS queue whose event source mapping gathers them for ${devConfig.loader.batchingWindowSeconds} s`,
+    `  (loaderBatchingWindowSeconds) into one load, one COPY per table, and runs at most ${devConfig.loader.maxConcurrency} loads at once`,
+    "  (loaderMaxConcurrency; MaximumConcurrency's minimum): each of Lambda's pollers gathers a batch of its own, so the",
+    `  model counts up to ${devConfig.loader.maxConcurrency} loads per window, never more than one per file.`,
+    `- dev runs COPY on ${devConfig.snowflake.warehouse}, the X-Small StreamFlow creates (AUTO_SUSPEND ${ASSUMPTIONS.warehouseAutoSuspendSeconds} s): loads every few seconds`,
+    `  keep it awake the whole month, ${money(730 * PRICES.snowflakeCredit.usd)} on Standard edition, the largest line once events flow.`,
+    '  Snowpipe mode (the option of issue 16 item 1: the loader PUTs, a pipe loads the files, billed per GB) would',
+    `  replace that line by ${money(snowpipeAt100M)} at ${events(dev.volumes[1]!.eventsPerMonth)} events a month; it is **not built**. prod runs COPY on your warehouse,`,
+    `  already running for other work: ${ASSUMPTIONS.copySecondsPerLoad} s of its time per load.`,
     `- The refresh graph runs as triggered tasks, at most every ${ASSUMPTIONS.triggerIntervalSeconds} s, ${ASSUMPTIONS.refreshSecondsPerRun} s of X-Small compute per run`,
     `  plus ${ASSUMPTIONS.refreshSecondsPerMillionRows} s per million rows (assumed); serverless in dev, on your warehouse in prod (its seconds of use`,
-    '  only: a warehouse you already run). It is the largest line for both sides once events flow.',
+    '  only: a warehouse you already run). Once events flow it is the largest line on the Firehose side.',
     `- Provisioned pollers of one poller group fit in ${ASSUMPTIONS.eventPollerUnitsAtMinimum} Event Poller Unit at the minimum (not confirmed).`,
     '- Firehose: MSK as source reads private brokers only through multi-VPC private connectivity, which',
     '  kafka.t3.small does not support, so the Firehose side of dev runs kafka.m7g.large brokers; the connectivity',

@@ -29,13 +29,20 @@ export const ASSUMPTIONS = {
   kafkaOverheadBytes: 82,
   /** Invocation payload per record: base64 value, key and the record's JSON envelope (measured: 6 MB / ~9,600 records). */
   payloadBytesPerRecord: 655,
-  /** The loader gathers S3 events into one load per this many seconds (issue 16 item 1 design value). */
-  loadCoalesceSeconds: 10,
-  /** One load: PUT of its files and one COPY (or pipe request) per table, seconds at loaderMemoryMb, plus per file. */
+  /** One load: PUT of its files and one COPY per table, seconds at loaderMemoryMb, plus per file. */
   loaderSecondsPerRun: 1.5,
   loaderSecondsPerFile: 0.05,
-  /** COPY of one load's files on a running X-Small (prod, on your warehouse). */
+  /** COPY of one load's files on a running X-Small. */
   copySecondsPerLoad: 3,
+  /** AUTO_SUSPEND of the warehouse StreamFlow creates (sql/snowflake/010_warehouse.sql): each load keeps it up this long after. */
+  warehouseAutoSuspendSeconds: 60,
+  /**
+   * Lambda polls an SQS queue with five concurrent batches, and with maximum concurrency set does
+   * not drop to two when traffic is low (docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html);
+   * each poller's long poll assumed to return every 20 s (the SQS maximum wait) on an empty queue.
+   */
+  sqsPollers: 5,
+  sqsEmptyReceiveSeconds: 20,
   /** Triggered tasks: Snowflake's default minimum interval. */
   triggerIntervalSeconds: 30,
   /** Refresh graph compute per run on an X-Small (start-up + MERGEs), plus per million new rows. */
@@ -45,8 +52,8 @@ export const ASSUMPTIONS = {
   eventPollerUnitsAtMinimum: 1,
   /** KMS keys (data, alarm topic, and one per stack's AWS managed-free use): data + alarm. */
   kmsKeys: 2,
-  /** CloudWatch alarm metrics: 10 alarms, two of them metric math on two metrics. */
-  alarmMetrics: 12,
+  /** CloudWatch alarm metrics: 11 alarms, two of them metric math on two metrics. */
+  alarmMetrics: 13,
 } as const;
 
 export interface CostLine {
@@ -151,6 +158,11 @@ const fixedLines = (config: StreamFlowConfig): FixedLines => {
         ]
       : []),
     line('loader safety-net schedule', ((HOURS_PER_MONTH * 60) / config.loader.scheduleMinutes) * 1 * (config.loader.memoryMb / 1024) * PRICES.lambdaArmGbSecond.usd, `a tick every ${config.loader.scheduleMinutes} min, ~1 s, nothing pending`),
+    line(
+      "loader queue: Lambda's empty receives",
+      ((ASSUMPTIONS.sqsPollers * SECONDS_PER_MONTH) / ASSUMPTIONS.sqsEmptyReceiveSeconds) * PRICES.sqsRequest.usd,
+      `${ASSUMPTIONS.sqsPollers} pollers, one long poll each per ${ASSUMPTIONS.sqsEmptyReceiveSeconds} s`,
+    ),
   ];
   const firehoseBrokerType = streaming.brokerType === 'kafka.t3.small' ? FIREHOSE_MIN_BROKER_TYPE : streaming.brokerType;
   return { pipelineCluster: clusterLines(streaming, streaming.brokerType), firehoseCluster: clusterLines(streaming, firehoseBrokerType), shared, pipelineOnly };
@@ -180,6 +192,31 @@ const refreshLine = (eventsPerMonth: number, loadsPerMonth: number, config: Stre
   );
 };
 
+/**
+ * Loads a month: at most one per file, and at most `loaderMaxConcurrency` per batching window,
+ * since each poller gathers a batch of its own and the mapping runs that many at once.
+ */
+const loadsOf = (files: number, loader: StreamFlowConfig['loader']): number =>
+  Math.min(files, (loader.maxConcurrency * SECONDS_PER_MONTH) / Math.max(loader.batchingWindowSeconds, 1));
+
+/**
+ * COPY into Bronze: in dev on the warehouse StreamFlow creates for itself, so its time awake (each
+ * load keeps it up for its auto-suspend delay, a month at most); in prod on your warehouse, already
+ * running, so only the seconds the COPY uses.
+ */
+const copyLine = (loads: number, config: StreamFlowConfig): CostLine => {
+  const a = ASSUMPTIONS;
+  if (config.preset === 'prod') {
+    return line('COPY into Bronze on your warehouse (its seconds of use)', credits((loads * a.copySecondsPerLoad) / 3600), `${Math.round(loads).toLocaleString('en-US')} loads × ${a.copySecondsPerLoad} s of X-Small`);
+  }
+  const awakeHours = Math.min(HOURS_PER_MONTH, (loads * (a.copySecondsPerLoad + a.warehouseAutoSuspendSeconds)) / 3600);
+  return line(
+    `COPY into Bronze on ${config.snowflake.warehouse} (X-Small, awake)`,
+    credits(awakeHours),
+    `${Math.round(awakeHours).toLocaleString('en-US')} h awake: each of ${Math.round(loads).toLocaleString('en-US')} loads keeps it up ${a.copySecondsPerLoad} s + ${a.warehouseAutoSuspendSeconds} s auto-suspend`,
+  );
+};
+
 const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: CostModel['measured'], fixed: FixedLines): VolumeCost => {
   const a = ASSUMPTIONS;
   const { invocations, recordsPerInvocation } = invocationsOf(eventsPerMonth, config);
@@ -190,7 +227,10 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
     (measured.consumerCpuMsPerRecord / 1000) * eventsPerMonth * GB_SECONDS_PER_CPU_SECOND + invocations * a.consumerPutWaitSeconds * (config.consumer.memoryMb / 1024);
   const quarantineFiles = invocations * (1 - (1 - a.quarantineShare) ** recordsPerInvocation);
   const goldFiles = invocations;
-  const loads = Math.min(goldFiles, SECONDS_PER_MONTH / a.loadCoalesceSeconds);
+  const queuedFiles = goldFiles + quarantineFiles;
+  const loads = loadsOf(queuedFiles, config.loader);
+  // Every object of the bucket is an EventBridge event (landing too); only the loaded ones are queued.
+  const bucketEvents = 2 * invocations + quarantineFiles;
   const loaderGbSeconds = (loads * a.loaderSecondsPerRun + (goldFiles + quarantineFiles) * a.loaderSecondsPerFile) * (config.loader.memoryMb / 1024);
   const mskTraffic =
     config.streaming.cluster === 'serverless'
@@ -215,10 +255,14 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
     ),
     line('S3 requests', (2 * invocations + quarantineFiles) * PRICES.s3Put.usd + (goldFiles + quarantineFiles) * PRICES.s3Get.usd, 'landing + gold (+ quarantine) PUTs per batch, one GET per file loaded'),
     ...(pollerRoute ? [pollerRoute] : []),
-    line('Lambda: loader', loaderGbSeconds * PRICES.lambdaArmGbSecond.usd + loads * PRICES.lambdaRequest.usd, `${Math.round(loads).toLocaleString('en-US')} loads (S3 events gathered per ${a.loadCoalesceSeconds} s)`),
-    config.preset === 'dev'
-      ? line('Snowpipe: Bronze loads (per GB)', credits(valueGb * PRICES.snowpipeCreditsPerGb.usd), `${round(valueGb, 1)} GB of rows`)
-      : line('COPY into Bronze on your warehouse (its seconds of use)', credits((loads * a.copySecondsPerLoad) / 3600), `${Math.round(loads).toLocaleString('en-US')} loads × ${a.copySecondsPerLoad} s of X-Small`),
+    line('EventBridge: S3 events', bucketEvents * PRICES.eventBridgeS3Event.usd, `${Math.round(bucketEvents).toLocaleString('en-US')} objects written`),
+    line('SQS: loader queue', (queuedFiles + 2 * loads) * PRICES.sqsRequest.usd, 'a send per file, a receive and a delete batch per load'),
+    line(
+      'Lambda: loader',
+      loaderGbSeconds * PRICES.lambdaArmGbSecond.usd + loads * PRICES.lambdaRequest.usd,
+      `${Math.round(loads).toLocaleString('en-US')} loads (batching window ${config.loader.batchingWindowSeconds} s, at most ${config.loader.maxConcurrency} at once)`,
+    ),
+    copyLine(loads, config),
     refresh,
   ];
   const firehoseLines = [
@@ -244,7 +288,7 @@ const PRESET_SUMMARY = (config: StreamFlowConfig): string =>
     config.streaming.cluster === 'serverless' ? 'MSK Serverless' : `MSK ${config.streaming.brokerNodes} × ${config.streaming.brokerType}`,
     `${config.consumer.pollerMode} pollers`,
     config.streaming.egress === 'nat' ? 'NAT gateway' : `endpoints: ${[...interfaceEndpoints(config).shared, ...interfaceEndpoints(config).pollers].join(', ')}`,
-    config.preset === 'dev' ? 'serverless triggered tasks' : 'triggered tasks on your warehouse',
+    config.preset === 'dev' ? `COPY on ${config.snowflake.warehouse}, serverless triggered tasks` : 'COPY and triggered tasks on your warehouse',
   ].join(', ');
 
 export const presetCost = (preset: PresetName, measured: CostModel['measured']): PresetCost => {
@@ -273,9 +317,8 @@ export const costModel = (measured: CostModel['measured'], localRefreshCycleP95S
     presets,
     freshness: cloudFreshness({
       batchingWindowSeconds: presetConfig(defaultPreset).consumer.batchingWindowSeconds,
-      loadCoalesceSeconds: ASSUMPTIONS.loadCoalesceSeconds,
+      loadBatchingWindowSeconds: presetConfig(defaultPreset).loader.batchingWindowSeconds,
       triggerIntervalSeconds: ASSUMPTIONS.triggerIntervalSeconds,
-      loadPath: defaultPreset === 'dev' ? 'snowpipe' : 'copy',
       localRefreshCycleP95Seconds,
     }),
   };

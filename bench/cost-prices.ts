@@ -39,6 +39,13 @@ export const PRICES = {
   secretMonth: price(0.4, 'secret-month', 'aws.amazon.com/secrets-manager/pricing', 'unconfirmed'),
   alarmMetricMonth: price(0.1, 'standard alarm metric-month', 'aws.amazon.com/cloudwatch/pricing', 'unconfirmed'),
   dashboardMonth: price(3, 'dashboard-month beyond the free three', 'aws.amazon.com/cloudwatch/pricing', 'unconfirmed'),
+  sqsRequest: price(0.4 / 1e6, 'standard queue request (each 64 KB chunk of a payload)', 'aws.amazon.com/sqs/pricing', 'unconfirmed'),
+  eventBridgeS3Event: price(
+    1 / 1e6,
+    'S3 event ingested by the default event bus (an "AWS opt-in data event", every object of a bucket with EventBridge on)',
+    'aws.amazon.com/eventbridge/pricing (names S3 events "AWS opt-in data events"; their rate is recalled)',
+    'unconfirmed',
+  ),
   firehoseMskGb: price(0.055, 'GB ingested from MSK, first tier (larger of ingested and delivered, no 5 KB rounding)', 'aws.amazon.com/firehose/pricing', 'dimension'),
   snowflakeCredit: price(2, 'credit, Standard edition on AWS us-east-1 (Enterprise $3)', 'snowflake.com/en/pricing-options', 'unconfirmed'),
   /** Credits, not USD: what one uncompressed GB costs in Snowpipe (files) and Snowpipe Streaming (high-performance). */

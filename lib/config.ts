@@ -4,6 +4,7 @@
  * message that names the key. Constructs receive this object and never read the environment.
  */
 import { z } from 'zod';
+import { MAX_FILES_PER_COPY } from '../lambdas/shared/adapters/snowflake-load-sql.js';
 
 /** Where the consumer's event source mapping starts reading a topic it has never read. */
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -89,6 +90,12 @@ export interface LoaderConfig {
   readonly timeoutSeconds: number;
   /** 0 leaves the loader unreserved (new accounts cannot reserve concurrency). */
   readonly reservedConcurrency: number;
+  /** How long the queue's event source mapping gathers S3 events before one load. */
+  readonly batchingWindowSeconds: number;
+  /** Most S3 events (files) one load takes from the queue. */
+  readonly batchSize: number;
+  /** Most loads the queue runs at once (ScalingConfig.MaximumConcurrency). */
+  readonly maxConcurrency: number;
 }
 
 export interface ProducerConfig {
@@ -225,6 +232,14 @@ const CONTEXT_SCHEMA = {
   loaderMemoryMb: { rule: integer(128, 10_240), default: 1024 },
   loaderTimeoutSeconds: { rule: integer(10, 900), default: 300 },
   loaderReservedConcurrency: { rule: integer(0, 1000), default: 0 },
+  // The SQS event source mapping that gathers S3 events for the loader: MaximumBatchingWindowInSeconds
+  // 0–300, BatchSize up to 10,000 on a standard queue
+  // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html), kept at most 1,000 here
+  // so that one batch fits one COPY … FILES = (…) per table; MaximumConcurrency 2–1,000
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html).
+  loaderBatchingWindowSeconds: { rule: integer(0, 300), default: 10 },
+  loaderBatchSize: { rule: integer(1, MAX_FILES_PER_COPY), default: MAX_FILES_PER_COPY },
+  loaderMaxConcurrency: { rule: integer(2, 1000), default: 2 },
 
   producerScheduleEnabled: { rule: flag, default: false },
   producerScheduleMinutes: { rule: integer(1, 1440), default: 5 },
@@ -279,6 +294,8 @@ export const CONTEXT_DEFAULTS = Object.fromEntries(CONTEXT_KEYS.map((key) => [ke
  *   endpoints), retries before the on-failure bucket; the warehouse is the one you name.
  * Both batch for up to 10 s: at low volume the window, not the batch size, closes batches, and each
  * batch costs three S3 PUTs and a gold file to load (docs/cost.md); it adds at most 10 s to freshness.
+ * The loader's queue gathers the S3 events of those files for up to 10 s too, so a burst of files is
+ * one load instead of one per file.
  */
 export const PRESETS = {
   dev: {
@@ -288,6 +305,7 @@ export const PRESETS = {
     kafkaBrokerStorageGb: 10,
     egress: 'endpoints',
     consumerBatchingWindowSeconds: 10,
+    loaderBatchingWindowSeconds: 10,
     consumerPollerMode: 'on-demand',
     consumerMinPollers: 1,
     consumerMaxPollers: 2,
@@ -300,6 +318,7 @@ export const PRESETS = {
     kafkaBrokerStorageGb: 100,
     egress: 'endpoints',
     consumerBatchingWindowSeconds: 10,
+    loaderBatchingWindowSeconds: 10,
     consumerPollerMode: 'provisioned',
     consumerMinPollers: 1,
     consumerMaxPollers: 4,
@@ -335,6 +354,18 @@ const crossFieldProblems = (values: ContextValues): string[] => {
   if (values.kafkaBrokerNodes % AVAILABILITY_ZONES !== 0) {
     problems.push(
       `kafkaBrokerNodes: must be a multiple of ${AVAILABILITY_ZONES} (got ${values.kafkaBrokerNodes}): MSK spreads brokers evenly over the cluster's subnets, one per Availability Zone`,
+    );
+  }
+  if (values.loaderBatchSize > 10 && values.loaderBatchingWindowSeconds < 1) {
+    problems.push(
+      `loaderBatchSize: above 10 needs loaderBatchingWindowSeconds of at least 1 (got ${values.loaderBatchSize} with ${values.loaderBatchingWindowSeconds}); ` +
+        'Lambda rejects the SQS mapping otherwise (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html, BatchSize)',
+    );
+  }
+  if (values.loaderReservedConcurrency > 0 && values.loaderReservedConcurrency < values.loaderMaxConcurrency) {
+    problems.push(
+      `loaderMaxConcurrency: must not exceed loaderReservedConcurrency (${values.loaderMaxConcurrency} > ${values.loaderReservedConcurrency}), ` +
+        'or the queue invokes more loads than the function may run and Lambda throttles them (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html)',
     );
   }
   if (values.goldRetentionDays > values.landingRetentionDays) {
@@ -406,6 +437,9 @@ const toConfig = (v: ContextValues): StreamFlowConfig => ({
     memoryMb: v.loaderMemoryMb,
     timeoutSeconds: v.loaderTimeoutSeconds,
     reservedConcurrency: v.loaderReservedConcurrency,
+    batchingWindowSeconds: v.loaderBatchingWindowSeconds,
+    batchSize: v.loaderBatchSize,
+    maxConcurrency: v.loaderMaxConcurrency,
   },
   producer: {
     scheduleEnabled: v.producerScheduleEnabled,

@@ -8,8 +8,17 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { trainChurnModel } from '../churn/train-churn-model.js';
 import { latestCheckResults } from '../warehouse/dq-checks.js';
-import { loaderRequestOf, type LoaderEvent } from './loader-request.js';
+import type { SQSBatchItemFailure } from 'aws-lambda';
+import { loaderRequestOf, type LoaderEvent, type LoaderRequest } from './loader-request.js';
 import { runLoader, type LoaderDeps, type LoaderSummary } from './run-loader.js';
+
+/**
+ * The summary of a load; for a queued batch also the partial batch response: the messages whose
+ * file a later load must still settle, and those that named no object, return to the queue
+ * (FunctionResponseTypes ReportBatchItemFailures; https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+ * Lambda reads only `batchItemFailures`; the rest is for the local twin and the tests.
+ */
+export type LoaderResponse = LoaderSummary & { readonly batchItemFailures?: readonly SQSBatchItemFailure[] };
 
 export interface LoaderHandlerDeps extends LoaderDeps {
   readonly metrics: Metrics;
@@ -49,7 +58,14 @@ const publishDataQuality = async (deps: LoaderHandlerDeps): Promise<void> => {
   }
 };
 
-export const loadEvent = async (event: LoaderEvent, deps: LoaderHandlerDeps): Promise<LoaderSummary> => {
+/** The messages of a queued batch that go back to the queue. */
+const failedMessages = (request: Extract<LoaderRequest, { kind: 'objects' }>, summary: LoaderSummary, deps: LoaderHandlerDeps): SQSBatchItemFailure[] => {
+  if (request.unreadable.length > 0) deps.logger.error('queued messages that are not S3 "Object Created" events', { messageIds: request.unreadable });
+  const unsettled = new Set(summary.unsettled);
+  return [...request.unreadable, ...request.objects.filter((object) => unsettled.has(object.key)).map((object) => object.messageId)].map((itemIdentifier) => ({ itemIdentifier }));
+};
+
+export const loadEvent = async (event: LoaderEvent, deps: LoaderHandlerDeps): Promise<LoaderResponse> => {
   const request = loaderRequestOf(event);
   const summary = await runLoader(request, deps);
   if (request.kind === 'pending') await publishDataQuality(deps);
@@ -59,7 +75,7 @@ export const loadEvent = async (event: LoaderEvent, deps: LoaderHandlerDeps): Pr
   // Alarmed on: a rejected file stays out of Bronze until someone fixes and re-drops it.
   deps.metrics.addMetric('FilesFailed', MetricUnit.Count, summary.failed);
   deps.metrics.addMetric('RowsLoaded', MetricUnit.Count, Object.values(summary.rowsLoaded).reduce((sum, rows) => sum + rows, 0));
-  return summary;
+  return request.kind === 'objects' ? { ...summary, batchItemFailures: failedMessages(request, summary, deps) } : summary;
 };
 
 export const makeLoaderHandler = (deps: LoaderHandlerDeps) =>

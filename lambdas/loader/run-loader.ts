@@ -40,6 +40,12 @@ export interface LoaderSummary {
   readonly files: readonly FileOutcome[];
   /** Objects under the requested prefix that the loader does not load (not gold, reference or quarantine files). */
   readonly ignored: readonly string[];
+  /**
+   * Keys the request named (queued objects only) whose file this load left for a later one: another
+   * load held it or a lock timed out. Their messages go back to the queue; a rejected file does not
+   * (it is recorded as failed and a retry would skip it).
+   */
+  readonly unsettled: readonly string[];
   readonly ms: number;
 }
 
@@ -47,18 +53,6 @@ export interface LoaderSummary {
 const loadOrder = (a: StoredObject, b: StoredObject): number => {
   const rank = (key: string): number => (key.startsWith('reference/') ? 0 : 1);
   return rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-};
-
-/**
- * The folder holding every file of an object's table (`gold/user_events/`, `quarantine/<topic>/`,
- * `reference/`). An S3 event loads all pending files there, not just its own: a burst of events
- * becomes one COPY by whichever invocation runs first, and the others find their files loaded or
- * claimed, instead of waking the warehouse for a COPY per file.
- */
-const tableFolderOf = (key: string): string => {
-  if (key.startsWith('reference/')) return 'reference/';
-  const [root, folder] = key.split('/');
-  return `${root}/${folder}/`;
 };
 
 /** The object named by an S3 event. Keys arrive URL-encoded from some S3 notification paths. */
@@ -75,19 +69,29 @@ const findObject = async (store: ObjectStore, key: string): Promise<StoredObject
   return decoded === key ? undefined : exact(decoded);
 };
 
-const candidatesFor = async (request: LoaderRequest, store: ObjectStore): Promise<StoredObject[]> => {
+/** The objects a request covers; for queued objects also the stored key each named key resolved to (undefined: not in the bucket). */
+const candidatesFor = async (request: LoaderRequest, store: ObjectStore): Promise<{ candidates: StoredObject[]; named?: ReadonlyMap<string, string | undefined> }> => {
   switch (request.kind) {
     case 'pending':
-      return (await Promise.all(LOAD_PREFIXES.map((prefix) => store.list(prefix)))).flat();
-    case 'object': {
-      const object = await findObject(store, request.key);
-      if (!object || !loadTargetFor(object.key)) return object ? [object] : [];
-      return (await store.list(tableFolderOf(object.key))).filter((candidate) => loadTargetFor(candidate.key));
+      return { candidates: (await Promise.all(LOAD_PREFIXES.map((prefix) => store.list(prefix)))).flat() };
+    case 'objects': {
+      // The queue delivers at least once, so a batch may name an object twice: each is loaded once.
+      const keys = [...new Set(request.objects.map((object) => object.key))];
+      const found = await Promise.all(keys.map((key) => findObject(store, key)));
+      const candidates = [...new Map(found.flatMap((object) => (object ? [[object.key, object] as const] : []))).values()];
+      return { candidates, named: new Map(keys.map((key, index) => [key, found[index]?.key])) };
     }
     case 'reload':
-      return store.list(request.prefix);
+      return { candidates: await store.list(request.prefix) };
   }
 };
+
+/** Skips a later load can undo: another load held the file, or the warehouse gave up waiting for a lock. */
+const settlesLater = (file: FileOutcome): boolean => file.status === 'skipped' && (file.reason === 'claimed_concurrently' || file.reason === 'lock_timeout');
+
+/** What a request is logged as: queued batches by their size, not their up to 10,000 keys. */
+const loggedRequest = (request: LoaderRequest) =>
+  request.kind === 'objects' ? { kind: request.kind, objects: request.objects.length, unreadable: request.unreadable.length } : request;
 
 /** Files per load statement: Snowflake's COPY names at most 1,000 (lambdas/shared/adapters/snowflake-load-sql.ts). */
 const MAX_FILES_PER_LOAD = MAX_FILES_PER_COPY;
@@ -96,8 +100,9 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
   const started = performance.now();
   const { store, warehouse, logger } = deps;
   const force = request.kind === 'reload' && request.force;
-  const candidates = (await candidatesFor(request, store)).sort(loadOrder);
-  if (request.kind === 'object' && candidates.length === 0) logger.warn('object named by the event is not in the bucket', { key: request.key });
+  const { candidates, named } = await candidatesFor(request, store);
+  candidates.sort(loadOrder);
+  for (const [key, stored] of named ?? []) if (stored === undefined) logger.warn('object named by the event is not in the bucket', { key });
 
   const handled = force ? new Set<string>() : await handledFiles(warehouse);
   const files: FileOutcome[] = [];
@@ -150,6 +155,9 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
     }
   }
 
+  const unsettledKeys = new Set(files.filter(settlesLater).map((file) => file.key));
+  const unsettled = [...(named ?? [])].filter(([, stored]) => stored !== undefined && unsettledKeys.has(stored)).map(([key]) => key);
+
   const rowsLoaded: Record<string, number> = {};
   for (const file of files) if (file.status === 'loaded') rowsLoaded[file.table] = (rowsLoaded[file.table] ?? 0) + file.rows;
   const count = (status: FileOutcome['status']): number => files.filter((file) => file.status === status).length;
@@ -161,8 +169,9 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
     rowsLoaded,
     files,
     ignored,
+    unsettled,
     ms: Math.round(performance.now() - started),
   };
-  logger.info('load finished', { request, loaded: summary.loaded, skipped: summary.skipped, failed: summary.failed, rowsLoaded });
+  logger.info('load finished', { request: loggedRequest(request), loaded: summary.loaded, skipped: summary.skipped, failed: summary.failed, rowsLoaded });
   return summary;
 };

@@ -7,12 +7,13 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing, type IEventSourceDlq, type StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { ManagedKafkaEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeCfnLint, CDK_ROLE_DEPENDENCY_REASON } from './cfn-lint-acknowledgements.js';
 import type { IKafkaCluster } from './kafka-cluster-props.js';
@@ -56,6 +57,13 @@ export interface KafkaConsumerSettings {
   /** Retries after the first failed invocation; only sent in provisioned mode. */
   readonly retryAttempts: number;
   readonly onFailure: IEventSourceDlq;
+}
+
+/** Event source mapping settings of an SQS queue (see `lib/config.ts`, the loader's keys). */
+export interface QueueConsumerSettings {
+  readonly batchSize: number;
+  readonly maxBatchingWindow: Duration;
+  readonly maxConcurrency: number;
 }
 
 export class PipelineFunction extends Construct {
@@ -236,6 +244,24 @@ export class PipelineFunction extends Construct {
         'ManagedKafkaEventSource always attaches AWSLambdaMSKExecutionRole: the poller runs in the cluster VPC with the ' +
         "function's role (EC2 network interfaces, kafka:DescribeClusterV2); the data-plane access is granted separately per topic and group",
     });
+    return source;
+  }
+
+  /**
+   * Invokes the function with batches of a queue: gathered for up to the batching window, at most
+   * `maxConcurrency` at once, and with partial batch responses (ReportBatchItemFailures), so only
+   * the messages the function reports as failed return to the queue
+   * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html). The mapping's
+   * grant is the queue's consume actions on this queue only.
+   */
+  consumeQueue(queue: IQueue, settings: QueueConsumerSettings): SqsEventSource {
+    const source = new SqsEventSource(queue, {
+      batchSize: settings.batchSize,
+      maxBatchingWindow: settings.maxBatchingWindow,
+      maxConcurrency: settings.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+    this.function.addEventSource(source);
     return source;
   }
 }

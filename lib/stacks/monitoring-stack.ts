@@ -132,6 +132,14 @@ export class MonitoringStack extends Stack {
         'The on-failure bucket still holds failed batches (daily S3 storage metric)',
       ),
       alarm('LoaderErrors', loaderFn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), thresholds.loaderErrors, 'Loader invocations failed (Snowflake unreachable, bad credentials, …)'),
+      alarm(
+        'LoadDeadLetters',
+        // Messages waiting in the dead-letter queue, as SQS documents the alarm for one
+        // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/dead-letter-queues-alarms-cloudwatch.html).
+        pipeline.loadQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        1,
+        'S3 events the loader failed 5 times (or EventBridge could not queue) wait in the dead-letter queue; their files load with the next schedule tick if they can',
+      ),
       alarm('LoaderRejectedFiles', custom(pipeline.loader, 'FilesFailed'), thresholds.rejectedFiles, 'The loader rejected files; they stay out of Bronze until fixed and dropped again'),
       alarm(
         'LoadFreshness',

@@ -1,12 +1,12 @@
 /**
  * The stateless part that moves data: the consumer on the Kafka topics (one event source mapping
- * per topic), the loader on a schedule and on S3 "Object Created" events for the prefixes it
- * loads, the demo producer on a schedule (off by default), and the reference data uploaded from
- * `data/` at every deploy.
+ * per topic), the loader on a schedule and on a queue gathering the S3 "Object Created" events of
+ * the prefixes it loads, the demo producer on a schedule (off by default), and the reference data
+ * uploaded from `data/` at every deploy.
  */
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -19,6 +19,7 @@ import { REFERENCE_KEYS } from '../../lambdas/shared/reference-catalog.js';
 import type { StreamFlowConfig } from '../config.js';
 import { acknowledgeWildcardResources } from '../constructs/nag-acknowledgements.js';
 import { acknowledgeCfnLint, CDK_ROLE_DEPENDENCY_REASON } from '../constructs/cfn-lint-acknowledgements.js';
+import { LoadQueue } from '../constructs/load-queue.js';
 import { PROJECT_ROOT, PipelineFunction } from '../constructs/pipeline-function.js';
 import { S3OnFailureBucket } from '../constructs/s3-on-failure-bucket.js';
 import { DATA_PREFIXES, type StorageStack } from './storage-stack.js';
@@ -39,6 +40,7 @@ export class PipelineStack extends Stack {
   public readonly producer: PipelineFunction;
   public readonly loaderSchedule: Rule;
   public readonly loaderObjectCreated: Rule;
+  public readonly loadQueue: LoadQueue;
   public readonly producerSchedule: Rule;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -108,8 +110,19 @@ export class PipelineStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(config.loader.scheduleMinutes)),
       targets: [new LambdaFunction(this.loader.function)],
     });
+    // S3 events reach the loader through a queue, not one invocation each: its event source mapping
+    // gathers them for the batching window into one load (one COPY per table) of up to batchSize
+    // files (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html, batching behavior).
+    this.loadQueue = new LoadQueue(this, 'LoadQueue', { consumerTimeout: Duration.seconds(config.loader.timeoutSeconds) });
+    this.loader.consumeQueue(this.loadQueue.queue, {
+      batchSize: config.loader.batchSize,
+      maxBatchingWindow: Duration.seconds(config.loader.batchingWindowSeconds),
+      // At least 2 (ScalingConfig.MaximumConcurrency's minimum): two loads at once are safe, each
+      // claims its files per (key, ETag) in the load history.
+      maxConcurrency: config.loader.maxConcurrency,
+    });
     this.loaderObjectCreated = new Rule(this, 'LoaderObjectCreated', {
-      description: 'Loads a file as soon as it lands under a prefix the loader loads',
+      description: 'Queues a file for the loader as soon as it lands under a prefix the loader loads',
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
@@ -118,7 +131,9 @@ export class PipelineStack extends Stack {
           object: { key: LOAD_PREFIXES.map((prefix) => ({ prefix })) },
         },
       },
-      targets: [new LambdaFunction(this.loader.function)],
+      // The whole event is the message body (lambdas/loader/loader-request.ts reads it); an event
+      // EventBridge could not deliver goes to the same alarmed dead-letter queue.
+      targets: [new SqsQueue(this.loadQueue.queue, { deadLetterQueue: this.loadQueue.deadLetterQueue })],
     });
 
     this.producer = new PipelineFunction(this, 'Producer', {

@@ -119,6 +119,10 @@ describe('configuration from cdk.json context', () => {
     ['consumerMaxPollers', 2001, /consumerMaxPollers: must be at most 2000/],
     ['consumerRetryAttempts', 10_001, /consumerRetryAttempts: must be at most 10000/],
     ['consumerBatchingWindowSeconds', -1, /consumerBatchingWindowSeconds: must be at least 0/],
+    // The loader's SQS event source mapping: MaximumConcurrency 2–1,000; a batch no larger than one COPY's 1,000 files.
+    ['loaderMaxConcurrency', 1, /loaderMaxConcurrency: must be at least 2/],
+    ['loaderBatchSize', 1001, /loaderBatchSize: must be at most 1000/],
+    ['loaderBatchingWindowSeconds', 301, /loaderBatchingWindowSeconds: must be at most 300/],
   ])('rejects %s = %j with a message naming the key', (key, value, message) => {
     // Act
     const text = errorOf(() => configFrom({ [key]: value }));
@@ -154,6 +158,8 @@ describe('configuration from cdk.json context', () => {
     [{ consumerPollerMode: 'on-demand', consumerRetryAttempts: 3 }, /consumerRetryAttempts: Kafka event source mappings accept retry settings only in provisioned mode/],
     [{ kafkaBrokerNodes: 3 }, /kafkaBrokerNodes: must be a multiple of 2 \(got 3\)/],
     [{ goldRetentionDays: 400 }, /goldRetentionDays: must not exceed landingRetentionDays/],
+    [{ loaderBatchingWindowSeconds: 0 }, /loaderBatchSize: above 10 needs loaderBatchingWindowSeconds of at least 1/],
+    [{ loaderReservedConcurrency: 2, loaderMaxConcurrency: 3 }, /loaderMaxConcurrency: must not exceed loaderReservedConcurrency \(3 > 2\)/],
   ])('rejects inconsistent settings %j', (context, message) => {
     // Act / Assess
     expect(errorOf(() => configFrom(context))).toMatch(message);

@@ -38,6 +38,7 @@ describe('monitoring stack', () => {
     ['data-quality-failures', 'StreamFlow', 'DataQualityFailures', THRESHOLDS.alarmDataQualityFailures],
     ['on-failure-batch-written', 'AWS/Events', 'MatchedEvents', 1],
     ['on-failure-not-empty', 'AWS/S3', 'NumberOfObjects', 1],
+    ['load-dead-letters', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 1],
   ])('alarms on %s (%s %s) at the configured threshold', (name, namespace, metricName, threshold) => {
     // Act
     const alarm = alarmNamed(monitoring, name);
@@ -74,11 +75,19 @@ describe('monitoring stack', () => {
     expect(JSON.stringify(alarmNamed(monitoring, 'quarantine-rate').Metrics)).toContain('"Value":"streamflow-dev-consumer"');
   });
 
+  it('watches the dead-letter queue of the loader\'s queue, not the queue itself', () => {
+    // Act
+    const alarm = alarmNamed(monitoring, 'load-dead-letters');
+
+    // Assess
+    expect(alarm).toMatchObject({ Statistic: 'Maximum', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::ImportValue': expect.stringMatching(/LoadQueueDeadLetters/) as string } }] });
+  });
+
   it('sends every alarm and its recovery to the alarm topic', () => {
     // Assess
     const topic = { Ref: logicalIdOf(monitoring, 'AWS::SNS::Topic', 'AlarmTopic') };
     const alarms = Object.values(monitoring.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(11);
     for (const alarm of alarms) expect(alarm).toMatchObject({ Properties: { AlarmActions: [topic], OKActions: [topic] } });
   });
 

@@ -31,6 +31,9 @@ beforeAll(() => {
       consumerMinPollers: 2,
       consumerMaxPollers: 4,
       loaderScheduleMinutes: 7,
+      loaderBatchingWindowSeconds: 30,
+      loaderBatchSize: 200,
+      loaderMaxConcurrency: 3,
       producerScheduleEnabled: true,
       producerScheduleMinutes: 3,
       producerEventsPerRun: 123,
@@ -197,7 +200,9 @@ describe('pipeline stack: the loader', () => {
     });
   });
 
-  it('runs the loader on S3 "Object Created" events for reference/, gold/ and quarantine/ of the data bucket', () => {
+  const queueId = (template: Template, name: 'Pending' | 'DeadLetters') => logicalIdOf(template, 'AWS::SQS::Queue', `LoadQueue${name}`);
+
+  it('queues the S3 "Object Created" events of reference/, gold/ and quarantine/ of the data bucket, undeliverable ones to the dead-letter queue', () => {
     // Assess
     pipeline.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -206,9 +211,57 @@ describe('pipeline stack: the loader', () => {
         detail: { bucket: { name: [Match.objectLike({ 'Fn::Select': Match.anyValue() })] }, object: { key: LOAD_PREFIXES.map((prefix) => ({ prefix })) } },
       },
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId(pipeline, 'Loader'), 'Arn'] } })],
+      // No InputTransformer: the message body is the whole event, as the loader reads it.
+      Targets: [
+        Match.objectEquals({
+          Arn: { 'Fn::GetAtt': [queueId(pipeline, 'Pending'), 'Arn'] },
+          Id: Match.anyValue(),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId(pipeline, 'DeadLetters'), 'Arn'] } },
+        }),
+      ],
     });
-    pipeline.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [functionId(pipeline, 'Loader'), 'Arn'] } });
+    // EventBridge may send to both queues, each only for this rule.
+    const rule = { 'Fn::GetAtt': [logicalIdOf(pipeline, 'AWS::Events::Rule', 'LoaderObjectCreated'), 'Arn'] };
+    for (const name of ['Pending', 'DeadLetters'] as const) {
+      const [policy] = Object.values(pipeline.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: queueId(pipeline, name) }] } })) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+      const sends = policy!.Properties.PolicyDocument.Statement.filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes('sqs:SendMessage'));
+      expect(sends).toEqual([expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': rule } } })]);
+    }
+  });
+
+  it('encrypts both queues (SSE-SQS), refuses plain HTTP, and keeps a visibility timeout of 6 × the loader timeout and 5 deliveries before the dead-letter queue', () => {
+    // Assess
+    tuned.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * 300,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueId(tuned, 'DeadLetters'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+    tuned.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    for (const name of ['Pending', 'DeadLetters'] as const) {
+      tuned.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId(tuned, name) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+
+  it('invokes the loader with batches of the queue: the configured window and size, at most the configured loads at once, partial batch responses', () => {
+    // Assess
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(pipeline, 'Pending'), 'Arn'] },
+      FunctionName: { Ref: functionId(pipeline, 'Loader') },
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 10,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    tuned.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(tuned, 'Pending'), 'Arn'] },
+      BatchSize: 200,
+      MaximumBatchingWindowInSeconds: 30,
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+    expect(resourcesFor(roleStatements(pipeline, 'Loader'), 'sqs:DeleteMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [queueId(pipeline, 'Pending'), 'Arn'] })]);
   });
 
   it('uploads data/products.json and data/customers.json to reference/ after the S3 rule exists, deleting nothing', () => {

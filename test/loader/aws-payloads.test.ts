@@ -1,10 +1,10 @@
 import '../support/quiet-powertools.js';
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loaderRequestOf, type LoaderEvent, type ObjectCreatedEvent } from '../../lambdas/loader/loader-request.js';
 import { makeLoaderHandler } from '../../lambdas/loader/make-handler.js';
 import { logger, metrics } from '../../lambdas/shared/powertools.js';
-import { awsPayload } from '../support/aws-payloads.js';
+import { awsPayload, sqsEventCarrying } from '../support/aws-payloads.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { openWarehouseFixture, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
 
@@ -45,22 +45,45 @@ describe.each([
   });
 });
 
-describe('loader on the S3 "Object Created" event from EventBridge (Powertools parser s3/eventbridge-object-created.json)', () => {
+describe('loader on an SQS batch (Powertools parser sqs/base.json) of S3 "Object Created" events from EventBridge (s3/eventbridge-object-created.json)', () => {
   const published = (): ObjectCreatedEvent => awsPayload<ObjectCreatedEvent>('s3ObjectCreatedEvent');
+  const naming = (key: string): ObjectCreatedEvent => {
+    const event = published();
+    return { ...event, detail: { ...event.detail, object: { ...event.detail.object, key } } };
+  };
 
-  it("reads it as a request for the object it names, with S3's ETag", () => {
-    expect(loaderRequestOf(published())).toEqual({ kind: 'object', key: 'IMG_m7fzo3.jpg', etag: '4e68adba0abe2dc8653dc3354e14c01d' });
+  it('reports both messages of the published SQS event as failed: their bodies ("Test message.", {"message": "foo1"}) name no object', async () => {
+    // Prepare
+    const event = awsPayload<SQSEvent>('sqsEvent');
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '059f36b4-87a3-44ab-83d2-661975830a7d' }, { itemIdentifier: '2e1424d4-f796-459a-8184-9c92662be6da' }]);
+    expect(response).toMatchObject({ loaded: 0, failed: 0 });
   });
 
-  it('loads nothing and fails nothing when the named object is not in the bucket', async () => {
+  it('reads the published EventBridge event as a request for the object it names', () => {
+    // Prepare
+    const event = sqsEventCarrying([published()]);
+
+    // Act
+    const request = loaderRequestOf(event);
+
+    // Assess
+    expect(request).toEqual({ kind: 'objects', objects: [{ messageId: event.Records[0]!.messageId, key: 'IMG_m7fzo3.jpg' }], unreadable: [] });
+  });
+
+  it('loads nothing and fails no message when the named object is not in the bucket', async () => {
     // Prepare
     await writeStandardScenario(fixture.store);
 
     // Act
-    const summary = await invoke(published());
+    const response = await invoke(sqsEventCarrying([published()]));
 
     // Assess
-    expect(summary).toMatchObject({ loaded: 0, skipped: 0, failed: 0, files: [], ignored: [] });
+    expect(response).toMatchObject({ loaded: 0, skipped: 0, failed: 0, files: [], ignored: [], batchItemFailures: [] });
   });
 
   it('ignores the named object when it is no file the loader loads (a JPEG at the bucket root)', async () => {
@@ -68,25 +91,26 @@ describe('loader on the S3 "Object Created" event from EventBridge (Powertools p
     await fixture.store.put('IMG_m7fzo3.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 'image/jpeg');
 
     // Act
-    const summary = await invoke(published());
+    const response = await invoke(sqsEventCarrying([published()]));
 
     // Assess
-    expect(summary).toMatchObject({ loaded: 0, failed: 0, ignored: ['IMG_m7fzo3.jpg'] });
+    expect(response).toMatchObject({ loaded: 0, failed: 0, ignored: ['IMG_m7fzo3.jpg'], batchItemFailures: [] });
   });
 
-  it('loads exactly the gold file the event names when the same event names one', async () => {
-    // Prepare: AWS's event, its object key pointed at a gold file the consumer wrote.
+  it('loads every gold file the batch names in one pass, and reports only the message that named none', async () => {
+    // Prepare: AWS's event, its object key pointed at each gold file the consumer wrote, plus AWS's "foo1" body
     await writeStandardScenario(fixture.store);
-    const [gold] = await fixture.store.list('gold/transactions/');
-    const event = published();
-    const naming: ObjectCreatedEvent = { ...event, detail: { ...event.detail, object: { ...event.detail.object, key: gold!.key } } };
+    const gold = await fixture.store.list('gold/');
+    const [, foo1] = awsPayload<SQSEvent>('sqsEvent').Records;
+    const event = sqsEventCarrying([...gold.map((object) => naming(object.key)), foo1!.body]);
 
     // Act
-    const summary = await invoke(naming);
+    const response = await invoke(event);
 
     // Assess
-    expect(summary.files).toEqual([expect.objectContaining({ status: 'loaded', key: gold!.key, table: 'bronze.raw_transactions' })]);
-    const [row] = await fixture.warehouse.query<{ rows: number }>('select count(*) as rows from bronze.raw_transactions where _source_file = ?', [gold!.key]);
-    expect(Number(row!.rows)).toBeGreaterThan(0);
+    expect(response.files.map((file) => [file.status, file.key])).toEqual(gold.map((object) => ['loaded', object.key]));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records.at(-1)!.messageId }]);
+    const [row] = await fixture.warehouse.query<{ files: number }>("select count(*) as files from bronze.load_history where status = 'loaded'");
+    expect(Number(row!.files)).toBe(gold.length);
   });
 });

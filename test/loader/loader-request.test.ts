@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loaderRequestOf, scheduledTick, UnknownLoaderEventError } from '../../lambdas/loader/loader-request.js';
+import { sqsEventCarrying } from '../support/aws-payloads.js';
 
-/** An S3 "Object Created" event as EventBridge delivers it. */
+/** An S3 "Object Created" event as EventBridge delivers it (the body of a message of the loader's queue). */
 const objectCreated = (key: string) => ({
   version: '0',
   id: '17793124-05d4-b198-2fde-7ededc63b103',
@@ -26,12 +27,32 @@ describe('loaderRequestOf', () => {
     expect(loaderRequestOf(scheduledTick(new Date('2025-03-01T12:00:00Z')))).toEqual({ kind: 'pending' });
   });
 
-  it('reads an S3 Object Created event as "load that object"', () => {
-    expect(loaderRequestOf(objectCreated('gold/transactions/dt=2025-03-01/transactions+0+0-99.csv.gz'))).toEqual({
-      kind: 'object',
-      key: 'gold/transactions/dt=2025-03-01/transactions+0+0-99.csv.gz',
-      etag: 'b1946ac92492d2347c6235b4d2611184',
+  it('reads a queued batch of S3 Object Created events as "load those objects", keeping each message\'s id', () => {
+    // Prepare: two events, a body that is no JSON and one that is JSON but another event
+    const event = sqsEventCarrying([
+      objectCreated('gold/transactions/dt=2025-03-01/transactions+0+0-99.csv.gz'),
+      objectCreated('reference/products.json'),
+      'not json',
+      { ...objectCreated('gold/x.csv.gz'), 'detail-type': 'Object Deleted' },
+    ]);
+    const [first, second, notJson, deleted] = event.Records.map((record) => record.messageId);
+
+    // Act
+    const request = loaderRequestOf(event);
+
+    // Assess
+    expect(request).toEqual({
+      kind: 'objects',
+      objects: [
+        { messageId: first, key: 'gold/transactions/dt=2025-03-01/transactions+0+0-99.csv.gz' },
+        { messageId: second, key: 'reference/products.json' },
+      ],
+      unreadable: [notJson, deleted],
     });
+  });
+
+  it('does not read a bare S3 Object Created event: the deployed path delivers them through the queue', () => {
+    expect(() => loaderRequestOf(objectCreated('gold/transactions/dt=2025-03-01/transactions+0+0-99.csv.gz'))).toThrow(UnknownLoaderEventError);
   });
 
   it('reads an explicit reload, forced or not', () => {
@@ -43,11 +64,11 @@ describe('loaderRequestOf', () => {
     expect(loaderRequestOf({})).toEqual({ kind: 'pending' });
   });
 
-  it.each([[{ relaod: 'gold/' }], [{ reload: '' }], [{ 'detail-type': 'Object Deleted', detail: {} }], [null], ['tick']])(
+  it.each([[{ relaod: 'gold/' }], [{ reload: '' }], [{ 'detail-type': 'Object Deleted', detail: {} }], [{ Records: [] }], [null], ['tick']])(
     'rejects %j, saying what it accepts',
     (event) => {
       expect(() => loaderRequestOf(event)).toThrow(UnknownLoaderEventError);
-      expect(() => loaderRequestOf(event)).toThrow(/Scheduled Event.*Object Created.*reload/);
+      expect(() => loaderRequestOf(event)).toThrow(/Scheduled Event.*SQS batch of S3 "Object Created".*reload/);
     },
   );
 });

@@ -115,27 +115,39 @@ describe('runLoader', () => {
     }
   });
 
-  it('loads, on an S3 event, the pending files of its object\'s table in one load (a burst of events coalesces)', async () => {
-    // Prepare
+  it('loads the files a queued batch names, each once, in one load per table, and nothing else', async () => {
+    // Prepare: the batch names both user_events files (one twice, as an at-least-once queue may) and the transactions file
     await writeStandardScenario(fixture.store);
     const loads = spyOnLoads();
+    const [otherEvents] = (await fixture.store.list('gold/user_events/')).filter((object) => object.key !== GOLD_EVENTS_KEY);
+    const [transactions] = await fixture.store.list('gold/transactions/');
+    const keys = [GOLD_EVENTS_KEY, otherEvents!.key, GOLD_EVENTS_KEY, transactions!.key];
+    const missingKey = 'gold/user_events/dt=2025-03-01/nothing+0+0-1.csv.gz';
 
     // Act
-    const summary = await runLoader({ kind: 'object', key: GOLD_EVENTS_KEY }, deps);
-    const other = (await fixture.store.list('gold/user_events/')).find((object) => object.key !== GOLD_EVENTS_KEY)!;
-    const next = await runLoader({ kind: 'object', key: other.key }, deps);
-    const missing = await runLoader({ kind: 'object', key: 'gold/user_events/dt=2025-03-01/nothing+0+0-1.csv.gz' }, deps);
+    const summary = await runLoader({ kind: 'objects', objects: [...keys, missingKey].map((key, index) => ({ messageId: `m${index}`, key })), unreadable: [] }, deps);
 
-    // Assess: both user_events files in one statement; the second event finds nothing left to do
-    expect(summary.files).toEqual([
-      expect.objectContaining({ status: 'loaded', key: GOLD_EVENTS_KEY, rows: 3 }),
-      expect.objectContaining({ status: 'loaded', table: 'bronze.raw_user_events' }),
-    ]);
-    expect(loads).toEqual([2]);
-    expect(next).toMatchObject({ loaded: 0, skipped: 2 });
+    // Assess: one COPY per table (transactions, then both user_events files); reference/ and quarantine/ untouched
+    expect(loads).toEqual([1, 2]);
+    expect(summary).toMatchObject({ loaded: 3, skipped: 0, failed: 0, unsettled: [] });
+    expect(summary.files.map((file) => file.key).sort()).toEqual([GOLD_EVENTS_KEY, otherEvents!.key, transactions!.key].sort());
     expect(await bronzeCount('raw_user_events')).toBe(6);
-    expect(await bronzeCount('raw_transactions')).toBe(0);
-    expect(missing.files).toEqual([]);
+    expect(await bronzeCount('raw_products')).toBe(0);
+  });
+
+  it('names, for a queued batch, the keys whose file another load still holds, so their messages return to the queue', async () => {
+    // Prepare: another invocation holds a live claim on one user_events file
+    await writeStandardScenario(fixture.store);
+    const [held] = await fixture.store.list(GOLD_EVENTS_KEY);
+    await claimFiles(fixture.warehouse, [{ key: held!.key, etag: held!.etag }], 'bronze.raw_user_events', { token: 'another-load', now: new Date(), leaseSeconds: 900, force: false });
+    const [transactions] = await fixture.store.list('gold/transactions/');
+
+    // Act
+    const summary = await runLoader({ kind: 'objects', objects: [{ messageId: 'm1', key: GOLD_EVENTS_KEY }, { messageId: 'm2', key: transactions!.key }], unreadable: [] }, deps);
+
+    // Assess
+    expect(summary.files).toContainEqual(expect.objectContaining({ status: 'skipped', key: GOLD_EVENTS_KEY, reason: 'claimed_concurrently' }));
+    expect(summary).toMatchObject({ loaded: 1, unsettled: [GOLD_EVENTS_KEY] });
   });
 
   it('loads every pending file of a table in one statement and one transaction, keeping a history row per file', async () => {
@@ -157,7 +169,7 @@ describe('runLoader', () => {
     await writeStandardScenario(fixture.store);
 
     // Act
-    const summary = await runLoader({ kind: 'object', key: encodeURIComponent(GOLD_EVENTS_KEY).replaceAll('%2F', '/') }, deps);
+    const summary = await runLoader({ kind: 'objects', objects: [{ messageId: 'm1', key: encodeURIComponent(GOLD_EVENTS_KEY).replaceAll('%2F', '/') }], unreadable: [] }, deps);
 
     // Assess
     expect(summary.files).toContainEqual(expect.objectContaining({ status: 'loaded', key: GOLD_EVENTS_KEY }));

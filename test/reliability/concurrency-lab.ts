@@ -20,7 +20,7 @@ import {
   invokeLoader,
   loadAndRefresh,
   newBucket,
-  objectCreated,
+  objectsCreated,
   openWarehouse,
   recordFigures,
   streamOf,
@@ -80,7 +80,7 @@ export const openConcurrencyLab = async (label: string): Promise<ConcurrencyLab>
       try {
         const summaries = await Promise.all([
           ...Array.from({ length: ticks }, () => invokeLoader(bucket.store, scheduled!)),
-          ...keys.flatMap((key) => Array.from({ length: eventsPerFile }, () => invokeLoader(bucket.store, eventDriven!, objectCreated(key)))),
+          ...keys.flatMap((key) => Array.from({ length: eventsPerFile }, () => invokeLoader(bucket.store, eventDriven!, objectsCreated(key)))),
         ]);
         // A file skipped because another invocation held its claim is picked up by the next tick.
         const nextTick = await invokeLoader(bucket.store, scheduled!);
@@ -115,7 +115,7 @@ export const openConcurrencyLab = async (label: string): Promise<ConcurrencyLab>
       const keys = await loadableKeys(bucket);
       const [loading, refreshing] = await openHandles(bucket, 2);
       try {
-        for (const key of keys.slice(0, Math.floor(keys.length / 2))) await invokeLoader(bucket.store, loading!, objectCreated(key));
+        for (const key of keys.slice(0, Math.floor(keys.length / 2))) await invokeLoader(bucket.store, loading!, objectsCreated(key));
         await runTaskGraph(refreshing!);
 
         const [load, refresh] = await Promise.allSettled([invokeLoader(bucket.store, loading!), sleep(delayMs).then(() => runTaskGraph(refreshing!))]);

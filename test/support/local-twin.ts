@@ -6,9 +6,9 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MSKEvent } from 'aws-lambda';
+import type { MSKEvent, SQSEvent } from 'aws-lambda';
 import { makeConsumerHandler, type ConsumerHandler } from '../../lambdas/consumer/make-handler.js';
-import { makeLoaderHandler } from '../../lambdas/loader/make-handler.js';
+import { makeLoaderHandler, type LoaderResponse } from '../../lambdas/loader/make-handler.js';
 import { scheduledTick, type LoaderEvent, type ObjectCreatedEvent } from '../../lambdas/loader/loader-request.js';
 import type { LoaderSummary } from '../../lambdas/loader/run-loader.js';
 import { EsmSimulator, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
@@ -27,6 +27,7 @@ import { loadReferenceCatalog } from '../../lambdas/shared/reference-catalog.js'
 import { buildLedgerReport, type LedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import { prepareWarehouse } from '../../lambdas/warehouse/prepare-warehouse.js';
 import { runTaskGraph, type TaskGraphRun } from '../../lambdas/warehouse/run-task-graph.js';
+import { sqsEventCarrying } from './aws-payloads.js';
 import { snapshotStore } from './files.js';
 import { dumpTable } from './warehouse-fixtures.js';
 
@@ -105,11 +106,11 @@ export const openWarehouse = async (file: string): Promise<DuckDbWarehouse> => {
 };
 
 /** One loader invocation (a schedule tick unless another event is given), through its middy handler. */
-export const invokeLoader = (store: ObjectStore, warehouse: Warehouse, event: LoaderEvent = scheduledTick()): Promise<LoaderSummary> =>
+export const invokeLoader = (store: ObjectStore, warehouse: Warehouse, event: LoaderEvent = scheduledTick()): Promise<LoaderResponse> =>
   makeLoaderHandler({ store, warehouse, logger, metrics })(event, localLambdaContext('streamflow-loader'));
 
-/** The S3 "Object Created" event EventBridge sends the loader for a new object. */
-export const objectCreated = (key: string): ObjectCreatedEvent => ({
+/** The S3 "Object Created" event EventBridge sends the loader's queue for a new object. */
+const objectCreatedEvent = (key: string): ObjectCreatedEvent => ({
   version: '0',
   id: `local-${key}`,
   'detail-type': 'Object Created',
@@ -120,6 +121,9 @@ export const objectCreated = (key: string): ObjectCreatedEvent => ({
   resources: ['arn:aws:s3:::streamflow-local'],
   detail: { bucket: { name: 'streamflow-local' }, object: { key } },
 });
+
+/** One batch of the loader's queue: a message per object, each an S3 "Object Created" event from EventBridge. */
+export const objectsCreated = (...keys: readonly string[]): SQSEvent => sqsEventCarrying(keys.map(objectCreatedEvent));
 
 /** What a schedule does: load everything pending, then run the task graph. */
 export const loadAndRefresh = async (store: ObjectStore, warehouse: Warehouse): Promise<{ load: LoaderSummary; refresh: TaskGraphRun }> => {

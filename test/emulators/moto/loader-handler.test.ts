@@ -12,7 +12,7 @@ import type { ObjectStore } from '../../../lambdas/shared/ports/object-store.js'
 import { logger, metrics } from '../../../lambdas/shared/powertools.js';
 import { cachedReferenceCatalog } from '../../../lambdas/shared/reference-catalog.js';
 import { validTransactionArb, validUserEventArb } from '../../support/arbitraries.js';
-import { awsPayload } from '../../support/aws-payloads.js';
+import { awsPayload, sqsEventCarrying } from '../../support/aws-payloads.js';
 import { parseCsvTable } from '../../support/csv-parser.js';
 import { gunzipText, snapshotStore } from '../../support/files.js';
 import { lambdaContext } from '../../support/lambda-context.js';
@@ -137,7 +137,7 @@ describeOnEmulator('moto', "loader handler (makeLoaderHandler) on gold files in 
     expect(object!.etag).toBe(createHash('md5').update((await store.get(object!.key))!).digest('hex'));
   });
 
-  it("loads the gold file an S3 Object Created event names, raw or URL-encoded, once, against moto's S3 and KMS", async () => {
+  it("loads the gold file a queued S3 Object Created event names, raw or URL-encoded, once, against moto's S3 and KMS", async () => {
     // Prepare: AWS's published event, naming a gold key (its `+` and `=` are what URL-encoding changes).
     const { store } = await encryptedBucket();
     await consume(store);
@@ -147,8 +147,8 @@ describeOnEmulator('moto', "loader handler (makeLoaderHandler) on gold files in 
     const handler = makeLoaderHandler({ store, warehouse: fixture.warehouse, logger, metrics });
 
     // Act
-    const encoded = await handler(naming(encodeURIComponent(gold!.key).replaceAll('%2F', '/')), lambdaContext('streamflow-loader'));
-    const raw = await handler(naming(gold!.key), lambdaContext('streamflow-loader'));
+    const encoded = await handler(sqsEventCarrying([naming(encodeURIComponent(gold!.key).replaceAll('%2F', '/'))]), lambdaContext('streamflow-loader'));
+    const raw = await handler(sqsEventCarrying([naming(gold!.key)]), lambdaContext('streamflow-loader'));
 
     // Assess
     expect(encoded.files).toEqual([expect.objectContaining({ status: 'loaded', key: gold!.key })]);

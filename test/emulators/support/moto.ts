@@ -1,6 +1,6 @@
 /**
  * moto's server (`moto_server`, pinned in emulators/requirements.txt) on a free 127.0.0.1 port: one
- * process serves S3, KMS, Secrets Manager and CloudWatch, so a suite starts it once in beforeAll
+ * process serves S3, KMS, Secrets Manager, CloudWatch, EventBridge and SQS, so a suite starts it once in beforeAll
  * and stops it in afterAll. Clients get dummy credentials (moto checks none) and path-style S3
  * URLs (moto's virtual-host routing needs DNS names like `<bucket>.localhost`).
  */
@@ -34,21 +34,25 @@ export interface Moto {
   createBucket(prefix: string): Promise<string>;
   /** Creates a symmetric KMS key in moto's KMS and returns its ARN. */
   createKmsKey(description: string): Promise<string>;
+  /**
+   * One call of an AWS JSON-protocol API whose SDK client the project does not otherwise need:
+   * KMS and EventBridge speak JSON 1.1, SQS JSON 1.0 (e.g. `jsonCall('sqs', 'AmazonSQS.CreateQueue', {…}, '1.0')`).
+   */
+  jsonCall(service: string, target: string, body: object, jsonVersion?: '1.0' | '1.1'): Promise<unknown>;
   stop(): Promise<void>;
 }
 
 let bucketSerial = 0;
 
 /**
- * One call of an AWS JSON-protocol API (KMS here, whose SDK client the project does not otherwise
- * need). moto checks no signature but picks the service from the credential scope, so the
- * Authorization header names it.
+ * One call of an AWS JSON-protocol API. moto checks no signature but picks the service from the
+ * credential scope, so the Authorization header names it.
  */
-const awsJsonCall = async (endpoint: string, service: string, target: string, body: object): Promise<unknown> => {
+const awsJsonCall = async (endpoint: string, service: string, target: string, body: object, jsonVersion: '1.0' | '1.1' = '1.1'): Promise<unknown> => {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-amz-json-1.1',
+      'content-type': `application/x-amz-json-${jsonVersion}`,
       'x-amz-target': target,
       authorization: `AWS4-HMAC-SHA256 Credential=${MOTO_CREDENTIALS.accessKeyId}/20260101/${MOTO_REGION}/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
     },
@@ -90,6 +94,7 @@ export const startMoto = async (): Promise<Moto> => {
       };
       return KeyMetadata.Arn;
     },
+    jsonCall: (service, target, body, jsonVersion) => awsJsonCall(endpoint, service, target, body, jsonVersion),
     stop: async () => {
       for (const client of clients) client.destroy();
       await server.stop();

@@ -350,7 +350,7 @@ describe('SnowflakeWarehouse: loading a gold file', () => {
 
     // Act: a second tick, an S3 event for the same object, then a forced reload
     const again = await invoke(warehouse);
-    const event = await invoke(warehouse, { kind: 'object', key: KEY });
+    const event = await invoke(warehouse, { kind: 'objects', objects: [{ messageId: 'message-1', key: KEY }], unreadable: [] });
     const copiesBeforeForce = snowflake.sql(/^copy into/).length;
     const forced = await invoke(warehouse, { kind: 'reload', prefix: 'gold/', force: true });
 
