@@ -3,6 +3,7 @@
  * Pure: the same record and catalog always give the same verdict (replay depends on it).
  */
 import type { z } from 'zod';
+import { headerText } from '../shared/contracts/kafka-headers.js';
 import { isKnownTopic, TOPIC_SCHEMAS, type Topic, type Transaction, type UserEvent } from '../shared/contracts/events.js';
 import { TIMESTAMP_RANGE_MS } from '../shared/contracts/tables.js';
 import type { ReferenceCatalog } from '../shared/reference-catalog.js';
@@ -89,7 +90,7 @@ const timeReasons = (eventTs: string, brokerTime: number): Reason[] => {
  * `text` is the value already decoded by {@link valueText}, when the caller has it.
  */
 export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog, text: string | undefined = valueText(record)): Verdict => {
-  const inputError = record.headers[INPUT_ERROR_HEADER];
+  const inputError = record.headers.length === 0 ? undefined : headerText(record.headers, INPUT_ERROR_HEADER);
   if (inputError !== undefined) return reject({ code: 'invalid_input_line', detail: inputError });
   if (!isKnownTopic(record.topic)) {
     return reject({ code: 'unknown_topic', detail: `topic "${record.topic}" has no contract` });

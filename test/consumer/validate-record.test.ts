@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REASON_CODES, type ReasonCode } from '../../lambdas/consumer/reasons.js';
 import { INPUT_ERROR_HEADER, validateRecord, type Verdict } from '../../lambdas/consumer/validate-record.js';
 import { EVENT_TYPES, PRODUCT_EVENT_TYPES } from '../../lambdas/shared/contracts/domain.js';
+import type { KafkaHeader } from '../../lambdas/shared/contracts/kafka-headers.js';
 import { NO_REFERENCE_DATA } from '../../lambdas/shared/reference-catalog.js';
 import {
   idArb,
@@ -14,7 +15,7 @@ import {
   validUserEventArb,
   type ValidRecord,
 } from '../support/arbitraries.js';
-import { BROKER_TIME, kafkaRecord, raw } from '../support/msk-event.js';
+import { BROKER_TIME, header, kafkaRecord, raw } from '../support/msk-event.js';
 
 const RUNS = { numRuns: 300 };
 
@@ -28,7 +29,7 @@ const without = (value: Json, field: string): Json => {
 };
 
 /** Validates a value sent to a topic at a broker time, with the committed reference data. */
-const verdictFor = (topic: string, value: unknown, timestamp = BROKER_TIME, headers: Record<string, string> = {}): Verdict =>
+const verdictFor = (topic: string, value: unknown, timestamp = BROKER_TIME, headers: readonly KafkaHeader[] = []): Verdict =>
   validateRecord(kafkaRecord({ topic, offset: 7, timestamp, value, headers }), REFERENCE_CATALOG);
 
 const reasonsOf = (verdict: Verdict): { code: ReasonCode; field?: string }[] =>
@@ -512,10 +513,10 @@ describe('validateRecord judges the record before its value', () => {
 
     // Act
     const onKnownTopic = validateRecord(
-      kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, headers: { [INPUT_ERROR_HEADER]: detail } }),
+      kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, headers: [header(INPUT_ERROR_HEADER, detail)] }),
       REFERENCE_CATALOG,
     );
-    const onUnknownTopic = verdictFor('not-a-topic', null, BROKER_TIME, { [INPUT_ERROR_HEADER]: detail });
+    const onUnknownTopic = verdictFor('not-a-topic', null, BROKER_TIME, [header(INPUT_ERROR_HEADER, detail)]);
 
     // Assess
     expect(INPUT_ERROR_HEADER).toBe('streamflow-input-error');
@@ -525,7 +526,7 @@ describe('validateRecord judges the record before its value', () => {
 
   it('accepts a valid value whatever other headers the record carries', () => {
     // Act
-    const verdict = verdictFor('user_events', validEvent.value, validEvent.timestamp, { 'content-type': 'application/json', traceparent: '00-abc-def-01' });
+    const verdict = verdictFor('user_events', validEvent.value, validEvent.timestamp, [header('content-type', 'application/json'), header('traceparent', '00-abc-def-01')]);
 
     // Assess
     expect(verdict.ok).toBe(true);
