@@ -532,3 +532,51 @@ describe('validateRecord judges the record before its value', () => {
     expect(verdict.ok).toBe(true);
   });
 });
+
+describe('validateRecord keeps control characters out of CSV fields', () => {
+  const validEvent = fc.sample(validUserEventArb, { numRuns: 1, seed: 7 })[0]!;
+  const eventWith = (overrides: Json): Json => ({ ...validEvent.value, ...overrides });
+
+  it.each([
+    ['NUL', '\u0000'],
+    ['BEL', '\u0007'],
+    ['vertical tab', '\u000b'],
+    ['form feed', '\u000c'],
+    ['ESC', '\u001b'],
+    ['unit separator', '\u001f'],
+  ])('quarantines a %s in a text field as control_character, naming the field and the character', (_name, control) => {
+    // Act
+    const verdict = verdictFor('user_events', eventWith({ page_url: `/a${control}b` }), validEvent.timestamp);
+
+    // Assess
+    expect(verdict).toEqual({
+      ok: false,
+      reasons: [
+        {
+          code: 'control_character',
+          field: 'page_url',
+          detail: `page_url holds U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at character 3 (only tab, LF and CR of the C0 controls are loaded)`,
+        },
+      ],
+    });
+  });
+
+  it('accepts tab, LF and CR in text (both warehouses load them inside a quoted field), and DEL', () => {
+    // Act
+    const verdict = verdictFor('user_events', eventWith({ page_url: '/a\tb\nc\rd\u007f' }), validEvent.timestamp);
+
+    // Assess
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('quarantines a control character in the Kafka key, which gold keeps as kafka_key', () => {
+    // Prepare
+    const keyed = kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, key: 'USR\u0000' });
+
+    // Act
+    const verdict = validateRecord(keyed, REFERENCE_CATALOG);
+
+    // Assess
+    expect(reasonsOf(verdict)).toEqual([{ code: 'control_character', field: 'kafka_key' }]);
+  });
+});
