@@ -55,6 +55,14 @@ const reasonsFromZod = (error: z.ZodError, value: unknown): Reason[] =>
     return { code: 'invalid_value', field, detail: issue.message };
   });
 
+/**
+ * JSON text writes a control character in a string only escaped (JSON.parse refuses it raw), as
+ * `\u00XX`, `\b` or `\f` (tab, LF, CR have their own escapes and are not looked for). Text
+ * without such an escape holds no string to walk for one: one scan instead of a walk per record.
+ * A match may be an escaped backslash before `b`, `f` or `u00…`; the walk then decides.
+ */
+const JSON_CONTROL_ESCAPE = /\\(?:u00[01][0-9A-Fa-f]|[bf])/;
+
 const joinPath = (head: string, rest: string): string => (rest === '' ? head : `${head}.${rest}`);
 
 /** The dotted path of the first string in `node` holding a {@link CONTROL_CHARACTER} (`''` for `node` itself). */
@@ -85,8 +93,9 @@ const controlCharacterReason = (field: string, text: string): Reason => {
  * A text field of the gold row (the value's strings, the Kafka key) holding a control character
  * no CSV field may carry: the record is quarantined rather than altered or loaded differently.
  */
-const controlCharacterReasons = (value: UserEvent | Transaction, key: string | null): Reason[] => {
+const controlCharacterReasons = (value: UserEvent | Transaction, { key, valueJson }: RecordContext): Reason[] => {
   if (key !== null && CONTROL_CHARACTER.test(key)) return [controlCharacterReason('kafka_key', key)];
+  if (valueJson !== undefined && !JSON_CONTROL_ESCAPE.test(valueJson)) return [];
   const path = controlCharacterPath(value);
   if (path === undefined) return [];
   const text = path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], value) as string;
@@ -146,13 +155,15 @@ export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog, t
   } catch (error) {
     return reject({ code: 'malformed_json', detail: (error as Error).message.slice(0, 200) });
   }
-  return validateValue(record.topic, parsed, { timestamp: record.timestamp, key: record.key }, catalog);
+  return validateValue(record.topic, parsed, { timestamp: record.timestamp, key: record.key, valueJson: text }, catalog);
 };
 
 /** What the checks read of the record besides its value: the broker clock, and the key that gold keeps. */
 export interface RecordContext {
   readonly timestamp: number;
   readonly key: string | null;
+  /** The JSON text the value was parsed from, when there is one (lets the control character check skip its walk). */
+  readonly valueJson?: string;
 }
 
 /**
@@ -160,7 +171,7 @@ export interface RecordContext {
  * carry, the broker clock and the reference data. The loader judges gold rows read back from a
  * file with it.
  */
-export const validateValue = (topic: Topic, parsed: unknown, { timestamp: brokerTime, key }: RecordContext, catalog: ReferenceCatalog): Verdict => {
+export const validateValue = (topic: Topic, parsed: unknown, context: RecordContext, catalog: ReferenceCatalog): Verdict => {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return reject({ code: 'not_an_object', detail: `value is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}` });
   }
@@ -168,6 +179,6 @@ export const validateValue = (topic: Topic, parsed: unknown, { timestamp: broker
   const result = TOPIC_SCHEMAS[topic].safeParse(parsed);
   if (!result.success) return reject(...reasonsFromZod(result.error, parsed));
 
-  const reasons = [...controlCharacterReasons(result.data, key), ...timeReasons(result.data.event_ts, brokerTime), ...referenceReasons(topic, result.data, catalog)];
+  const reasons = [...controlCharacterReasons(result.data, context), ...timeReasons(result.data.event_ts, context.timestamp), ...referenceReasons(topic, result.data, catalog)];
   return reasons.length > 0 ? reject(...reasons) : { ok: true, topic, value: result.data };
 };

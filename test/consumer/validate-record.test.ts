@@ -569,6 +569,21 @@ describe('validateRecord keeps control characters out of CSV fields', () => {
     expect(verdict.ok).toBe(true);
   });
 
+  it('reads the escapes a producer may write: \\u001B and \\b are control characters, an escaped backslash before b is not', () => {
+    // Prepare: value text written by hand, not by JSON.stringify (which writes \\u001b).
+    const json = (pageUrl: string): Buffer => raw(JSON.stringify(eventWith({ page_url: 'PAGE' })).replace('"PAGE"', `"${pageUrl}"`));
+
+    // Act
+    const upper = verdictFor('user_events', json('/a\\u001Bb'), validEvent.timestamp);
+    const backspace = verdictFor('user_events', json('/a\\bb'), validEvent.timestamp);
+    const backslash = verdictFor('user_events', json('/a\\\\bb'), validEvent.timestamp);
+
+    // Assess
+    expect(reasonsOf(upper)).toEqual([{ code: 'control_character', field: 'page_url' }]);
+    expect(reasonsOf(backspace)).toEqual([{ code: 'control_character', field: 'page_url' }]);
+    expect(backslash.ok).toBe(true);
+  });
+
   it('quarantines a control character in the Kafka key, which gold keeps as kafka_key', () => {
     // Prepare
     const keyed = kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, key: 'USR\u0000' });
