@@ -1,16 +1,18 @@
 /**
  * Kafka records as the consumer sees them, decoded from the MSK event, and their landing form:
- * one NDJSON line per record that keeps the Kafka coordinates and the exact value, so a replay
- * from landing rebuilds gold byte for byte.
+ * one NDJSON line per record that keeps the Kafka coordinates, the exact key, value and header
+ * bytes, so a replay from landing rebuilds landing and gold byte for byte.
  */
 import { isUtf8 } from 'node:buffer';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import { NO_HEADERS, type KafkaHeader } from '../shared/contracts/kafka-headers.js';
 import type { KafkaMetadata } from '../shared/contracts/tables.js';
 
 export interface KafkaRecord extends KafkaMetadata {
   /** The value bytes; `null` for a tombstone. */
   readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
+  /** In the order the producer wrote them, repeated names kept. */
+  readonly headers: readonly KafkaHeader[];
   /** The key's bytes when they are not UTF-8 (`key` is then `null`): kept exactly, as base64 in landing. */
   readonly keyBytes?: Buffer;
   /**
@@ -27,17 +29,16 @@ export interface PartitionBatch {
   readonly records: readonly KafkaRecord[];
 }
 
-/** Shared by every record without headers (almost all of them): one object, not one per record. */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
-
-const decodeHeaders = (headers: MSKRecord['headers'] | undefined): Readonly<Record<string, string>> => {
+/**
+ * MSK sends headers as an array of one-member objects, `{ name: [byte, …] }`, the bytes as Java's
+ * signed values (-128…127: AWS's sample has `[118, -36, 0, 127, -128]`); Buffer.from takes each
+ * modulo 256, so signed and unsigned numbers give the same bytes. A null value stays null.
+ */
+const decodeHeaders = (headers: MSKRecord['headers'] | undefined): readonly KafkaHeader[] => {
   if (headers === undefined || headers === null || headers.length === 0) return NO_HEADERS;
-  // No prototype, so a header named `__proto__` is kept like any other.
-  const decoded = Object.create(null) as Record<string, string>;
-  for (const header of headers) {
-    for (const [name, bytes] of Object.entries(header)) decoded[name] = Buffer.from(bytes).toString('utf8');
-  }
-  return decoded;
+  return headers.flatMap((header) =>
+    Object.entries(header as Record<string, number[] | null>).map(([name, bytes]) => ({ name, value: bytes === null ? null : Buffer.from(bytes) })),
+  );
 };
 
 const decodeRecord = (record: MSKRecord): KafkaRecord => {
@@ -67,7 +68,17 @@ export const decodeMskEvent = (event: MSKEvent): PartitionBatch[] =>
       return { topic: first.topic, partition: first.partition, records: decoded };
     });
 
-/** The landing line of a record. Non-UTF-8 values are kept as base64 so nothing is altered. */
+/** A header in landing: its name and its value's bytes as base64 (`null` for a header without a value). */
+export interface LandingHeader {
+  name: string;
+  value_base64: string | null;
+}
+
+/**
+ * The landing line of a record. Non-UTF-8 values are kept as base64 so nothing is altered.
+ * Example: `{"topic":"user_events","partition":0,"offset":7,"timestamp":1740830400000,"key":"USR-00001",
+ * "value":"{…}","headers":[{"name":"trace","value_base64":"b25l"},{"name":"trace","value_base64":"dHdv"}]}`.
+ */
 export interface LandingLine {
   topic: string;
   partition: number;
@@ -78,7 +89,8 @@ export interface LandingLine {
   key_base64?: string;
   /** Present when not CREATE_TIME (LOG_APPEND_TIME; NO_TIMESTAMP_TYPE with timestamp -1). */
   timestampType?: string;
-  headers?: Record<string, string>;
+  /** Present when the record has headers: all of them, in order, repeats kept. */
+  headers?: LandingHeader[];
   value: string | null;
   value_base64?: string;
 }
@@ -89,6 +101,9 @@ export interface LandingLine {
  */
 export const valueText = (record: KafkaRecord): string | undefined =>
   record.value !== null && isUtf8(record.value) ? record.value.toString('utf8') : undefined;
+
+const landingHeadersOf = (headers: readonly KafkaHeader[]): LandingHeader[] =>
+  headers.map(({ name, value }) => ({ name, value_base64: value === null ? null : value.toString('base64') }));
 
 /** The landing line of a record (its definition; {@link landingJson} writes the same JSON directly). */
 export const toLandingLine = (record: KafkaRecord): LandingLine => {
@@ -102,7 +117,7 @@ export const toLandingLine = (record: KafkaRecord): LandingLine => {
   };
   if (record.keyBytes !== undefined) line.key_base64 = record.keyBytes.toString('base64');
   if (record.timestampType !== undefined) line.timestampType = record.timestampType;
-  if (Object.keys(record.headers).length > 0) line.headers = { ...record.headers };
+  if (record.headers.length > 0) line.headers = landingHeadersOf(record.headers);
   if (record.value !== null) {
     if (isUtf8(record.value)) line.value = record.value.toString('utf8');
     else line.value_base64 = record.value.toString('base64');
@@ -128,18 +143,37 @@ export const landingJson = (record: KafkaRecord, text: string | undefined): stri
   if (record.keyBytes !== undefined || record.timestampType !== undefined) return JSON.stringify(toLandingLine(record));
   let json = `{"topic":${JSON.stringify(topic)},"partition":${jsonOf(partition)},"offset":${jsonOf(offset)},"timestamp":${jsonOf(timestamp)},"key":${JSON.stringify(key)}`;
   json += text === undefined ? ',"value":null' : `,"value":${JSON.stringify(text)}`;
-  if (Object.keys(record.headers).length > 0) json += `,"headers":${JSON.stringify(record.headers)}`;
+  if (record.headers.length > 0) json += `,"headers":${JSON.stringify(landingHeadersOf(record.headers))}`;
   if (record.value !== null && text === undefined) json += `,"value_base64":"${record.value.toString('base64')}"`;
   return `${json}}`;
 };
 
-export const fromLandingLine = (line: LandingLine): KafkaRecord => ({
+/**
+ * Landing written before headers were kept exactly held them as an object of UTF-8 texts
+ * (`{"trace":"one"}`: a repeated name kept its last value). Those files still replay; what is
+ * written again is the list form.
+ */
+export type LegacyLandingHeaders = Record<string, string>;
+
+const headersFromLanding = (headers: readonly LandingHeader[] | LegacyLandingHeaders | undefined): readonly KafkaHeader[] => {
+  if (headers === undefined) return NO_HEADERS;
+  if (Array.isArray(headers)) {
+    return (headers as readonly LandingHeader[]).map(({ name, value_base64 }) => ({ name, value: value_base64 === null ? null : Buffer.from(value_base64, 'base64') }));
+  }
+  const legacy = Object.entries(headers as LegacyLandingHeaders);
+  return legacy.length === 0 ? NO_HEADERS : legacy.map(([name, text]) => ({ name, value: Buffer.from(text, 'utf8') }));
+};
+
+/** A landing line as read back: written by this version, or with headers in the earlier object form. */
+export type ReadLandingLine = Omit<LandingLine, 'headers'> & { headers?: LandingHeader[] | LegacyLandingHeaders };
+
+export const fromLandingLine = (line: ReadLandingLine): KafkaRecord => ({
   topic: line.topic,
   partition: line.partition,
   offset: line.offset,
   timestamp: line.timestamp,
   key: line.key,
-  headers: line.headers ?? {},
+  headers: headersFromLanding(line.headers),
   value:
     line.value_base64 !== undefined ? Buffer.from(line.value_base64, 'base64') : line.value === null ? null : Buffer.from(line.value, 'utf8'),
   ...(line.key_base64 === undefined ? {} : { keyBytes: Buffer.from(line.key_base64, 'base64') }),

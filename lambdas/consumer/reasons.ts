@@ -14,6 +14,7 @@ export const REASON_CODES = [
   'future_timestamp',
   'ancient_timestamp',
   'duplicate_in_batch',
+  'control_character',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

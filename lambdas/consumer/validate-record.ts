@@ -3,6 +3,8 @@
  * Pure: the same record and catalog always give the same verdict (replay depends on it).
  */
 import type { z } from 'zod';
+import { headerText } from '../shared/contracts/kafka-headers.js';
+import { CONTROL_CHARACTER } from '../shared/csv.js';
 import { isKnownTopic, TOPIC_SCHEMAS, type Topic, type Transaction, type UserEvent } from '../shared/contracts/events.js';
 import { TIMESTAMP_RANGE_MS } from '../shared/contracts/tables.js';
 import type { ReferenceCatalog } from '../shared/reference-catalog.js';
@@ -53,6 +55,53 @@ const reasonsFromZod = (error: z.ZodError, value: unknown): Reason[] =>
     return { code: 'invalid_value', field, detail: issue.message };
   });
 
+/**
+ * JSON text writes a control character in a string only escaped (JSON.parse refuses it raw), as
+ * `\u00XX`, `\b` or `\f` (tab, LF, CR have their own escapes and are not looked for). Text
+ * without such an escape holds no string to walk for one: one scan instead of a walk per record.
+ * A match may be an escaped backslash before `b`, `f` or `u00…`; the walk then decides.
+ */
+const JSON_CONTROL_ESCAPE = /\\(?:u00[01][0-9A-Fa-f]|[bf])/;
+
+const joinPath = (head: string, rest: string): string => (rest === '' ? head : `${head}.${rest}`);
+
+/** The dotted path of the first string in `node` holding a {@link CONTROL_CHARACTER} (`''` for `node` itself). */
+const controlCharacterPath = (node: unknown): string | undefined => {
+  if (typeof node === 'string') return CONTROL_CHARACTER.test(node) ? '' : undefined;
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const path = controlCharacterPath(node[i]);
+      if (path !== undefined) return joinPath(String(i), path);
+    }
+    return undefined;
+  }
+  for (const name in node) {
+    const path = controlCharacterPath((node as Record<string, unknown>)[name]);
+    if (path !== undefined) return joinPath(name, path);
+  }
+  return undefined;
+};
+
+const controlCharacterReason = (field: string, text: string): Reason => {
+  const at = text.search(CONTROL_CHARACTER);
+  const code = text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0');
+  return { code: 'control_character', field, detail: `${field} holds U+${code} at character ${at + 1} (only tab, LF and CR of the C0 controls are loaded)` };
+};
+
+/**
+ * A text field of the gold row (the value's strings, the Kafka key) holding a control character
+ * no CSV field may carry: the record is quarantined rather than altered or loaded differently.
+ */
+const controlCharacterReasons = (value: UserEvent | Transaction, { key, valueJson }: RecordContext): Reason[] => {
+  if (key !== null && CONTROL_CHARACTER.test(key)) return [controlCharacterReason('kafka_key', key)];
+  if (valueJson !== undefined && !JSON_CONTROL_ESCAPE.test(valueJson)) return [];
+  const path = controlCharacterPath(value);
+  if (path === undefined) return [];
+  const text = path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], value) as string;
+  return [controlCharacterReason(path, text)];
+};
+
 const referenceReasons = (topic: Topic, value: UserEvent | Transaction, catalog: ReferenceCatalog): Reason[] => {
   const reasons: Reason[] = [];
   if (!catalog.hasUser(value.user_id)) {
@@ -89,7 +138,7 @@ const timeReasons = (eventTs: string, brokerTime: number): Reason[] => {
  * `text` is the value already decoded by {@link valueText}, when the caller has it.
  */
 export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog, text: string | undefined = valueText(record)): Verdict => {
-  const inputError = record.headers[INPUT_ERROR_HEADER];
+  const inputError = record.headers.length === 0 ? undefined : headerText(record.headers, INPUT_ERROR_HEADER);
   if (inputError !== undefined) return reject({ code: 'invalid_input_line', detail: inputError });
   if (!isKnownTopic(record.topic)) {
     return reject({ code: 'unknown_topic', detail: `topic "${record.topic}" has no contract` });
@@ -106,14 +155,23 @@ export const validateRecord = (record: KafkaRecord, catalog: ReferenceCatalog, t
   } catch (error) {
     return reject({ code: 'malformed_json', detail: (error as Error).message.slice(0, 200) });
   }
-  return validateValue(record.topic, parsed, record.timestamp, catalog);
+  return validateValue(record.topic, parsed, { timestamp: record.timestamp, key: record.key, valueJson: text }, catalog);
 };
 
+/** What the checks read of the record besides its value: the broker clock, and the key that gold keeps. */
+export interface RecordContext {
+  readonly timestamp: number;
+  readonly key: string | null;
+  /** The JSON text the value was parsed from, when there is one (lets the control character check skip its walk). */
+  readonly valueJson?: string;
+}
+
 /**
- * The checks on a value already parsed from JSON: its topic's contract, the broker clock and the
- * reference data. The loader judges gold rows read back from a file with it.
+ * The checks on a value already parsed from JSON: its topic's contract, text a CSV field can
+ * carry, the broker clock and the reference data. The loader judges gold rows read back from a
+ * file with it.
  */
-export const validateValue = (topic: Topic, parsed: unknown, brokerTime: number, catalog: ReferenceCatalog): Verdict => {
+export const validateValue = (topic: Topic, parsed: unknown, context: RecordContext, catalog: ReferenceCatalog): Verdict => {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return reject({ code: 'not_an_object', detail: `value is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}` });
   }
@@ -121,6 +179,6 @@ export const validateValue = (topic: Topic, parsed: unknown, brokerTime: number,
   const result = TOPIC_SCHEMAS[topic].safeParse(parsed);
   if (!result.success) return reject(...reasonsFromZod(result.error, parsed));
 
-  const reasons = [...timeReasons(result.data.event_ts, brokerTime), ...referenceReasons(topic, result.data, catalog)];
+  const reasons = [...controlCharacterReasons(result.data, context), ...timeReasons(result.data.event_ts, context.timestamp), ...referenceReasons(topic, result.data, catalog)];
   return reasons.length > 0 ? reject(...reasons) : { ok: true, topic, value: result.data };
 };

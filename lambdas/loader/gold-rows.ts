@@ -86,7 +86,7 @@ const rowReasons = (table: AnyGoldTable, fields: readonly (string | null)[], cat
     key: (kafka.kafka_key as string | null) ?? null,
   };
   if (!isValidTime(kafkaMetadata.timestamp)) return [`invalid_value kafka_timestamp: ${JSON.stringify(kafka.kafka_timestamp)?.slice(0, 80)} is not a time`];
-  const verdict = validateValue(table.topic, value, kafkaMetadata.timestamp, catalog);
+  const verdict = validateValue(table.topic, value, kafkaMetadata, catalog);
   if (!verdict.ok) return verdict.reasons.map((reason) => `${reason.code}${reason.field ? ` ${reason.field}` : ''}: ${reason.detail.slice(0, 160)}`);
 
   // Written again from what was validated, every field must read as the file has it.

@@ -18,7 +18,7 @@ const invalid = (line: Buffer, reason: string, timestamp: number): ProducedMessa
   key: null,
   value: line,
   timestamp,
-  headers: { [INPUT_ERROR_HEADER]: reason },
+  headers: [{ name: INPUT_ERROR_HEADER, value: Buffer.from(reason, 'utf8') }],
 });
 
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);

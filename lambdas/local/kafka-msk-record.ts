@@ -10,6 +10,7 @@
  */
 import type { MSKRecord, MSKRecordHeader } from 'aws-lambda';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { KafkaHeader } from '../shared/contracts/kafka-headers.js';
 
 /** kafkajs' record batch attributes, which it keeps on each record but leaves out of its types. */
 interface BatchContext {
@@ -19,14 +20,28 @@ interface BatchContext {
 /** kafkajs' TimestampTypes.LOG_APPEND_TIME: the batch's attribute bit 3, set by the broker. */
 const LOG_APPEND_TIME = 1;
 
+/** A byte as Java's signed `byte` (-128…127), the way Lambda writes header values into the event. */
+const javaByte = (byte: number): number => (byte << 24) >> 24;
+
+/**
+ * Headers as Lambda puts them in an MSK event: one `{ name: [byte, …] }` object per header, in
+ * order, bytes as Java's signed values (AWS's sample event has `[118, -36, 0, 127, -128]`;
+ * aws/aws-lambda-rust-runtime#689 typed them `i8` for that reason), a null value as `null`.
+ */
+export const mskHeadersOf = (headers: readonly KafkaHeader[]): MSKRecordHeader[] =>
+  headers.map(({ name, value }) => ({ [name]: value === null ? (null as unknown as number[]) : Array.from(value, javaByte) }));
+
 /**
  * kafkajs folds repeated header names into an array under the first occurrence, so repeats and
  * their order within one name survive, while headers of different names interleaved (a, b, a)
- * come back grouped by name (a, a, b).
+ * come back grouped by name (a, a, b): what this returns is kafkajs' order, not always the log's.
+ * A header without a value reaches kafkajs' decoded record as `null`.
  */
-const headersOf = (headers: IHeaders | undefined): MSKRecordHeader[] =>
+const headersOf = (headers: IHeaders | undefined): KafkaHeader[] =>
   Object.entries(headers ?? {}).flatMap(([name, value]) =>
-    value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((one) => ({ [name]: [...Buffer.from(one)] })),
+    value === undefined
+      ? []
+      : (Array.isArray(value) ? value : [value]).map((one: Buffer | string | null) => ({ name, value: one === null ? null : Buffer.from(one) })),
   );
 
 export const mskRecordOf = (topic: string, partition: number, message: KafkaMessage): MSKRecord => {
@@ -38,7 +53,7 @@ export const mskRecordOf = (topic: string, partition: number, message: KafkaMess
     timestampType: (message as KafkaMessage & BatchContext).batchContext?.timestampType === LOG_APPEND_TIME ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
     ...(message.key === null ? {} : { key: message.key.toString('base64') }),
     ...(message.value === null ? {} : { value: message.value.toString('base64') }),
-    headers: headersOf(message.headers),
+    headers: mskHeadersOf(headersOf(message.headers)),
   };
   // The aws-lambda types mark key and value as always present, which real events contradict.
   return record as MSKRecord;

@@ -1,5 +1,6 @@
 /** Builds the exact event Lambda's MSK event source mapping delivers, from logged messages. */
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import { mskHeadersOf } from './kafka-msk-record.js';
 import type { LoggedMessage } from './topic-log.js';
 
 export const LOCAL_CLUSTER_ARN = 'arn:aws:kafka:local:000000000000:cluster/streamflow-local/00000000-0000-0000-0000-000000000000-s1';
@@ -12,7 +13,7 @@ const toMskRecord = (message: LoggedMessage): MSKRecord => ({
   timestampType: 'CREATE_TIME',
   key: message.key === null ? (null as unknown as string) : Buffer.from(message.key, 'utf8').toString('base64'),
   value: message.value === null ? (null as unknown as string) : message.value.toString('base64'),
-  headers: Object.entries(message.headers ?? {}).map(([name, value]) => ({ [name]: [...Buffer.from(value, 'utf8')] })),
+  headers: message.headers === undefined ? [] : mskHeadersOf(message.headers),
 });
 
 /** One event for one topic-partition batch (records keyed `"<topic>-<partition>"` as AWS does). */

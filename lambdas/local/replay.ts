@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { MSKEvent } from 'aws-lambda';
 import { GZIP_LEVEL, writeBatch } from '../consumer/consume-event.js';
-import { decodeMskEvent, fromLandingLine, type LandingLine, type PartitionBatch } from '../consumer/kafka-record.js';
+import { decodeMskEvent, fromLandingLine, type PartitionBatch, type ReadLandingLine } from '../consumer/kafka-record.js';
 import { makeConsumerHandler } from '../consumer/make-handler.js';
 import { goldKeyFor, landingKeyFor, quarantineKeyFor, topicSegment } from '../consumer/object-keys.js';
 import type { BatchLedger } from '../consumer/transform-batch.js';
@@ -109,8 +109,17 @@ const selectedObjects = async (store: ObjectStore, source: ReplaySource, selecti
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === 'string');
 
+const isLandingHeader = (value: unknown): boolean => {
+  if (typeof value !== 'object' || value === null) return false;
+  const header = value as Record<string, unknown>;
+  return typeof header.name === 'string' && (typeof header.value_base64 === 'string' || header.value_base64 === null);
+};
+
+/** Headers as this version writes them (a list), or as the earlier one did (an object of texts). */
+const isLandingHeaders = (value: unknown): boolean => (Array.isArray(value) ? value.every(isLandingHeader) : isStringRecord(value));
+
 /** A landing line as the consumer writes it; a broker time that was not a number was written as `null`. */
-const isLandingLine = (value: unknown): value is Omit<LandingLine, 'timestamp'> & { timestamp: number | null } => {
+const isLandingLine = (value: unknown): value is Omit<ReadLandingLine, 'timestamp'> & { timestamp: number | null } => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const line = value as Record<string, unknown>;
   return (
@@ -123,7 +132,7 @@ const isLandingLine = (value: unknown): value is Omit<LandingLine, 'timestamp'> 
     (line.value_base64 === undefined || typeof line.value_base64 === 'string') &&
     (line.key_base64 === undefined || typeof line.key_base64 === 'string') &&
     (line.timestampType === undefined || typeof line.timestampType === 'string') &&
-    (line.headers === undefined || isStringRecord(line.headers))
+    (line.headers === undefined || isLandingHeaders(line.headers))
   );
 };
 

@@ -1,6 +1,12 @@
 -- The project's CSV dialect (lambdas/shared/csv.ts): a header line, `"`-quoted fields with `""`
 -- for a quote, an empty unquoted field is NULL and `""` the empty string, no backslash escapes,
 -- timestamps as Date.toISOString() prints them (UTC, milliseconds, Z). Gzipped or not, by content.
+-- Text fields may hold tab, LF and CR, and no other C0 control character (the consumer quarantines
+-- those as control_character, the loader rejects them in a foreign file: lambdas/shared/csv.ts).
+-- Tab is not the field delimiter, so it is data; LF and CR only come inside a `"`-enclosed field,
+-- which Snowflake reads as data because MULTI_LINE defaults to TRUE (a record delimiter inside an
+-- enclosed field is part of the field) and FIELD_OPTIONALLY_ENCLOSED_BY = '"' encloses it
+-- (https://docs.snowflake.com/en/sql-reference/sql/create-file-format, format type options for CSV).
 -- Created once, then altered in place: CREATE OR REPLACE would drop the loader's USAGE on it until
 -- the grants script runs, and file formats take no COPY GRANTS. ALTER FILE FORMAT ... SET re-applies
 -- every option, so an edited option still reaches a deployed format

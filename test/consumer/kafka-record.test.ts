@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeMskEvent, fromLandingLine, toLandingLine, type KafkaRecord, type LandingLine } from '../../lambdas/consumer/kafka-record.js';
 import { USER_EVENTS_TABLE } from '../../lambdas/shared/contracts/tables.js';
 import { kafkaRecordArb } from '../support/arbitraries.js';
-import { BROKER_TIME, mskEvent, raw } from '../support/msk-event.js';
+import { awsPayload } from '../support/aws-payloads.js';
+import { BROKER_TIME, header, mskEvent, raw } from '../support/msk-event.js';
 
 /** What a landing line goes through on its way to S3 and back. */
 const throughNdjson = (line: LandingLine): LandingLine => JSON.parse(JSON.stringify(line)) as LandingLine;
@@ -13,7 +14,7 @@ describe('decodeMskEvent', () => {
   it('decodes base64 keys and values, header bytes and Kafka coordinates', () => {
     // Prepare
     const event = mskEvent([
-      { topic: 'user_events', partition: 3, offset: 41, timestamp: BROKER_TIME + 5, key: 'USR-00042', value: { event_id: 'e-1' }, headers: { source: 'web', 'trace-id': 'abc' } },
+      { topic: 'user_events', partition: 3, offset: 41, timestamp: BROKER_TIME + 5, key: 'USR-00042', value: { event_id: 'e-1' }, headers: [header('source', 'web'), header('trace-id', 'abc')] },
     ]);
 
     // Act
@@ -24,7 +25,7 @@ describe('decodeMskEvent', () => {
     expect(batch!.topic).toBe('user_events');
     expect(batch!.partition).toBe(3);
     const [record] = batch!.records;
-    expect(record).toMatchObject({ topic: 'user_events', partition: 3, offset: 41, timestamp: BROKER_TIME + 5, key: 'USR-00042', headers: { source: 'web', 'trace-id': 'abc' } });
+    expect(record).toMatchObject({ topic: 'user_events', partition: 3, offset: 41, timestamp: BROKER_TIME + 5, key: 'USR-00042', headers: [header('source', 'web'), header('trace-id', 'abc')] });
     expect(record!.value!.toString('utf8')).toBe('{"event_id":"e-1"}');
   });
 
@@ -139,7 +140,7 @@ describe('landing lines', () => {
 
   it('keep a UTF-8 value as readable text, and other bytes as base64', () => {
     // Prepare
-    const base = { topic: 'user_events', partition: 0, offset: 1, timestamp: BROKER_TIME, key: null, headers: {} };
+    const base = { topic: 'user_events', partition: 0, offset: 1, timestamp: BROKER_TIME, key: null, headers: [] };
     const text: KafkaRecord = { ...base, value: raw('{"page_url":"caf\u00e9"}') };
     const latin1: KafkaRecord = { ...base, value: Buffer.from([0x63, 0x61, 0x66, 0xe9]) };
 
@@ -154,7 +155,7 @@ describe('landing lines', () => {
 
   it('tell a tombstone apart from an empty value', () => {
     // Prepare
-    const base = { topic: 'user_events', partition: 0, offset: 1, timestamp: BROKER_TIME, key: 'k', headers: {} };
+    const base = { topic: 'user_events', partition: 0, offset: 1, timestamp: BROKER_TIME, key: 'k', headers: [] };
 
     // Act
     const tombstone = fromLandingLine(throughNdjson(toLandingLine({ ...base, value: null })));
@@ -167,17 +168,69 @@ describe('landing lines', () => {
 
   it('keep the Kafka coordinates, key and headers', () => {
     // Prepare
-    const record: KafkaRecord = { topic: 'transactions', partition: 4, offset: 9001, timestamp: BROKER_TIME, key: 'USR-00001', headers: { source: 'pos' }, value: raw('{}') };
+    const record: KafkaRecord = { topic: 'transactions', partition: 4, offset: 9001, timestamp: BROKER_TIME, key: 'USR-00001', headers: [header('source', 'pos')], value: raw('{}') };
 
     // Act
     const line = toLandingLine(record);
 
     // Assess
-    expect(line).toEqual({ topic: 'transactions', partition: 4, offset: 9001, timestamp: BROKER_TIME, key: 'USR-00001', headers: { source: 'pos' }, value: '{}' });
+    expect(line).toEqual({
+      topic: 'transactions',
+      partition: 4,
+      offset: 9001,
+      timestamp: BROKER_TIME,
+      key: 'USR-00001',
+      headers: [{ name: 'source', value_base64: Buffer.from('pos').toString('base64') }],
+      value: '{}',
+    });
+  });
+
+  it('keep every header in order with its exact bytes: repeated names, bytes that are not UTF-8, a header without a value', () => {
+    // Prepare: a, b, a as the producer wrote them (what MSK delivers; kafkajs would regroup them).
+    const headers = [header('a', 'one'), header('b', Uint8Array.from([0xff, 0x00, 0x80])), header('a', 'two'), { name: 'c', value: null }];
+    const [batch] = decodeMskEvent(mskEvent([{ topic: 'user_events', value: {}, headers }]));
+
+    // Act
+    const line = throughNdjson(toLandingLine(batch!.records[0]!));
+
+    // Assess
+    expect(line.headers).toEqual([
+      { name: 'a', value_base64: 'b25l' },
+      { name: 'b', value_base64: '/wCA' },
+      { name: 'a', value_base64: 'dHdv' },
+      { name: 'c', value_base64: null },
+    ]);
+    expect(fromLandingLine(line).headers).toEqual(headers);
+  });
+
+  it('written by the previous version, with headers as an object of texts, still read back (and are written again as a list)', () => {
+    // Prepare
+    const legacy = `{"topic":"user_events","partition":0,"offset":5,"timestamp":${BROKER_TIME},"key":"k","value":"{}","headers":{"trace":"abc","__proto__":"kept"}}`;
+
+    // Act
+    const record = fromLandingLine(JSON.parse(legacy) as LandingLine);
+
+    // Assess
+    expect(record.headers).toEqual([header('trace', 'abc'), header('__proto__', 'kept')]);
+    expect(toLandingLine(record).headers).toEqual([
+      { name: 'trace', value_base64: Buffer.from('abc').toString('base64') },
+      { name: '__proto__', value_base64: Buffer.from('kept').toString('base64') },
+    ]);
   });
 });
 
 describe('raw bytes kept exactly', () => {
+  it("keeps the header of AWS's published MSK event, Java-signed bytes [118, -36, 0, 127, -128], as those bytes", () => {
+    // Prepare: test/fixtures/aws/msk-event.json, as published (aws/aws-lambda-go events/testdata).
+    const [batch] = decodeMskEvent(awsPayload<MSKEvent>('mskEvent'));
+
+    // Act
+    const line = throughNdjson(toLandingLine(batch!.records[0]!));
+
+    // Assess: 0x76 0xdc 0x00 0x7f 0x80, not UTF-8 text with replacement characters.
+    expect(line.headers).toEqual([{ name: 'headerKey', value_base64: Buffer.from([0x76, 0xdc, 0x00, 0x7f, 0x80]).toString('base64') }]);
+  });
+
   /** AWS's published sample MSK event (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html), with a time Kafka did not set. */
   const awsSample = (timestamp: number, timestampType: string): MSKEvent =>
     ({

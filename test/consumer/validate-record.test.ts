@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REASON_CODES, type ReasonCode } from '../../lambdas/consumer/reasons.js';
 import { INPUT_ERROR_HEADER, validateRecord, type Verdict } from '../../lambdas/consumer/validate-record.js';
 import { EVENT_TYPES, PRODUCT_EVENT_TYPES } from '../../lambdas/shared/contracts/domain.js';
+import type { KafkaHeader } from '../../lambdas/shared/contracts/kafka-headers.js';
 import { NO_REFERENCE_DATA } from '../../lambdas/shared/reference-catalog.js';
 import {
   idArb,
@@ -14,7 +15,7 @@ import {
   validUserEventArb,
   type ValidRecord,
 } from '../support/arbitraries.js';
-import { BROKER_TIME, kafkaRecord, raw } from '../support/msk-event.js';
+import { BROKER_TIME, header, kafkaRecord, raw } from '../support/msk-event.js';
 
 const RUNS = { numRuns: 300 };
 
@@ -28,7 +29,7 @@ const without = (value: Json, field: string): Json => {
 };
 
 /** Validates a value sent to a topic at a broker time, with the committed reference data. */
-const verdictFor = (topic: string, value: unknown, timestamp = BROKER_TIME, headers: Record<string, string> = {}): Verdict =>
+const verdictFor = (topic: string, value: unknown, timestamp = BROKER_TIME, headers: readonly KafkaHeader[] = []): Verdict =>
   validateRecord(kafkaRecord({ topic, offset: 7, timestamp, value, headers }), REFERENCE_CATALOG);
 
 const reasonsOf = (verdict: Verdict): { code: ReasonCode; field?: string }[] =>
@@ -512,10 +513,10 @@ describe('validateRecord judges the record before its value', () => {
 
     // Act
     const onKnownTopic = validateRecord(
-      kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, headers: { [INPUT_ERROR_HEADER]: detail } }),
+      kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, headers: [header(INPUT_ERROR_HEADER, detail)] }),
       REFERENCE_CATALOG,
     );
-    const onUnknownTopic = verdictFor('not-a-topic', null, BROKER_TIME, { [INPUT_ERROR_HEADER]: detail });
+    const onUnknownTopic = verdictFor('not-a-topic', null, BROKER_TIME, [header(INPUT_ERROR_HEADER, detail)]);
 
     // Assess
     expect(INPUT_ERROR_HEADER).toBe('streamflow-input-error');
@@ -525,9 +526,72 @@ describe('validateRecord judges the record before its value', () => {
 
   it('accepts a valid value whatever other headers the record carries', () => {
     // Act
-    const verdict = verdictFor('user_events', validEvent.value, validEvent.timestamp, { 'content-type': 'application/json', traceparent: '00-abc-def-01' });
+    const verdict = verdictFor('user_events', validEvent.value, validEvent.timestamp, [header('content-type', 'application/json'), header('traceparent', '00-abc-def-01')]);
 
     // Assess
     expect(verdict.ok).toBe(true);
+  });
+});
+
+describe('validateRecord keeps control characters out of CSV fields', () => {
+  const validEvent = fc.sample(validUserEventArb, { numRuns: 1, seed: 7 })[0]!;
+  const eventWith = (overrides: Json): Json => ({ ...validEvent.value, ...overrides });
+
+  it.each([
+    ['NUL', '\u0000'],
+    ['BEL', '\u0007'],
+    ['vertical tab', '\u000b'],
+    ['form feed', '\u000c'],
+    ['ESC', '\u001b'],
+    ['unit separator', '\u001f'],
+  ])('quarantines a %s in a text field as control_character, naming the field and the character', (_name, control) => {
+    // Act
+    const verdict = verdictFor('user_events', eventWith({ page_url: `/a${control}b` }), validEvent.timestamp);
+
+    // Assess
+    expect(verdict).toEqual({
+      ok: false,
+      reasons: [
+        {
+          code: 'control_character',
+          field: 'page_url',
+          detail: `page_url holds U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at character 3 (only tab, LF and CR of the C0 controls are loaded)`,
+        },
+      ],
+    });
+  });
+
+  it('accepts tab, LF and CR in text (both warehouses load them inside a quoted field), and DEL', () => {
+    // Act
+    const verdict = verdictFor('user_events', eventWith({ page_url: '/a\tb\nc\rd\u007f' }), validEvent.timestamp);
+
+    // Assess
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('reads the escapes a producer may write: \\u001B and \\b are control characters, an escaped backslash before b is not', () => {
+    // Prepare: value text written by hand, not by JSON.stringify (which writes \\u001b).
+    const json = (pageUrl: string): Buffer => raw(JSON.stringify(eventWith({ page_url: 'PAGE' })).replace('"PAGE"', `"${pageUrl}"`));
+
+    // Act
+    const upper = verdictFor('user_events', json('/a\\u001Bb'), validEvent.timestamp);
+    const backspace = verdictFor('user_events', json('/a\\bb'), validEvent.timestamp);
+    const backslash = verdictFor('user_events', json('/a\\\\bb'), validEvent.timestamp);
+
+    // Assess
+    expect(reasonsOf(upper)).toEqual([{ code: 'control_character', field: 'page_url' }]);
+    expect(reasonsOf(backspace)).toEqual([{ code: 'control_character', field: 'page_url' }]);
+    expect(backslash.ok).toBe(true);
+  });
+
+  it('quarantines a control character in the Kafka key, which gold keeps as kafka_key', () => {
+    // Prepare
+    const keyed = kafkaRecord({ topic: 'user_events', offset: 1, value: validEvent.value, timestamp: validEvent.timestamp, key: 'USR\u0000' });
+
+    // Act
+    const verdict = validateRecord(keyed, REFERENCE_CATALOG);
+
+    // Assess
+    expect(reasonsOf(verdict)).toEqual([{ code: 'control_character', field: 'kafka_key' }]);
   });
 });

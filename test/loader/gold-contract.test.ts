@@ -85,6 +85,21 @@ describe('the loader enforces the gold contract before Bronze (DuckDB twin)', ()
     expect(silverReady!.n).toBe(0);
   });
 
+  it('rejects a row whose text holds NUL or another C0 control character (not tab, LF, CR), as the consumer quarantines it', async () => {
+    // Prepare: a foreign file with a NUL in page_url (row 1), another with a BEL in the (empty) Kafka key, the last field (row 2)
+    const nul = await tamperedUserEvents((lines) => lines.map((line, index) => (index === 1 ? line.replace(',/home,', ',/ho\u0000me,') : line)), 0);
+    const bell = await tamperedUserEvents((lines) => lines.map((line, index) => (index === 2 ? line.replace(/,$/, ',k\u0007ey') : line)), 10);
+
+    // Act
+    const summary = await runLoader({ kind: 'pending' }, deps);
+
+    // Assess
+    expect(failureOf(summary, nul)).toMatch(/row 1: control_character page_url: page_url holds U\+0000 at character 4/);
+    expect(failureOf(summary, bell)).toMatch(/row 2: control_character kafka_key: kafka_key holds U\+0007 at character 2/);
+    expect(await bronzeRowsOf(nul)).toBe(0);
+    expect(await bronzeRowsOf(bell)).toBe(0);
+  });
+
   it('rejects a row that is not written as the contract writes it (a transaction whose item_count lies)', async () => {
     // Prepare: item_count is derived from the products; a foreign file says 7
     await consumeBatch(fixture.store, 'transactions', [transaction('T-1', 0, [[0, 1, 100]])]);

@@ -5,8 +5,9 @@ import { decodeMskEvent } from '../../lambdas/consumer/kafka-record.js';
 import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
 import { DEFAULT_ESM_SETTINGS, EsmSimulator, type EsmSettings, type FailedBatch } from '../../lambdas/local/esm-simulator.js';
 import { TopicLog } from '../../lambdas/local/topic-log.js';
+import { header } from '../support/msk-event.js';
 
-const message = (topic: string, key: string | null, text: string, headers?: Record<string, string>): ProducedMessage => ({
+const message = (topic: string, key: string | null, text: string, headers?: ProducedMessage['headers']): ProducedMessage => ({
   topic,
   key,
   value: Buffer.from(text, 'utf8'),
@@ -62,7 +63,7 @@ describe('EsmSimulator', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(messageArb, { maxLength: 120 }), settingsArb, fc.integer({ min: 1, max: 3 }), async (specs, settings, partitions) => {
           const { log, esm, calls, failures } = harness(settings, undefined, partitions);
-          const published = specs.map((spec) => message(spec.topic, spec.key, spec.text, spec.header === undefined ? undefined : { trace: spec.header }));
+          const published = specs.map((spec) => message(spec.topic, spec.key, spec.text, spec.header === undefined ? undefined : [header('trace', spec.header)]));
           await log.publish(published);
 
           await esm.drain();
@@ -153,7 +154,7 @@ describe('EsmSimulator', () => {
     it('counts headers toward the payload cap', async () => {
       // Prepare: small values, large headers
       const { log, esm, calls } = harness({ batchSize: 100, maxPayloadBytes: 10_000 });
-      await log.publish(Array.from({ length: 6 }, () => message('t', 'k', 'v', { note: 'h'.repeat(1_000) })));
+      await log.publish(Array.from({ length: 6 }, () => message('t', 'k', 'v', [header('note', 'h'.repeat(1_000))])));
 
       // Act
       await esm.drain();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_ERROR_HEADER } from '../../lambdas/consumer/validate-record.js';
+import { headerText } from '../../lambdas/shared/contracts/kafka-headers.js';
 import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
 import { INVALID_INPUT_TOPIC, messageFromLine, readInputFile, readLines } from '../../lambdas/local/input-file.js';
 import { tempFolder } from '../support/files.js';
@@ -14,7 +15,7 @@ const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
   for await (const item of items) all.push(item);
   return all;
 };
-const reasonOf = (message: ProducedMessage): string | undefined => message.headers?.[INPUT_ERROR_HEADER];
+const reasonOf = (message: ProducedMessage): string | undefined => (message.headers === undefined ? undefined : headerText(message.headers, INPUT_ERROR_HEADER));
 
 const HUGE = 'x'.repeat(1_200_000);
 /** One hostile line per entry, with what it must become. */

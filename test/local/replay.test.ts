@@ -1,7 +1,7 @@
 import '../support/quiet-powertools.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MSKEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
@@ -148,6 +148,25 @@ describe('replay from landing', () => {
     // Assess
     expect(batch.records).toHaveLength(1);
     expect(batch.records[0]!.timestamp).toBeNaN();
+  });
+
+  it('replays a landing file of the previous version, headers as an object, reading its headers (and writes them as a list)', async () => {
+    // Prepare: a line the `--input` reader could not read, landed with its reason in a header, the old way.
+    const bucket = await newBucket(root.path, `run-${++runs}`);
+    const key = 'landing/user_events/dt=2025-03-01/user_events+0+7-7.ndjson.gz';
+    const line = '{"topic":"user_events","partition":0,"offset":7,"timestamp":1740830400000,"key":null,"value":"x","headers":{"streamflow-input-error":"line 3: not JSON"}}';
+    await bucket.store.put(key, gzipSync(`${line}\n`), 'application/x-ndjson+gzip');
+
+    // Act
+    const summary = await replay({ store: bucket.store, selection: { sources: ['landing'] } });
+
+    // Assess: quarantined for the header's reason (not as malformed JSON), the header now in the list form.
+    expect(summary.landing).toMatchObject({ objects: 1, gold: 0, quarantined: 1, failed: [] });
+    const [quarantined] = [...(await snapshotStore(bucket.store, 'quarantine/')).values()].map((body) => JSON.parse(gunzipSync(body).toString('utf8')) as Record<string, unknown>);
+    expect(quarantined).toMatchObject({
+      headers: [{ name: 'streamflow-input-error', value_base64: Buffer.from('line 3: not JSON').toString('base64') }],
+      reasons: [{ code: 'invalid_input_line', detail: 'line 3: not JSON' }],
+    });
   });
 });
 

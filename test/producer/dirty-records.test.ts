@@ -26,7 +26,7 @@ const asRecord = (message: ProducedMessage, offset: number): KafkaRecord => ({
   timestamp: WINDOW.end.getTime(),
   key: message.key,
   value: message.value,
-  headers: {},
+  headers: [],
 });
 
 const fakerWith = (seed: number): Faker => {

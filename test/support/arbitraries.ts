@@ -19,9 +19,11 @@ import {
 import type { KafkaRecord } from '../../lambdas/consumer/kafka-record.js';
 import type { ReasonCode } from '../../lambdas/consumer/reasons.js';
 import type { Transaction, UserEvent } from '../../lambdas/shared/contracts/events.js';
+import type { KafkaHeader } from '../../lambdas/shared/contracts/kafka-headers.js';
+import type { ProducedHeader } from '../../lambdas/shared/ports/event-publisher.js';
 import { customerSchema, productSchema } from '../../lambdas/shared/contracts/reference.js';
 import { catalogOf } from '../../lambdas/shared/reference-catalog.js';
-import { BROKER_TIME } from './msk-event.js';
+import { BROKER_TIME, header } from './msk-event.js';
 
 const readData = <T>(name: string, schema: z.ZodType<T>): T[] =>
   z.array(schema).parse(JSON.parse(readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8')));
@@ -181,6 +183,23 @@ export const validRecordArb: fc.Arbitrary<ValidRecord> = fc.oneof(
 export const idOf = (record: ValidRecord): string =>
   record.topic === 'user_events' ? record.value.event_id : record.value.transaction_id;
 
+/** Header names that repeat (a few fixed ones, `__proto__` among them) or any text. */
+const headerNameArb = fc.oneof(fc.constantFrom('trace', 'source', '__proto__', 'trace"id'), fc.string({ unit: 'grapheme', maxLength: 12 }));
+/** Header values: any bytes or UTF-8 text. */
+const headerBytesArb = fc.oneof(
+  fc.uint8Array({ maxLength: 24 }).map((bytes) => Buffer.from(bytes)),
+  fc.string({ unit: 'grapheme', maxLength: 20 }).map((text) => Buffer.from(text, 'utf8')),
+);
+
+/** Headers as a producer sends them: in any order, names repeated, values of any bytes. */
+export const producedHeadersArb: fc.Arbitrary<ProducedHeader[]> = fc.array(fc.record({ name: headerNameArb, value: headerBytesArb }), { maxLength: 4 });
+
+/** Headers as a record may carry them: those a producer sends, and headers without a value. */
+export const kafkaHeadersArb: fc.Arbitrary<KafkaHeader[]> = fc.array(
+  fc.record({ name: headerNameArb, value: fc.option(headerBytesArb, { nil: null }) }),
+  { maxLength: 4 },
+);
+
 /** Records as they could arrive: any bytes, UTF-8 text, or no value at all. */
 export const kafkaRecordArb: fc.Arbitrary<KafkaRecord> = fc.record({
   topic: fc.constantFrom('user_events', 'transactions', 'clicks'),
@@ -194,14 +213,14 @@ export const kafkaRecordArb: fc.Arbitrary<KafkaRecord> = fc.record({
     fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => Buffer.from(text, 'utf8')),
     fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value) ?? 'null', 'utf8')),
   ),
-  headers: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fc.string({ unit: 'grapheme', maxLength: 20 }), { maxKeys: 3 }),
+  headers: kafkaHeadersArb,
 });
 
 /** A record value the consumer must quarantine, with the reason it must give first. */
 export interface DirtyValue {
   readonly value: unknown;
   readonly timestamp: number;
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: readonly KafkaHeader[];
   readonly expected: ReasonCode;
 }
 
@@ -225,6 +244,6 @@ export const dirtyValueArb = (topic: ValidRecord['topic']): fc.Arbitrary<DirtyVa
     }),
     valid.map(({ value, timestamp }) => dirty({ ...value, user_id: 'USR-99999' }, 'unknown_user_id', timestamp)),
     valid.map(({ value, timestamp }) => dirty({ ...value, event_ts: new Date(timestamp + 2 * ONE_DAY_MS).toISOString() }, 'future_timestamp', timestamp)),
-    valid.map(({ value, timestamp }) => ({ ...dirty(value, 'invalid_input_line', timestamp), headers: { 'streamflow-input-error': 'line 3: not JSON' } })),
+    valid.map(({ value, timestamp }) => ({ ...dirty(value, 'invalid_input_line', timestamp), headers: [header('streamflow-input-error', 'line 3: not JSON')] })),
   );
 };

@@ -3,12 +3,14 @@
  * what must become of it. Cases: malformed and truncated JSON, bytes that are not UTF-8, wrong
  * types, missing, extra and null fields, tombstones, huge values, duplicate ids within and across
  * batches, unknown ids, negative and absurd amounts, future and ancient timestamps, CSV-breaking
- * text (quotes, line breaks, delimiters, leading = + - @), SQL-looking strings, prototype names.
+ * text (quotes, line breaks, delimiters, leading = + - @; NUL and other control characters, which
+ * are quarantined as `control_character`), SQL-looking strings, prototype names.
  *
  * A line whose envelope is readable carries a unique Kafka key (`h<n>` or a hostile key ending in
  * it), so the test finds its record wherever it went; other lines must be `invalid_input_line`.
  */
 import type { ReasonCode } from '../../lambdas/consumer/reasons.js';
+import { CONTROL_CHARACTER } from '../../lambdas/shared/csv.js';
 import { CUSTOMERS, PRODUCTS } from './arbitraries.js';
 import { seededRandom } from './seeded.js';
 
@@ -135,8 +137,14 @@ export const hostileCorpus = ({ seed, lines, until }: CorpusOptions): CorpusLine
   };
   const quarantined = (kind: string, topic: unknown, value: unknown, codes: readonly ReasonCode[], key = `h${n}`): void =>
     add(kind, envelope(topic, key, value), { fate: 'quarantine', codes }, key);
-  const goldEvent = (kind: string, event: Record<string, unknown>, key = `h${n}`, fields: Record<string, string | null> = {}): void =>
-    add(kind, envelope('user_events', key, event), { fate: 'gold', topic: 'user_events', id: String(event.event_id), fields: { kafka_key: wellFormed(key), ...fields } }, key);
+  /** Gold, unless the key or a hostile text field holds a control character no CSV field carries. */
+  const goldEvent = (kind: string, event: Record<string, unknown>, key = `h${n}`, fields: Record<string, string | null> = {}): void => {
+    const unloadable = [key, ...Object.values(fields)].some((text) => text !== null && CONTROL_CHARACTER.test(text));
+    const expectation: Expectation = unloadable
+      ? { fate: 'quarantine', codes: ['control_character'] }
+      : { fate: 'gold', topic: 'user_events', id: String(event.event_id), fields: { kafka_key: wellFormed(key), ...fields } };
+    add(kind, envelope('user_events', key, event), expectation, key);
+  };
 
   /** Each case adds one line (a duplicate case adds its pair). */
   const cases: readonly (() => void)[] = [

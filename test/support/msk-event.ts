@@ -4,6 +4,8 @@
  */
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { KafkaRecord, PartitionBatch } from '../../lambdas/consumer/kafka-record.js';
+import type { KafkaHeader } from '../../lambdas/shared/contracts/kafka-headers.js';
+import type { ProducedHeader } from '../../lambdas/shared/ports/event-publisher.js';
 
 /** Broker time used when a record names none: 2025-03-01T12:00:00Z. */
 export const BROKER_TIME = Date.UTC(2025, 2, 1, 12, 0, 0);
@@ -24,8 +26,15 @@ export interface PlainRecord {
   readonly timestamp?: number;
   readonly key?: string | null;
   readonly value: unknown;
-  readonly headers?: Readonly<Record<string, string | Uint8Array>>;
+  /** In order, repeats allowed (see {@link header}). */
+  readonly headers?: readonly KafkaHeader[];
 }
+
+/** A header with a value given as text (UTF-8) or bytes. */
+export const header = (name: string, value: string | Uint8Array): ProducedHeader => ({
+  name,
+  value: typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value),
+});
 
 export const FIRST_OFFSET = 100;
 
@@ -53,9 +62,10 @@ const withOffsets = (records: readonly PlainRecord[]): (PlainRecord & { offset: 
 };
 
 const mskRecord = (record: PlainRecord & { offset: number; partition: number }): MSKRecord => {
-  const headers = Object.entries(record.headers ?? {}).map(([name, value]) => ({
-    [name]: [...(typeof value === 'string' ? Buffer.from(value, 'utf8') : value)],
-  }));
+  // As Lambda sends them: one object per header, bytes as Java's signed values (-128…127).
+  const headers = (record.headers ?? []).map(({ name, value }) => ({
+    [name]: value === null ? null : [...value].map((byte) => (byte > 127 ? byte - 256 : byte)),
+  })) as MSKRecord['headers'];
   const bytes = valueBytes(record.value);
   // Lambda leaves out `key` and `value` when Kafka has none; the typings do not say so, hence the cast.
   const encoded: Omit<MSKRecord, 'key' | 'value'> & { key?: string; value?: string } = {
@@ -83,10 +93,6 @@ export const mskEvent = (records: readonly PlainRecord[]): MSKEvent => {
 
 /** A decoded record, as the consumer sees it after `decodeMskEvent`. */
 export const kafkaRecord = (record: PlainRecord & { offset: number }): KafkaRecord => {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
-    headers[name] = typeof value === 'string' ? value : Buffer.from(value).toString('utf8');
-  }
   return {
     topic: record.topic,
     partition: partitionOf(record),
@@ -94,7 +100,7 @@ export const kafkaRecord = (record: PlainRecord & { offset: number }): KafkaReco
     timestamp: record.timestamp ?? BROKER_TIME,
     key: record.key ?? null,
     value: valueBytes(record.value),
-    headers,
+    headers: record.headers ?? [],
   };
 };
 

@@ -6,8 +6,8 @@
  */
 import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import { CompressionTypes, Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import type { EventPublisher, ProducedMessage } from '../ports/event-publisher.js';
+import { CompressionTypes, Kafka, logLevel, type IHeaders, type Message, type Producer } from 'kafkajs';
+import type { EventPublisher, ProducedHeader, ProducedMessage } from '../ports/event-publisher.js';
 
 export interface MskPublisherConfig {
   readonly clusterArn: string;
@@ -49,11 +49,22 @@ export const mskIamKafka = async (client: KafkaClient, config: MskPublisherConfi
 export const plaintextKafka = (brokers: readonly string[], clientId = 'streamflow'): Kafka =>
   new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
 
+/**
+ * kafkajs takes headers as an object of name -> value or values, and writes each name's values
+ * together where the name first appears: repeats and their order within one name are sent, but
+ * interleaved names (a, b, a) reach the broker grouped (a, a, b).
+ */
+const kafkajsHeadersOf = (headers: readonly ProducedHeader[]): IHeaders => {
+  const grouped: Record<string, Buffer[]> = Object.create(null) as Record<string, Buffer[]>;
+  for (const { name, value } of headers) (grouped[name] ??= []).push(value);
+  return grouped;
+};
+
 const toKafkaMessage = (message: ProducedMessage): Message => ({
   key: message.key,
   value: message.value,
   timestamp: String(message.timestamp),
-  ...(message.headers ? { headers: { ...message.headers } } : {}),
+  ...(message.headers ? { headers: kafkajsHeadersOf(message.headers) } : {}),
 });
 
 export class KafkaPublisher implements EventPublisher {

@@ -6,6 +6,7 @@
 import type { Customer, Product } from './reference.js';
 import type { Topic, Transaction, UserEvent } from './events.js';
 import { TOPICS } from './events.js';
+import { CONTROL_CHARACTER } from '../csv.js';
 
 /** Logical column types; each warehouse adapter maps them to its own DDL type. */
 export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'decimal' | 'double' | 'timestamp' | 'date' | 'boolean' | 'json';
@@ -176,6 +177,9 @@ export interface QuarantineLine {
 /** Every quarantine column is nullable: a rejected record may lack any part. */
 const quarantineColumn = (name: string, type: ColumnType, read: (line: QuarantineLine) => unknown): Column<QuarantineLine> => col(name, type, read, true);
 
+/** Text a CSV field may carry raw (see {@link CONTROL_CHARACTER}); `null` stays `null`. */
+const isCsvSafe = (text: string | null): boolean => text === null || !CONTROL_CHARACTER.test(text);
+
 /** Broker time as a timestamp; a record whose broker time is unusable keeps a NULL instead. */
 const brokerTime = (line: QuarantineLine): Date | null =>
   Number.isFinite(line.timestamp) && line.timestamp > 0 && line.timestamp < TIMESTAMP_RANGE_MS.end ? new Date(line.timestamp) : null;
@@ -188,10 +192,13 @@ export const QUARANTINE_TABLE = {
     quarantineColumn('kafka_partition', 'integer', (line) => line.partition),
     quarantineColumn('kafka_offset', 'bigint', (line) => line.offset),
     quarantineColumn('kafka_timestamp', 'timestamp', brokerTime),
-    quarantineColumn('kafka_key', 'varchar', (line) => line.key),
-    // The value exactly as received; bytes that are not UTF-8 stay base64.
-    quarantineColumn('value', 'varchar', (line) => line.value),
-    quarantineColumn('value_base64', 'varchar', (line) => line.value_base64 ?? null),
+    // A key holding a control character no CSV field carries is NULL here; the quarantine file keeps it.
+    quarantineColumn('kafka_key', 'varchar', (line) => (isCsvSafe(line.key) ? line.key : null)),
+    // The value exactly as received; bytes that are not UTF-8, or text holding such a control character, as base64.
+    quarantineColumn('value', 'varchar', (line) => (isCsvSafe(line.value) ? line.value : null)),
+    quarantineColumn('value_base64', 'varchar', (line) =>
+      line.value_base64 ?? (isCsvSafe(line.value) ? null : Buffer.from(line.value!, 'utf8').toString('base64')),
+    ),
     // The reason the ledger counts the record under (the first), and all of them.
     quarantineColumn('reason_code', 'varchar', (line) => line.reasons[0]?.code ?? null),
     quarantineColumn('reasons', 'json', (line) => line.reasons),

@@ -8,10 +8,13 @@ import { randomBytes } from 'node:crypto';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { Kafka, Message } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { decodeMskEvent, toLandingLine } from '../../../lambdas/consumer/kafka-record.js';
 import { DEFAULT_ESM_SETTINGS, type EsmSettings, type FailedBatch } from '../../../lambdas/local/esm-simulator.js';
 import { KafkaEsmPoller } from '../../../lambdas/local/kafka-esm-poller.js';
 import { endOffsets, groupPositions } from '../../../lambdas/local/kafka-offsets.js';
 import { LOCAL_CLUSTER_ARN } from '../../../lambdas/local/msk-event.js';
+import { KafkaPublisher } from '../../../lambdas/shared/adapters/kafka-publisher.js';
+import { header } from '../../support/msk-event.js';
 import { describeOnEmulator } from '../support/emulators.js';
 import { startKafka, type RunningKafka } from '../support/kafka.js';
 
@@ -270,7 +273,7 @@ describeOnEmulator('kafka', 'KafkaEsmPoller: Lambda MSK event source mapping rul
     await admin.disconnect();
   });
 
-  it('carries the broker metadata as AWS formats it: base64 bytes, repeated headers, no key or value field when null, CREATE_TIME', async () => {
+  it('carries the broker metadata as AWS formats it: base64 bytes, repeated headers as Java-signed bytes, no key or value field when null, CREATE_TIME', async () => {
     // Prepare
     const [topic] = await createTopics(1);
     const binaryKey = Buffer.from([0xff, 0x00, 0xfe, 0x41]);
@@ -293,12 +296,33 @@ describeOnEmulator('kafka', 'KafkaEsmPoller: Lambda MSK event source mapping rul
       timestampType: 'CREATE_TIME',
       key: binaryKey.toString('base64'),
       value: Buffer.from('with key').toString('base64'),
-      headers: [{ trace: [...Buffer.from('one')] }, { trace: [...Buffer.from('two')] }, { source: [1, 2, 255] }],
+      headers: [{ trace: [...Buffer.from('one')] }, { trace: [...Buffer.from('two')] }, { source: [1, 2, -1] }],
     });
     expect(keyless).not.toHaveProperty('key');
     expect(keyless).toMatchObject({ offset: 1, value: Buffer.from('no key').toString('base64'), headers: [] });
     expect(tombstone).not.toHaveProperty('value');
     expect(tombstone).toMatchObject({ offset: 2, key: Buffer.from('gone').toString('base64') });
+  });
+
+  it('lands headers a, b, a produced through KafkaPublisher with their exact bytes, as a, a, b: kafkajs regroups interleaved names on both sides, against Apache Kafka', async () => {
+    // Prepare
+    const [topic] = await createTopics(1);
+    const publisher = await KafkaPublisher.connectPlaintext([kafka.bootstrap]);
+    const headers = [header('a', 'one'), header('b', Uint8Array.from([0xff, 0x00, 0x80])), header('a', Uint8Array.from([0xc3, 0x28]))];
+    await publisher.publish([{ topic: topic!, key: 'k', value: Buffer.from('{}'), timestamp: 1_700_000_000_000, headers }]);
+    await publisher.close();
+
+    // Act
+    const { events } = await deliverAll([topic!], { batchSize: 10, batchingWindowMs: 0 });
+    const landed = events.flatMap(decodeMskEvent).flatMap((batch) => batch.records.map(toLandingLine));
+
+    // Assess: every value byte for byte, repeats kept; only the interleaving is kafkajs'.
+    expect(landed).toHaveLength(1);
+    expect(landed[0]!.headers).toEqual([
+      { name: 'a', value_base64: Buffer.from('one').toString('base64') },
+      { name: 'a', value_base64: Buffer.from([0xc3, 0x28]).toString('base64') },
+      { name: 'b', value_base64: Buffer.from([0xff, 0x00, 0x80]).toString('base64') },
+    ]);
   });
 
   it('reports LOG_APPEND_TIME and the broker time for a topic whose broker stamps the records', async () => {

@@ -3,6 +3,7 @@ import type * as KafkaJs from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KafkaPublisher, iamBootstrapBrokers } from '../../../lambdas/shared/adapters/kafka-publisher.js';
 import type { ProducedMessage } from '../../../lambdas/shared/ports/event-publisher.js';
+import { header } from '../../support/msk-event.js';
 
 const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/streamflow/6a1b2c3d-0000-1111-2222-333344445555-s1';
 
@@ -112,7 +113,7 @@ describe('KafkaPublisher', () => {
     const publisher = await KafkaPublisher.connect(client, { clusterArn: CLUSTER_ARN, region: 'eu-west-1', clientId: 'test-producer' });
     const messages: ProducedMessage[] = [
       { topic: 'user_events', key: 'USR-00001', value: Buffer.from('{"a":1}'), timestamp: 1_700_000_000_000 },
-      { topic: 'transactions', key: 'USR-00002', value: Buffer.from('{"b":2}'), timestamp: 1_700_000_000_001, headers: { source: 'test' } },
+      { topic: 'transactions', key: 'USR-00002', value: Buffer.from('{"b":2}'), timestamp: 1_700_000_000_001, headers: [header('source', 'test')] },
       { topic: 'user_events', key: null, value: null, timestamp: 1_700_000_000_002 },
     ];
 
@@ -133,9 +134,26 @@ describe('KafkaPublisher', () => {
             { key: null, value: null, timestamp: '1700000000002' },
           ],
         },
-        { topic: 'transactions', messages: [{ key: 'USR-00002', value: Buffer.from('{"b":2}'), timestamp: '1700000000001', headers: { source: 'test' } }] },
+        { topic: 'transactions', messages: [{ key: 'USR-00002', value: Buffer.from('{"b":2}'), timestamp: '1700000000001', headers: { source: [Buffer.from('test')] } }] },
       ],
     });
+  });
+
+  it('hands kafkajs repeated headers grouped by name, so interleaved names a, b, a are sent a, a, b (SDK mocked)', async () => {
+    // Prepare
+    const { client } = stubbedClient({ BootstrapBrokerStringSaslIam: 'b-1.msk:9098' });
+    const publisher = await KafkaPublisher.connect(client, { clusterArn: CLUSTER_ARN, region: 'eu-west-1' });
+    const headers = [header('a', 'one'), header('b', Uint8Array.from([0xff])), header('a', 'two')];
+
+    // Act
+    await publisher.publish([{ topic: 'user_events', key: 'k', value: Buffer.from('{}'), timestamp: 1_700_000_000_000, headers }]);
+
+    // Assess: kafkajs' headers object can only say "a: [one, two], b: [0xff]"; no value is lost.
+    const [[batch]] = kafkajs.producer.sendBatch.mock.calls as unknown as [[{ topicMessages: { messages: { headers: Record<string, Buffer[]> }[] }[] }]];
+    expect(Object.entries(batch.topicMessages[0]!.messages[0]!.headers)).toEqual([
+      ['a', [Buffer.from('one'), Buffer.from('two')]],
+      ['b', [Buffer.from([0xff])]],
+    ]);
   });
 
   it('passes a failed send on to the caller, so nothing is silently dropped (SDK mocked)', async () => {
