@@ -4,7 +4,7 @@
  * in AWS under load.
  */
 import type { MSKEvent } from 'aws-lambda';
-import { DEFAULT_ESM_SETTINGS, EsmSimulator } from '../lambdas/local/esm-simulator.js';
+import { DEFAULT_ESM_SETTINGS, EsmSimulator, invokingWith } from '../lambdas/local/esm-simulator.js';
 import { TopicLog } from '../lambdas/local/topic-log.js';
 import { generateEventStream } from '../lambdas/producer/event-stream.js';
 import { eventWindow } from '../lambdas/producer/seasonality.js';
@@ -46,7 +46,7 @@ const deliverFullBatches = async (messages: readonly ProducedMessage[]): Promise
   const events: MSKEvent[] = [];
   const esm = new EsmSimulator(
     log,
-    (event) => Promise.resolve(events.push(event)),
+    invokingWith((event) => Promise.resolve(events.push(event))),
     () => Promise.reject(new Error('unreachable: the capture never fails')),
     { ...DEFAULT_ESM_SETTINGS, batchSize: 10_000 },
     () => frozen,

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { makeConsumerHandler } from '../lambdas/consumer/make-handler.js';
-import { EsmSimulator, type EsmSettings } from '../lambdas/local/esm-simulator.js';
+import { EsmSimulator, invokingWith, type EsmSettings } from '../lambdas/local/esm-simulator.js';
 import { publishReferenceData } from '../lambdas/local/ingest.js';
 import { localLambdaContext } from '../lambdas/local/lambda-context.js';
 import { TopicLog } from '../lambdas/local/topic-log.js';
@@ -56,7 +56,7 @@ export const startStreamLoop = async (options: StreamLoopOptions): Promise<Strea
   const log = new TopicLog(options.partitions, Date.now);
   const esm = new EsmSimulator(
     log,
-    (event) => consumer(event, localLambdaContext('streamflow-consumer')),
+    invokingWith((event) => consumer(event, localLambdaContext('streamflow-consumer'))),
     (failure) => Promise.resolve(logger.error('batch failed in the freshness bench', { error: failure.error })),
     options.esm,
     Date.now,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import type { EsmSettings } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
+import { deliveryWorkersFor } from '../../lambdas/local/delivery-workers.js';
 import { consumeFromBrokers, produceToBrokers } from '../../lambdas/local/broker-ingest.js';
 import { brokerGroupPositions, recordBrokerOffsets } from '../../lambdas/local/broker-source-offsets.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
@@ -34,7 +35,9 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
     summary = await runOnBrokers({ store, brokers, source: consumeOnly ? undefined : source, events, partitions, esm, groupId: flags.group });
   } else {
     const progress = progressBar(input ? 'replaying ' : 'ingesting ', input ? 0 : events);
-    summary = await ingest({ store, source, esm, partitions, onProgress: (done) => progress.update(done) });
+    // Generated runs know their size; a replayed file is delivered on this thread.
+    const deliveryWorkers = input ? 0 : deliveryWorkersFor(events, esm);
+    summary = await ingest({ store, source, esm, partitions, deliveryWorkers, onProgress: (done) => progress.update(done) });
     progress.finish();
   }
 

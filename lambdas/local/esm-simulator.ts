@@ -89,6 +89,17 @@ export const tooLargeRecordFailure = (record: RecordCoordinates, recordBytes: nu
 });
 
 export type Invoke = (event: MSKEvent) => Promise<unknown>;
+/**
+ * How a batch reaches the function: the simulator cuts batches, and the transport turns each into
+ * an invocation, on this thread ({@link invokingWith}) or on a delivery worker (delivery-workers.ts),
+ * which builds the MSK event there so this thread only hands the bytes over.
+ */
+export type DeliverBatch<T = unknown> = (batch: readonly LoggedMessage[]) => Promise<T>;
+/** Invokes `invoke` on this thread with the MSK event of each batch. */
+export const invokingWith =
+  <T>(invoke: (event: MSKEvent) => Promise<T>): DeliverBatch<T> =>
+  (batch) =>
+    invoke(mskEventOf(batch));
 export type OnFailure = (failure: FailedBatch) => Promise<void>;
 
 export const validateEsmSettings = (settings: EsmSettings): void => {
@@ -104,16 +115,11 @@ export const validateEsmSettings = (settings: EsmSettings): void => {
 export class EsmSimulator {
   /** Committed offset (next to deliver) per "topic-partition". */
   private readonly committed = new Map<string, number>();
-  /**
-   * Each message's size in the invocation payload, measured once: a message waiting for a fuller
-   * batch is looked at on every poll, and measuring means encoding it. Released messages drop out.
-   */
-  private readonly payloadBytes = new WeakMap<LoggedMessage, number>();
   readonly stats: EsmStats = { invocations: 0, batches: 0, retries: 0, failedBatches: 0, records: 0 };
 
   constructor(
     private readonly log: TopicLog,
-    private readonly invoke: Invoke,
+    private readonly deliverTo: DeliverBatch,
     private readonly onFailure: OnFailure,
     private readonly settings: EsmSettings = DEFAULT_ESM_SETTINGS,
     private readonly clock: () => number = Date.now,
@@ -158,10 +164,10 @@ export class EsmSimulator {
       const batch = this.nextBatch(topic, partition, flush);
       if (!batch) return;
       const [first] = batch;
-      const alone = batch.length === 1 ? envelopeBytesOf(topic, partition) + this.sizeOf(first!) : 0;
+      const alone = batch.length === 1 ? envelopeBytesOf(topic, partition) + payloadBytesOf(first!) : 0;
       if (alone > this.settings.maxPayloadBytes) {
         this.stats.failedBatches++;
-        await this.onFailure(tooLargeRecordFailure(first!, this.sizeOf(first!), envelopeBytesOf(topic, partition), this.settings.maxPayloadBytes));
+        await this.onFailure(tooLargeRecordFailure(first!, payloadBytesOf(first!), envelopeBytesOf(topic, partition), this.settings.maxPayloadBytes));
       } else {
         await this.deliverBatch(batch);
       }
@@ -171,15 +177,6 @@ export class EsmSimulator {
     }
   }
 
-  private sizeOf(message: LoggedMessage): number {
-    let size = this.payloadBytes.get(message);
-    if (size === undefined) {
-      size = payloadBytesOf(message);
-      this.payloadBytes.set(message, size);
-    }
-    return size;
-  }
-
   /** The next batch of a partition, if one is due; a record over the cap alone is a batch of one, sent to on-failure. */
   private nextBatch(topic: string, partition: number, flush: boolean): LoggedMessage[] | undefined {
     const pending = this.log.read(topic, partition, this.offsetOf(topic, partition), this.settings.batchSize);
@@ -187,7 +184,7 @@ export class EsmSimulator {
     const batch: LoggedMessage[] = [];
     let bytes = envelopeBytesOf(topic, partition);
     for (const message of pending) {
-      const size = this.sizeOf(message);
+      const size = payloadBytesOf(message);
       if (batch.length > 0 && bytes + size > this.settings.maxPayloadBytes) break;
       batch.push(message);
       bytes += size;
@@ -198,7 +195,6 @@ export class EsmSimulator {
   }
 
   private async deliverBatch(batch: readonly LoggedMessage[]): Promise<void> {
-    const event = mskEventOf(batch);
     this.stats.batches++;
     this.stats.records += batch.length;
     const maxAttempts = this.settings.maximumRetryAttempts < 0 ? Infinity : this.settings.maximumRetryAttempts + 1;
@@ -207,7 +203,7 @@ export class EsmSimulator {
       this.stats.invocations++;
       if (attempt > 1) this.stats.retries++;
       try {
-        await this.invoke(event);
+        await this.deliverTo(batch);
         return;
       } catch (error) {
         lastError = error;
@@ -216,6 +212,7 @@ export class EsmSimulator {
     this.stats.failedBatches++;
     const first = batch[0]!;
     const last = batch[batch.length - 1]!;
+    const event = mskEventOf(batch);
     await this.onFailure({
       topic: first.topic,
       partition: first.partition,

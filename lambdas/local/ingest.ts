@@ -5,19 +5,27 @@
 import { readFile } from 'node:fs/promises';
 import type { MSKEvent } from 'aws-lambda';
 import { makeConsumerHandler } from '../consumer/make-handler.js';
+import type { BatchLedger } from '../consumer/transform-batch.js';
 import type { ProducedMessage } from '../shared/ports/event-publisher.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { consumedTally, type ConsumedCounts } from './consumed-tally.js';
 import { writeSourceOffsets, type SourceOffsets } from '../shared/source-offsets.js';
 import { REFERENCE_KEYS, loadReferenceCatalog } from '../shared/reference-catalog.js';
-import { EsmSimulator, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
+import { FolderObjectStore } from '../shared/adapters/folder-object-store.js';
+import { DeliveryWorkers } from './delivery-workers.js';
+import { EsmSimulator, invokingWith, type DeliverBatch, type EsmSettings, type EsmStats, type FailedBatch } from './esm-simulator.js';
 import { invokeWithTimeout, MAX_LAMBDA_TIMEOUT_MS } from './lambda-context.js';
 import { OnFailureDestination } from './onfailure-destination.js';
 import { TopicLog } from './topic-log.js';
 
 /** Messages produced between delivery rounds: bounds the topic log's memory on long runs. */
 const PRODUCE_CHUNK = 20_000;
+/**
+ * Messages generated between turns of the event loop: lets delivery workers' results hand them
+ * their next batch while the main thread generates (a synchronous source never yields by itself).
+ */
+const YIELD_EVERY = 1_000;
 
 export interface IngestOptions {
   readonly store: ObjectStore;
@@ -41,6 +49,12 @@ export interface IngestOptions {
   readonly produceChunk?: number;
   /** Called after each delivery round with what the live view shows (lambdas/local/live-metrics.ts). */
   readonly onRound?: (round: IngestRound) => void;
+  /**
+   * Worker threads that run the consumer (delivery-workers.ts); 0 runs it on this thread. Batches,
+   * retries, the on-failure destination and every object written are the same either way. Needs a
+   * folder bucket, which each worker opens itself. @default 0
+   */
+  readonly deliveryWorkers?: number;
 }
 
 /** The pipeline's state after a delivery round, for the live view. */
@@ -79,11 +93,31 @@ const sourceOffsetsOf = (log: TopicLog, esm: EsmSimulator): SourceOffsets => ({
     .map(({ topic, partition }) => ({ topic, partition, start: 0, end: log.endOffset(topic, partition), committed: esm.committedOffset(topic, partition) })),
 });
 
-export const ingest = async (options: IngestOptions): Promise<IngestSummary> => {
-  const { store } = options;
+/** The consumer on this thread, as `streamflow run` has always invoked it. */
+const inlineConsumer = async (store: ObjectStore, functionTimeoutMs: number): Promise<DeliverBatch<BatchLedger[]>> => {
   const catalog = await loadReferenceCatalog(store);
   const handler = makeConsumerHandler({ store, referenceCatalog: () => Promise.resolve(catalog), logger, metrics });
+  return invokingWith((event: MSKEvent) => invokeWithTimeout('streamflow-consumer', functionTimeoutMs, (context) => handler(event, context)));
+};
 
+const workersFor = (options: IngestOptions, functionTimeoutMs: number): DeliveryWorkers | undefined => {
+  if (!options.deliveryWorkers) return undefined;
+  if (!(options.store instanceof FolderObjectStore)) throw new Error('deliveryWorkers need a folder bucket (FolderObjectStore): each worker opens the folder itself');
+  return new DeliveryWorkers({ folder: options.store.root, functionTimeoutMs }, options.deliveryWorkers);
+};
+
+export const ingest = async (options: IngestOptions): Promise<IngestSummary> => {
+  const functionTimeoutMs = options.functionTimeoutMs ?? MAX_LAMBDA_TIMEOUT_MS;
+  const workers = workersFor(options, functionTimeoutMs);
+  try {
+    return await ingestWith(options, workers?.deliver ?? (await inlineConsumer(options.store, functionTimeoutMs)));
+  } finally {
+    await workers?.close();
+  }
+};
+
+const ingestWith = async (options: IngestOptions, consume: DeliverBatch<BatchLedger[]>): Promise<IngestSummary> => {
+  const { store } = options;
   const { consumed, tally } = consumedTally();
   const failedBatches: FailedBatch[] = [];
   let batchMs: number[] = [];
@@ -94,9 +128,9 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   const destination = new OnFailureDestination({ store, clock });
   const esm = new EsmSimulator(
     log,
-    async (event: MSKEvent) => {
+    async (batch) => {
       const invoked = performance.now();
-      tally(await invokeWithTimeout('streamflow-consumer', options.functionTimeoutMs ?? MAX_LAMBDA_TIMEOUT_MS, (context) => handler(event, context)));
+      tally(await consume(batch));
       batchMs.push(performance.now() - invoked);
     },
     async (failure) => {
@@ -112,25 +146,33 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   const timings = { produceMs: 0, deliverMs: 0 };
   let chunk: ProducedMessage[] = [];
   let total = 0;
-  const deliver = async (flush: boolean): Promise<void> => {
-    let started = performance.now();
-    await log.publish(chunk);
-    chunk = [];
-    timings.produceMs += performance.now() - started;
-    // Before delivery: should the run stop half way, the ledger still knows what was produced.
-    await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
-    started = performance.now();
+  /** The round being delivered while the next chunk is generated; one at a time, so a partition never has two batches out. */
+  let delivering: Promise<void> = Promise.resolve();
+  const round = async (flush: boolean, producedSoFar: number, producedByTopic: Record<string, number>): Promise<void> => {
+    const started = performance.now();
     await (flush ? esm.drain() : esm.poll());
     timings.deliverMs += performance.now() - started;
-    options.onProgress?.(total);
+    options.onProgress?.(producedSoFar);
     options.onRound?.({
       at: clock(),
-      produced: { ...produced },
+      produced: producedByTopic,
       consumed: { in: consumed.in, quarantined: consumed.quarantined },
       lag: log.topicPartitions().map(({ topic, partition }) => ({ topic, partition, records: log.endOffset(topic, partition) - esm.committedOffset(topic, partition) })),
       batchMs,
     });
     batchMs = [];
+  };
+  const deliver = async (flush: boolean): Promise<void> => {
+    await delivering;
+    const started = performance.now();
+    await log.publish(chunk);
+    chunk = [];
+    timings.produceMs += performance.now() - started;
+    // Before delivery: should the run stop half way, the ledger still knows what was produced.
+    await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
+    delivering = round(flush, total, { ...produced });
+    // Awaited before the next round or at the end; until then a failure must not count as unhandled.
+    delivering.catch(() => undefined);
   };
 
   let started = performance.now();
@@ -138,6 +180,7 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
     produced[message.topic] = (produced[message.topic] ?? 0) + 1;
     total++;
     chunk.push(message);
+    if (total % YIELD_EVERY === 0) await new Promise(setImmediate);
     if (chunk.length >= (options.produceChunk ?? PRODUCE_CHUNK)) {
       timings.produceMs += performance.now() - started;
       await deliver(false);
@@ -146,6 +189,7 @@ export const ingest = async (options: IngestOptions): Promise<IngestSummary> => 
   }
   timings.produceMs += performance.now() - started;
   await deliver(true);
+  await delivering;
   await writeSourceOffsets(store, sourceOffsetsOf(log, esm));
 
   return { produced, esm: { ...esm.stats }, consumed, failedBatches, timings };

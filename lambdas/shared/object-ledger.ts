@@ -62,7 +62,15 @@ export interface ObjectLedger {
   readonly overlaps: number;
   /** On-failure objects that could not be read (they may hide pending offsets). */
   readonly unreadableOnFailure: readonly string[];
+  /** Data rows of each gold file counted, by key: the Bronze reconciliation need not read them again. */
+  readonly goldFileRows: ReadonlyMap<string, number>;
 }
+
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 const linesOf = (body: Uint8Array): string[] => {
   const text = gunzipSync(body).toString('utf8');
@@ -70,37 +78,72 @@ const linesOf = (body: Uint8Array): string[] => {
 };
 
 /**
- * Data rows of a gzipped gold CSV file (its header line excluded). A line break inside a quoted
- * field (a search query or page URL holding a newline) does not end a row, so lines cannot be counted.
+ * The lines of gunzipped NDJSON, counted on the bytes (JSON escapes line breaks inside values),
+ * with only the first decoded: a landing file is read for its size and topic, not split.
  */
-export const goldDataRows = (body: Uint8Array): number => {
-  const text = gunzipSync(body).toString('utf8');
+const countLines = (text: Buffer): { lines: number; first: string } => {
+  let lines = 0;
+  for (let at = text.indexOf(NEWLINE); at >= 0; at = text.indexOf(NEWLINE, at + 1)) lines++;
+  if (text.length > 0 && text[text.length - 1] !== NEWLINE) lines++;
+  const end = text.indexOf(NEWLINE);
+  return { lines, first: text.toString('utf8', 0, end < 0 ? text.length : end) };
+};
+
+/**
+ * CSV records in bytes: line breaks outside quotes, and a last line without one. Scanning bytes is
+ * scanning characters here: quote and line break are ASCII, and UTF-8 never uses ASCII bytes
+ * inside a multi-byte character.
+ */
+const csvRecords = (text: Buffer): number => {
   let records = 0;
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === 0x22) quoted = !quoted;
-    else if (char === 0x0a && !quoted) records++;
+    const byte = text[i];
+    if (byte === QUOTE) quoted = !quoted;
+    else if (byte === NEWLINE && !quoted) records++;
   }
-  if (text !== '' && !text.endsWith('\n')) records++;
-  return Math.max(0, records - 1);
+  if (text.length > 0 && text[text.length - 1] !== NEWLINE) records++;
+  return records;
 };
 
-/** A gold or quarantine row's source record. */
-interface RowSource {
+/**
+ * Data rows of a gzipped gold CSV file (its header line excluded). A line break inside a quoted
+ * field (a search query or page URL holding a newline) does not end a row, so lines cannot be counted.
+ */
+export const goldDataRows = (body: Uint8Array): number => Math.max(0, csvRecords(gunzipSync(body)) - 1);
+
+/** A field's number as `Number(text)` reads it; plain digits (every consumer-written offset) without decoding. */
+const numberAt = (text: Buffer, start: number, end: number): number => {
+  if (end <= start || end - start > 15) return Number(text.toString('utf8', start, end));
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const byte = text[i]!;
+    if (byte < ZERO || byte > NINE) return Number(text.toString('utf8', start, end));
+    value = value * 10 + byte - ZERO;
+  }
+  return value;
+};
+
+/** Offsets of one partition with a gold or quarantine row. */
+interface PartitionRanges {
   readonly partition: number;
-  readonly offset: number;
+  readonly ranges: Range[];
 }
 
 /**
- * The source record of every data row of a gzipped gold CSV file, from its `kafka_partition` and
- * `kafka_offset` columns (integers, written unquoted); `undefined` for a file without them (not
- * the consumer's). Quoted fields may hold commas and line breaks, so fields are split by a scan.
+ * The source records of a gzipped gold CSV file's data rows, from its `kafka_partition` and
+ * `kafka_offset` columns (integers, written unquoted), as offset ranges per partition (rows come in
+ * offset order, so a file is a few ranges, not one entry a row); `undefined` for a file without
+ * those columns (not the consumer's). Quoted fields may hold commas and line breaks, so fields are
+ * split by a scan, on the bytes (see {@link csvRecords}).
  */
-const goldRowSources = (body: Uint8Array): RowSource[] | undefined => {
-  const text = gunzipSync(body).toString('utf8');
+const goldRowSources = (body: Uint8Array): { dataRows: number; partitions: PartitionRanges[] } | undefined => {
+  const text = gunzipSync(body);
   const header: string[] = [];
-  const sources: RowSource[] = [];
+  const partitions: PartitionRanges[] = [];
+  /** Line breaks outside quotes, counted as {@link csvRecords} counts them. */
+  let breaks = 0;
+  let current: PartitionRanges | undefined;
   let partitionColumn = -1;
   let offsetColumn = -1;
   let row = 0;
@@ -110,27 +153,37 @@ const goldRowSources = (body: Uint8Array): RowSource[] | undefined => {
   let partition = Number.NaN;
   let offset = Number.NaN;
   const endField = (end: number): void => {
-    if (row === 0) header.push(text.slice(start, end));
-    else if (field === partitionColumn) partition = Number(text.slice(start, end));
-    else if (field === offsetColumn) offset = Number(text.slice(start, end));
+    if (row === 0) header.push(text.toString('utf8', start, end));
+    else if (field === partitionColumn) partition = numberAt(text, start, end);
+    else if (field === offsetColumn) offset = numberAt(text, start, end);
+  };
+  const addSource = (): void => {
+    if (current?.partition !== partition) {
+      current = partitions.find((entry) => entry.partition === partition);
+      if (!current) partitions.push((current = { partition, ranges: [] }));
+    }
+    const last = current.ranges[current.ranges.length - 1];
+    if (last && last.last + 1 === offset) current.ranges[current.ranges.length - 1] = { first: last.first, last: offset };
+    else current.ranges.push({ first: offset, last: offset });
   };
   for (let i = 0; i <= text.length; i++) {
-    const char = i < text.length ? text.charCodeAt(i) : 0x0a;
-    if (char === 0x22) quoted = !quoted;
+    const byte = i < text.length ? text[i] : NEWLINE;
+    if (byte === QUOTE) quoted = !quoted;
     else if (quoted) continue;
-    else if (char === 0x2c) {
+    else if (byte === COMMA) {
       endField(i);
       field++;
       start = i + 1;
-    } else if (char === 0x0a) {
-      if (i === text.length && start === i && field === 0) break;
+    } else if (byte === NEWLINE) {
+      if (i < text.length) breaks++;
+      else if (start === i && field === 0) break;
       endField(i);
       if (row === 0) {
         partitionColumn = header.indexOf('kafka_partition');
         offsetColumn = header.indexOf('kafka_offset');
         if (partitionColumn < 0 || offsetColumn < 0) return undefined;
       } else if (Number.isSafeInteger(partition) && Number.isSafeInteger(offset)) {
-        sources.push({ partition, offset });
+        addSource();
       }
       row++;
       field = 0;
@@ -139,7 +192,8 @@ const goldRowSources = (body: Uint8Array): RowSource[] | undefined => {
       offset = Number.NaN;
     }
   }
-  return sources;
+  const unterminated = text.length > 0 && text[text.length - 1] !== NEWLINE ? 1 : 0;
+  return { dataRows: Math.max(0, breaks + unterminated - 1), partitions };
 };
 
 /** The batch a key belongs to, e.g. `user_events+0+0-4999`. */
@@ -151,13 +205,16 @@ const batchOf = (key: string): string | undefined => {
 const tpKey = (topic: string, partition: number): string => `${topic}\n${partition}`;
 
 /** The offsets a landing file holds, as ranges: one when its records are contiguous (they are, from Kafka without transactions). */
-const landedRanges = (key: string, lines: readonly string[]): { topic: string | undefined; partition: number; ranges: Range[] } => {
+const landedRanges = (key: string, body: Uint8Array): { topic: string | undefined; partition: number; lines: number; ranges: Range[] } => {
   const named = parseBatchName(key)!;
-  const first = JSON.parse(lines[0] ?? '{}') as { topic?: unknown };
-  const topic = typeof first.topic === 'string' ? first.topic : undefined;
-  if (lines.length === named.lastOffset - named.firstOffset + 1) return { topic, partition: named.partition, ranges: [{ first: named.firstOffset, last: named.lastOffset }] };
-  const offsets = lines.map((line) => (JSON.parse(line) as { offset?: unknown }).offset).filter((offset): offset is number => Number.isSafeInteger(offset));
-  return { topic, partition: named.partition, ranges: unionOf(offsets.map((offset) => ({ first: offset, last: offset }))) };
+  const { lines, first } = countLines(gunzipSync(body));
+  const firstRecord = JSON.parse(lines === 0 ? '{}' : first) as { topic?: unknown };
+  const topic = typeof firstRecord.topic === 'string' ? firstRecord.topic : undefined;
+  if (lines === named.lastOffset - named.firstOffset + 1) return { topic, partition: named.partition, lines, ranges: [{ first: named.firstOffset, last: named.lastOffset }] };
+  const offsets = linesOf(body)
+    .map((line) => (JSON.parse(line) as { offset?: unknown }).offset)
+    .filter((offset): offset is number => Number.isSafeInteger(offset));
+  return { topic, partition: named.partition, lines, ranges: unionOf(offsets.map((offset) => ({ first: offset, last: offset }))) };
 };
 
 interface PartitionFacts {
@@ -241,14 +298,14 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
   ]);
   for (const object of landing) {
     if (!batchOf(object.key)) continue;
-    const lines = linesOf((await store.get(object.key))!);
-    const landed = landedRanges(object.key, lines);
+    const landed = landedRanges(object.key, (await store.get(object.key))!);
     // The records' own topic: a long topic's key holds only its short form.
     const batch = entry(object.key, landed.topic)!;
-    batch.landed += lines.length;
+    batch.landed += landed.lines;
     batch.landedRanges.push(...landed.ranges);
     factsOf(batch.topic, landed.partition).landed.push(...landed.ranges);
   }
+  const goldFileRows = new Map<string, number>();
   for (const object of gold) {
     const batch = entry(object.key);
     if (!batch) continue;
@@ -256,12 +313,16 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     const sources = goldRowSources(body);
     if (sources === undefined) {
       const rows = goldDataRows(body);
+      goldFileRows.set(object.key, rows);
       batch.gold += rows;
       batch.unattributed += rows;
       continue;
     }
-    batch.gold += sources.length;
-    for (const source of sources) factsOf(batch.topic, source.partition).outcomes.push({ first: source.offset, last: source.offset });
+    goldFileRows.set(object.key, sources.dataRows);
+    for (const { partition, ranges } of sources.partitions) {
+      batch.gold += sizeOf(ranges);
+      factsOf(batch.topic, partition).outcomes.push(...ranges);
+    }
   }
   for (const object of quarantine) {
     const batch = entry(object.key);
@@ -330,5 +391,6 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     duplicates: sum([...batches.values()].map((batch) => batch.duplicates)),
     overlaps: sum(coverage.map((partition) => partition.overlaps)),
     unreadableOnFailure,
+    goldFileRows,
   };
 };

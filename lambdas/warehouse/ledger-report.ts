@@ -129,7 +129,8 @@ const scalar = async (warehouse: Warehouse, sql: string): Promise<number> => {
   return row?.value ?? 0;
 };
 
-const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse): Promise<GoldFilesEntry> => {
+/** Gold files against Bronze; `countedRows` are files the object ledger has just counted (read only the others). */
+const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse, countedRows: ReadonlyMap<string, number>): Promise<GoldFilesEntry> => {
   const bronzeRows = new Map<string, number>();
   for (const table of ['bronze.raw_user_events', 'bronze.raw_transactions']) {
     const rows = await warehouse.query<{ file: string; rows: number }>(`select _source_file as file, count(*) as rows from ${table} group by _source_file`);
@@ -152,10 +153,13 @@ const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse): Pro
   const seen = new Set<string>();
   for (const object of await store.list('gold/')) {
     if (!loadTargetFor(object.key)) continue;
-    const body = await store.get(object.key);
-    if (body === undefined) continue;
+    let rows = countedRows.get(object.key);
+    if (rows === undefined) {
+      const body = await store.get(object.key);
+      if (body === undefined) continue;
+      rows = goldDataRows(body);
+    }
     seen.add(object.key);
-    const rows = goldDataRows(body);
     const inBronze = bronzeRows.get(object.key) ?? 0;
     entry.files++;
     entry.rows += rows;
@@ -302,7 +306,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
   const objects = await countObjectLedger(store, { ...(source ? { source } : {}), ...(sources.onFailureStore ? { onFailureStore: sources.onFailureStore } : {}) });
   const topics = topicEntries(objects);
 
-  const gold = await reconcileGoldFiles(store, warehouse);
+  const gold = await reconcileGoldFiles(store, warehouse, objects.goldFileRows);
   const names = await existingTables(warehouse);
   const tables = await tableRows(warehouse, names);
   const stages = await reconcileStages(warehouse, new Set(names));

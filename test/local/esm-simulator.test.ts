@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMskEvent } from '../../lambdas/consumer/kafka-record.js';
 import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
-import { DEFAULT_ESM_SETTINGS, EsmSimulator, type EsmSettings, type FailedBatch } from '../../lambdas/local/esm-simulator.js';
+import { DEFAULT_ESM_SETTINGS, EsmSimulator, invokingWith, type EsmSettings, type FailedBatch } from '../../lambdas/local/esm-simulator.js';
 import { TopicLog } from '../../lambdas/local/topic-log.js';
 import { header } from '../support/msk-event.js';
 
@@ -29,10 +29,10 @@ const harness = (settings: Partial<EsmSettings>, invoke: (event: MSKEvent, call:
   const failures: FailedBatch[] = [];
   const esm = new EsmSimulator(
     log,
-    (event) => {
+    invokingWith((event) => {
       calls.push(event);
       return invoke(event, calls.length);
-    },
+    }),
     (failure) => {
       failures.push(failure);
       return Promise.resolve();

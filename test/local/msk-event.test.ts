@@ -104,6 +104,29 @@ describe('mskEventOf', () => {
 });
 
 describe('payload size', () => {
+  it('counts exactly the bytes a record adds to the event JSON, without encoding it', () => {
+    // Prepare / Act / Assess
+    fc.assert(
+      fc.property(
+        fc.record({
+          topic: fc.string({ minLength: 1, maxLength: 30, unit: 'grapheme' }),
+          partition: fc.integer({ min: 0, max: 100_000 }),
+          offset: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+          timestamp: fc.integer({ min: -1, max: 4_102_444_800_000 }),
+          key: fc.option(fc.string({ maxLength: 30, unit: 'grapheme' }), { nil: null }),
+          value: fc.option(fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)), { nil: null }),
+          headers: fc.option(producedHeadersArb, { nil: undefined }),
+        }),
+        ({ headers, ...spec }) => {
+          const message = logged({ ...spec, ...(headers === undefined ? {} : { headers }) });
+          const record = mskEventOf([message]).records[`${message.topic}-${message.partition}`]![0];
+          expect(payloadBytesOf(message)).toBe(Buffer.byteLength(JSON.stringify(record)) + 1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('adds up, envelope plus records, to at least the JSON size of the event', () => {
     // Prepare / Act / Assess
     fc.assert(

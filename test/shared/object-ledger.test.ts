@@ -2,10 +2,11 @@ import '../support/quiet-powertools.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeBatch } from '../../lambdas/consumer/consume-event.js';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
-import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import { countObjectLedger, goldDataRows } from '../../lambdas/shared/object-ledger.js';
 import { NO_REFERENCE_DATA } from '../../lambdas/shared/reference-catalog.js';
 import { DEFAULT_ESM_SETTINGS } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData } from '../../lambdas/local/ingest.js';
@@ -174,6 +175,34 @@ describe('countObjectLedger on hand-made files', () => {
     expect(ledger.duplicates).toBe(1);
   });
 
+  it('counts rows and their offsets on the bytes as a reader of the decoded text does, whatever the fields hold', async () => {
+    // Prepare: rows with quotes, commas, line breaks and non-ASCII text, offsets that are not always integers
+    const quoted = (field: string): string => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
+    const rowArb = fc.record({
+      note: fc.string({ maxLength: 12, unit: fc.constantFrom('a', ',', '"', '\n', 'é', '€', '7', ' ') }),
+      partition: fc.oneof(fc.nat({ max: 3 }).map(String), fc.constantFrom('', 'x', ' 1')),
+      offset: fc.oneof(fc.nat({ max: 40 }).map(String), fc.constantFrom('', '1e2', '١', '\u00a05', '12345678901234567')),
+    });
+    let files = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { maxLength: 12 }), fc.boolean(), async (rows, trailingBreak) => {
+        const key = `gold/user_events/dt=2025-03-01/user_events+0+${files * 100}-${files++ * 100 + 99}.csv.gz`;
+        const lines = ['note,kafka_partition,kafka_offset', ...rows.map((row) => [quoted(row.note), row.partition, row.offset].join(','))];
+        const text = lines.join('\n') + (trailingBreak ? '\n' : '');
+        await put(key, text);
+        // Act
+        const ledger = await countObjectLedger(store);
+        // Assess
+        const sourced = rows.filter((row) => Number.isSafeInteger(Number(row.partition)) && Number.isSafeInteger(Number(row.offset))).length;
+        expect(ledger.goldFileRows.get(key)).toBe(rows.length);
+        expect(goldDataRows(gzipSync(text))).toBe(rows.length);
+        expect(ledger.topics.user_events?.gold).toBe(sourced);
+        await rm(join(store.root, key));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('joins the files of a batch across prefixes by its name, whatever their dt folder', async () => {
     // Prepare
     await put('landing/transactions/dt=2025-03-01/transactions+2+10-14.ndjson.gz', landing(5));
@@ -196,6 +225,7 @@ describe('countObjectLedger on hand-made files', () => {
       duplicates: 0,
       overlaps: 0,
       unreadableOnFailure: [],
+      goldFileRows: new Map([['gold/transactions/dt=2025-03-01/transactions+2+10-14.csv.gz', 3]]),
     });
   });
 

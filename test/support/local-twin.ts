@@ -11,7 +11,7 @@ import { makeConsumerHandler, type ConsumerHandler } from '../../lambdas/consume
 import { makeLoaderHandler, type LoaderResponse } from '../../lambdas/loader/make-handler.js';
 import { scheduledTick, type LoaderEvent, type ObjectCreatedEvent } from '../../lambdas/loader/loader-request.js';
 import type { LoaderSummary } from '../../lambdas/loader/run-loader.js';
-import { EsmSimulator, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
+import { EsmSimulator, invokingWith, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData, type IngestOptions, type IngestSummary } from '../../lambdas/local/ingest.js';
 import { localLambdaContext } from '../../lambdas/local/lambda-context.js';
 import { TopicLog } from '../../lambdas/local/topic-log.js';
@@ -82,7 +82,7 @@ export const captureEvents = async (source: Iterable<ProducedMessage>, esm: EsmS
   const events: MSKEvent[] = [];
   const simulator = new EsmSimulator(
     log,
-    (event) => Promise.resolve(void events.push(event)),
+    invokingWith((event) => Promise.resolve(void events.push(event))),
     () => Promise.reject(new Error('capturing never fails')),
     esm,
     () => 0,
