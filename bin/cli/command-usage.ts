@@ -13,10 +13,13 @@ export const REFRESH_USAGE = `streamflow refresh [--out DIR] [--full] [--json]
   Runs refresh_silver → refresh_gold → dq_checks on DIR/warehouse.duckdb (default .streamflow).
   Incremental by default; --full drops Silver and Gold and rebuilds them from Bronze.`;
 
-export const REPORT_USAGE = `streamflow report [--out DIR] [--json]
+export const REPORT_USAGE = `streamflow report [--out DIR] [--brokers HOST:PORT [--group G]] [--json]
   Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
   gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
-  whether anything was lost. Exits 1 when something was, or is still pending replay.`;
+  whether anything was lost. Exits 1 when something was, or is still pending replay.
+  --brokers H:P     take the produced offsets from this Kafka now (its end offsets, from where the
+                    run's consumer began), with the consumer group's committed offsets beside them
+  --group G         that consumer group (default streamflow-consumer)`;
 
 export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--brokers HOST:PORT] [--json]
   Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda

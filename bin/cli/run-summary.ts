@@ -30,6 +30,8 @@ export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs,
   const produced = Object.values(summary.produced).reduce((a, b) => a + b, 0);
   const where = displayPath(outDir);
   const failedChecks = warehouse.dq.filter((check) => check.violations > 0);
+  const tooLarge = summary.failedBatches.filter((failure) => failure.condition === 'MaximumPayloadSizeExceeded').length;
+  const exhausted = summary.failedBatches.length - tooLarge;
   const lines = [
     '',
     'StreamFlow local run',
@@ -58,7 +60,13 @@ export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs,
       .map(([topic, t]) => `${topic} ${n(t.in)} in = ${n(t.gold)} gold + ${n(t.quarantined)} quarantined`)
       .join('; ')}`,
     report.verdict,
-    ...(summary.failedBatches.length > 0 ? [`${summary.failedBatches.length} batches ran out of retries: see ${where}/aws/lambda/; re-deliver them: streamflow replay --from onfailure --out ${where}`] : []),
+    ...(exhausted > 0 ? [`${exhausted} batches ran out of retries: see ${where}/aws/lambda/; re-deliver them: streamflow replay --from onfailure --out ${where}`] : []),
+    ...(tooLarge > 0
+      ? [
+          `${tooLarge} records exceeded the invocation payload cap and went to on-failure without payload (MaximumPayloadSizeExceeded): ` +
+            `re-read them from Kafka: streamflow replay --from onfailure --brokers HOST:PORT --out ${where}`,
+        ]
+      : []),
   ];
   console.log(lines.join('\n'));
 };

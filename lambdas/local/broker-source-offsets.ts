@@ -10,7 +10,7 @@
 import { kafkaSourceOffsets } from '../shared/adapters/kafka-source-offsets.js';
 import { plaintextKafka } from '../shared/adapters/kafka-publisher.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
-import { writeSourceOffsets } from '../shared/source-offsets.js';
+import { writeSourceOffsets, type SourceOffsets } from '../shared/source-offsets.js';
 import { DEFAULT_CONSUMER_GROUP, TWIN_TOPICS } from './broker-ingest.js';
 import { groupPositions, partitionKey, type PartitionOffsets } from './kafka-offsets.js';
 
@@ -28,12 +28,24 @@ const withAdmin = async <T>(brokers: readonly string[], work: (admin: ReturnType
 export const brokerGroupPositions = (brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP): Promise<PartitionOffsets> =>
   withAdmin(brokers, (admin) => groupPositions(admin, groupId, TWIN_TOPICS));
 
-export const recordBrokerOffsets = (store: ObjectStore, brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP, consumedFrom?: PartitionOffsets): Promise<void> =>
+/**
+ * The broker's offsets now, with the group's committed offsets beside them; each partition's start
+ * raised to where this folder's consumer began (`consumedFrom`), when known.
+ */
+export const brokerSourceOffsets = (brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP, consumedFrom?: PartitionOffsets): Promise<SourceOffsets> =>
   withAdmin(brokers, async (admin) => {
     const offsets = await kafkaSourceOffsets(admin, { topics: TWIN_TOPICS, groupId, label: `kafka ${brokers.join(',')}` });
     const partitions = offsets.partitions.map((entry) => ({
       ...entry,
       start: Math.max(entry.start, consumedFrom?.get(partitionKey(entry.topic, entry.partition)) ?? entry.start),
     }));
-    await writeSourceOffsets(store, { ...offsets, partitions });
+    return { ...offsets, partitions };
   });
+
+export const recordBrokerOffsets = async (store: ObjectStore, brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP, consumedFrom?: PartitionOffsets): Promise<void> => {
+  await writeSourceOffsets(store, await brokerSourceOffsets(brokers, groupId, consumedFrom));
+};
+
+/** Where the run recorded its consumer began on each partition (the recorded starts), for {@link brokerSourceOffsets}. */
+export const recordedStarts = (recorded: SourceOffsets | undefined): PartitionOffsets =>
+  new Map((recorded?.partitions ?? []).map((entry) => [partitionKey(entry.topic, entry.partition), entry.start]));

@@ -7,6 +7,7 @@
 import { DuckDbWarehouse } from '../shared/adapters/duckdb-warehouse.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { SourceOffsets } from '../shared/source-offsets.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { makeLoaderHandler } from '../loader/make-handler.js';
 import { scheduledTick, type LoaderEvent } from '../loader/loader-request.js';
@@ -105,8 +106,8 @@ export const refreshWarehouse = (options: RefreshOptions): Promise<TaskGraphRun>
   });
 
 /** `streamflow report`: the ledger from landing to Gold, with the latest data quality results. */
-export const ledgerReport = (options: { readonly store: ObjectStore; readonly warehouseFile: string }): Promise<LedgerReport> =>
-  withWarehouse(options.warehouseFile, (warehouse) => buildLedgerReport(options.store, warehouse));
+export const ledgerReport = (options: { readonly store: ObjectStore; readonly warehouseFile: string; readonly source?: SourceOffsets }): Promise<LedgerReport> =>
+  withWarehouse(options.warehouseFile, (warehouse) => buildLedgerReport(options.store, warehouse, options.source ? { source: options.source } : {}));
 
 /**
  * `streamflow run`, after ingestion: load everything pending, as a schedule tick would, then

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IngestSummary } from '../../lambdas/local/ingest.js';
 import type { WarehouseStageSummary } from '../../lambdas/local/warehouse-stage.js';
 import type { LedgerReport } from '../../lambdas/warehouse/ledger-report.js';
-import type { FailedBatch } from '../../lambdas/local/esm-simulator.js';
+import { tooLargeRecordFailure, type FailedBatch } from '../../lambdas/local/esm-simulator.js';
 import { mskEventOf } from '../../lambdas/local/msk-event.js';
 import { printRunSummary } from '../../bin/cli/run-summary.js';
 
@@ -97,6 +97,20 @@ describe('printRunSummary', () => {
 
     // Assess
     expect(text).toContain('1 batches ran out of retries: see /data/out/aws/lambda/; re-deliver them: streamflow replay --from onfailure --out /data/out');
+  });
+
+  it('says a record over the payload cap went to on-failure without payload, and how to re-read it', () => {
+    // Prepare
+    const tooLarge = tooLargeRecordFailure({ topic: 'user_events', partition: 0, offset: 7, timestamp: 0 }, 9_000_000, 100, 6 * 1024 * 1024);
+    const summary: IngestSummary = { ...SUMMARY, failedBatches: [tooLarge], esm: { ...SUMMARY.esm, failedBatches: 1 } };
+
+    // Act
+    const text = printed({ outDir: '/data/out', summary, warehouse: WAREHOUSE, report: REPORT, elapsedMs: 10, json: false });
+
+    // Assess
+    expect(text).not.toContain('ran out of retries');
+    expect(text).toContain('1 records exceeded the invocation payload cap and went to on-failure without payload (MaximumPayloadSizeExceeded)');
+    expect(text).toContain('streamflow replay --from onfailure --brokers HOST:PORT --out /data/out');
   });
 
   it('prints machine-readable JSON with --json', () => {

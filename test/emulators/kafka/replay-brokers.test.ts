@@ -107,4 +107,32 @@ describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', 
     expect(reportAgain.code).toBe(0);
     expect(reportAgain.stdout).toMatch(/^Nothing lost:/m);
   });
+
+  it('report --brokers counts "in" from the broker now, beside the group\'s committed offsets: records produced after the run show', async () => {
+    // Prepare: the folder the test above replayed; three more records reach partition 0 after the run.
+    const before = await streamflowCli('report', '--out', dir, '--brokers', kafka.bootstrap, '--json');
+    const producer = kafka.client('late-producer').producer();
+    await producer.connect();
+    await producer.send({ topic: 'transactions', messages: ['a', 'b', 'c'].map((key) => ({ key, value: '{}', partition: 0 })) });
+    await producer.disconnect();
+
+    // Act
+    const recorded = await streamflowCli('report', '--out', dir);
+    const live = await streamflowCli('report', '--out', dir, '--brokers', kafka.bootstrap);
+    const otherGroup = await streamflowCli('report', '--out', dir, '--brokers', kafka.bootstrap, '--group', 'nobody', '--json');
+    const refused = await streamflowCli('report', '--out', dir, '--group', 'nobody');
+
+    // Assess
+    expect(before.code, before.stdout).toBe(0);
+    expect((JSON.parse(before.stdout) as { source: string }).source).toBe(`kafka ${kafka.bootstrap}`);
+    // The run's recorded offsets know nothing of the late records; the broker does.
+    expect(recorded.code).toBe(0);
+    expect(live.code).toBe(1);
+    expect(live.stdout).toMatch(/LOST\s+transactions partition 0 offsets \d+–\d+ \(produced \d+, committed \d+\)/);
+    const partitions = (JSON.parse(otherGroup.stdout) as { partitions: { topic: string; partition: number; committed?: number; gaps: unknown[] }[] }).partitions;
+    expect(partitions.find((entry) => entry.topic === 'transactions' && entry.partition === 0)).toMatchObject({ gaps: [expect.anything()] });
+    expect(partitions.every((entry) => entry.committed === undefined)).toBe(true);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--group needs --brokers/);
+  });
 });
