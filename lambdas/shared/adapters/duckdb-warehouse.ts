@@ -184,14 +184,18 @@ class DuckDbSession implements WarehouseSession {
     const rejectsScan = `load_rejects_scan_${suffix}`;
     const rejectsTable = `load_rejects_${suffix}`;
     const [sourceFile, rowNumber, loadedAt] = LOAD_METADATA_COLUMNS.map((column) => column.name) as [string, string, string];
-    const sources = files.map(() => '(?, ?)').join(', ');
+    // Rows before each file in the scan, where the loader counted every file's rows.
+    const rowsBefore = files.every((file) => file.rows !== undefined) ? runningTotals(files.map((file) => file.rows!)) : undefined;
+    const sources = files.map((_, index) => `(?, ?, ${rowsBefore?.[index] ?? 0})`).join(', ');
     const loadTime = uniqueLoadTime();
     try {
       await this.connection.run(
         `insert into ${target} (${[...fileColumns, sourceFile, rowNumber, loadedAt].join(', ')})
          select ${selected.join(', ')}, source.source_file,
-           -- one scan numbers rows across its files, in file order: restart the count per file
-           ordinality - min(ordinality) over (partition by filename) + 1,
+           -- one scan numbers rows across its files, in file order (DuckDB preserves insertion order):
+           -- restart the count per file, from the rows counted before it (a count that was wrong makes
+           -- COPY's count differ from the loader's, and the loader rolls back), else by a window
+           ${rowsBefore ? 'ordinality - source.rows_before' : 'ordinality - min(ordinality) over (partition by filename) + 1'},
            cast(? as timestamp)
          from read_csv([${files.map((file) => sqlString(file.path)).join(', ')}],
            header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_LINE_BYTES},
@@ -200,7 +204,7 @@ class DuckDbSession implements WarehouseSession {
            columns = {${readTypes}},
            store_rejects = true, rejects_scan = '${rejectsScan}', rejects_table = '${rejectsTable}'
          ) with ordinality
-         join (values ${sources}) as source(path, source_file) on source.path = filename`,
+         join (values ${sources}) as source(path, source_file, rows_before) on source.path = filename`,
         [loadTime, ...files.flatMap((file) => [file.path, file.sourceFile])],
       );
       const loaded = await this.connection.runAndReadAll(
@@ -233,6 +237,16 @@ class DuckDbSession implements WarehouseSession {
   }
 }
 
+/** For each count, the sum of the counts before it. */
+const runningTotals = (counts: readonly number[]): number[] => {
+  let total = 0;
+  return counts.map((count) => {
+    const before = total;
+    total += count;
+    return before;
+  });
+};
+
 let lastLoadMicros = 0;
 
 /** The wall clock in microseconds, later than any earlier load's of this process: a load's own `_loaded_at`. */
@@ -246,6 +260,7 @@ const uniqueLoadTime = (): string => {
 interface StagedPath {
   readonly path: string;
   readonly sourceFile: string;
+  readonly rows?: number;
 }
 
 /** Bytes get a numbered name in the staging folder (keys of different folders may share a file name). */
@@ -253,6 +268,7 @@ const stagedPathsOf = (staged: StagedFiles): StagedPath[] =>
   staged.request.files.map((file, index) => ({
     path: 'bytes' in file.source ? join(staged.location, `${index}-${basename(file.source.fileName)}`) : file.source.path,
     sourceFile: file.sourceFile,
+    ...(file.rows === undefined ? {} : { rows: file.rows }),
   }));
 
 /** Bytes are written to a temporary folder first, as Snowflake's PUT stages them before COPY. */
