@@ -107,6 +107,27 @@ describe('DuckDbWarehouse', () => {
     ]);
   });
 
+  it('reports why a load failed inside a transaction, not that the failure aborted the transaction', async () => {
+    // Prepare: a value the table cannot hold fails the whole statement (not a rejected row)
+    await warehouse.execute('create table bronze.tiny (id tinyint, label varchar, seen_at timestamp, amount decimal(12,2), _source_file varchar, _source_row_number bigint, _loaded_at timestamp)');
+    const csv = 'id,label,seen_at,amount\n100000,x,,1.00\n';
+    const staged = await warehouse.stage({
+      table: { schema: 'bronze', name: 'tiny' },
+      columns: COLUMNS,
+      files: [{ source: { fileName: 'tiny.csv.gz', bytes: gzipSync(csv) }, sourceFile: 'gold/tiny/tiny.csv.gz' }],
+    });
+
+    // Act
+    const load = warehouse.transaction((session) => session.loadStaged(staged));
+
+    // Assess
+    try {
+      await expect(load).rejects.toThrow(/out of range|Conversion/i);
+    } finally {
+      await warehouse.unstage(staged);
+    }
+  });
+
   it('counts rows it cannot read as errors, with the first error, and does not load them', async () => {
     // Act
     const result = await warehouse.load(loadOf('id,label,seen_at,amount\n1,x,,1.00\nnot-a-number,y,,2.00\n'));
