@@ -89,9 +89,9 @@ const instances = new Map<string, Promise<SharedInstance>>();
  * STREAMFLOW_DUCKDB_MEMORY_LIMIT / STREAMFLOW_DUCKDB_THREADS override them.
  */
 const duckDbConfig = (): Record<string, string> => ({
-  // Measured at 1M events (refresh --full, 2 cores shared): 1GB 922 MB peak RSS, 21.2 s CPU; 500MB
-  // 741 MB, 16.8 s; 400MB 657 MB, 18.8 s (CPU within the noise of a shared machine). 400MB keeps the
-  // twin under 700 MB; the load needs no more since CSV_BUFFER_BYTES (it failed here at 512 MiB reads).
+  // Measured at 1M events (refresh --full, 2 shared cores): 1GB 922 MB peak RSS; 500MB 728-744 MB;
+  // 400MB 643-706 MB for ~3 % more CPU and wall than 500MB (two paired runs; it spills ~70 MB more).
+  // The load needs no more since CSV_BUFFER_BYTES (it failed here at 512 MiB reads).
   memory_limit: process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '400MB',
   threads: process.env.STREAMFLOW_DUCKDB_THREADS ?? String(availableParallelism()),
   temp_directory: join(tmpdir(), 'streamflow-duckdb-spill'),
