@@ -49,7 +49,7 @@ export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs,
       const steps = warehouse.steps.filter((step) => step.model.startsWith(`${layer}/`));
       const tables = steps.filter((step) => step.materialization !== 'view');
       const views = steps.length - tables.length;
-      return `  ${layer.padEnd(14)}${tables.map((step) => `${step.model.slice(layer.length + 1)} ${n(step.rows)}`).join(', ')}${views > 0 ? `; ${views} views` : ''}`;
+      return `  ${layer.padEnd(14)}${tables.map((step) => `${step.model.slice(layer.length + 1)} ${n(step.rows ?? 0)}`).join(', ')}${views > 0 ? `; ${views} views` : ''}`;
     }),
     `  data quality  ${warehouse.dq.length} checks, ${failedChecks.length} with violations${failedChecks.length > 0 ? ':' : ''}`,
     ...failedChecks.map((check) => `                  ${check.name.padEnd(44)} ${n(check.violations).padStart(7)}  ${check.severity}`),

@@ -14,7 +14,7 @@ export const refreshCommand = async ({ outDir, full, json }: RefreshFlags): Prom
     return 0;
   }
   for (const step of run.steps) {
-    console.log(`  ${step.model.padEnd(40)} ${step.materialization.padEnd(12)} ${step.rowsChanged.toLocaleString('en-US').padStart(9)} changed ${step.rows.toLocaleString('en-US').padStart(9)} rows`);
+    console.log(`  ${step.model.padEnd(40)} ${step.materialization.padEnd(12)} ${step.rowsChanged.toLocaleString('en-US').padStart(9)} changed ${step.rows === undefined ? '' : `${step.rows.toLocaleString('en-US').padStart(9)} rows`}`);
   }
   const failing = run.checks.filter((check) => check.violations > 0);
   console.log(`data quality: ${run.checks.length} checks, ${failing.length} with violations`);

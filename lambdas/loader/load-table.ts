@@ -141,7 +141,8 @@ export const loadTable = async (context: TableLoadContext, target: LoadTarget, o
       try {
         // Only gold rows reference the catalog; reference and quarantine files have contracts of their own.
         const checked = checkedFile(object.key, body, target, target.gold ? await context.catalog() : NO_REFERENCE_DATA, context.maxInflatedBytes);
-        ready.push({ object, file: { source: checked.source, sourceFile: object.key }, ...(checked.rows === undefined ? {} : { rows: checked.rows }) });
+        const counted = checked.rows === undefined ? {} : { rows: checked.rows };
+        ready.push({ object, file: { source: checked.source, sourceFile: object.key, ...counted }, ...counted });
       } catch (error) {
         if (!(error instanceof RejectedFileError)) throw error;
         await fail(object, error.message, error.rows);

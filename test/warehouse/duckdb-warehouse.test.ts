@@ -63,6 +63,35 @@ describe('DuckDbWarehouse', () => {
     expect(stamped?.n).toBe(3);
   });
 
+  it('numbers the rows of each file from 1 in a load of several files, from the rows the loader counted or without them', async () => {
+    // Prepare: three files of different lengths in one load, once with the loader's counts and once without
+    const csvOf = (ids: number[]) => `id,label,seen_at,amount\n${ids.map((id) => `${id},x,,1.00`).join('\n')}\n`;
+    const lengths = [3, 1, 2];
+    const filesOf = (prefix: string, counted: boolean) =>
+      lengths.map((length, file) => ({
+        source: { fileName: `samples+0+${file}.csv.gz`, bytes: gzipSync(csvOf(Array.from({ length }, (_, row) => file * 10 + row))) },
+        sourceFile: `${prefix}/samples+0+${file}.csv.gz`,
+        ...(counted ? { rows: length } : {}),
+      }));
+    const numbered = async (prefix: string) =>
+      warehouse.query(`select _source_file, string_agg(cast(_source_row_number as varchar), ',' order by id) as numbers from bronze.samples where _source_file like '${prefix}/%' group by 1 order by 1`);
+
+    // Act
+    for (const [prefix, counted] of [['counted', true], ['uncounted', false]] as const) {
+      const staged = await warehouse.stage({ table: { schema: 'bronze', name: 'samples' }, columns: COLUMNS, files: filesOf(prefix, counted) });
+      try {
+        await warehouse.loadStaged(staged);
+      } finally {
+        await warehouse.unstage(staged);
+      }
+    }
+
+    // Assess
+    const expected = (prefix: string) => lengths.map((length, file) => ({ _source_file: `${prefix}/samples+0+${file}.csv.gz`, numbers: Array.from({ length }, (_, row) => row + 1).join(',') }));
+    expect(await numbered('counted')).toEqual(expected('counted'));
+    expect(await numbered('uncounted')).toEqual(expected('uncounted'));
+  });
+
   it('loads a row of several megabytes (a huge Kafka key or quarantined value), as Snowflake would', async () => {
     // Prepare: past DuckDB's default 2 MB line limit, within Snowflake's 16 MB VARCHAR
     const big = 'k'.repeat(5_000_000);
@@ -76,6 +105,27 @@ describe('DuckDbWarehouse', () => {
       { id: 1, n: 5_000_000 },
       { id: 2, n: 5 },
     ]);
+  });
+
+  it('reports why a load failed inside a transaction, not that the failure aborted the transaction', async () => {
+    // Prepare: a value the table cannot hold fails the whole statement (not a rejected row)
+    await warehouse.execute('create table bronze.tiny (id tinyint, label varchar, seen_at timestamp, amount decimal(12,2), _source_file varchar, _source_row_number bigint, _loaded_at timestamp)');
+    const csv = 'id,label,seen_at,amount\n100000,x,,1.00\n';
+    const staged = await warehouse.stage({
+      table: { schema: 'bronze', name: 'tiny' },
+      columns: COLUMNS,
+      files: [{ source: { fileName: 'tiny.csv.gz', bytes: gzipSync(csv) }, sourceFile: 'gold/tiny/tiny.csv.gz' }],
+    });
+
+    // Act
+    const load = warehouse.transaction((session) => session.loadStaged(staged));
+
+    // Assess
+    try {
+      await expect(load).rejects.toThrow(/out of range|Conversion/i);
+    } finally {
+      await warehouse.unstage(staged);
+    }
   });
 
   it('counts rows it cannot read as errors, with the first error, and does not load them', async () => {

@@ -80,6 +80,18 @@ describe('the task graph', () => {
     expect(await runTriggeredTaskGraph(fixture.warehouse)).toEqual({ triggeredBy: [] });
   });
 
+  it('counts the rows of the tables it builds, and does not run a view to count it', async () => {
+    // Act
+    const run = await runTaskGraph(fixture.warehouse);
+
+    // Assess: a view's count would evaluate its whole query (every measure view reads all of Gold)
+    const views = run.steps.filter((step) => step.materialization === 'view');
+    expect(views.length).toBeGreaterThan(0);
+    for (const view of views) expect(view, view.model).not.toHaveProperty('rows');
+    const [events] = await fixture.warehouse.query<{ n: number }>('select count(*) as n from gold.fact_user_activity');
+    expect(run.steps.find((step) => step.model === 'gold/fact_user_activity')).toMatchObject({ rows: events!.n });
+  });
+
   it('is idempotent: a second run changes no row', async () => {
     // Prepare
     await runTaskGraph(fixture.warehouse);

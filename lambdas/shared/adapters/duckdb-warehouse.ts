@@ -50,6 +50,13 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
  */
 const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Bytes DuckDB's CSV reader reads at a time. Its default is 16 times max_line_size, here 512 MiB
+ * per file read, allocated from the buffer pool: under a memory_limit of 500MB that failed every
+ * load outright. Twice the longest line still holds a line that straddles two reads.
+ */
+const CSV_BUFFER_BYTES = 2 * MAX_LINE_BYTES;
+
 const identifier = (name: string): string => {
   if (!IDENTIFIER.test(name)) throw new Error(`Not a plain lower-case SQL identifier: "${name}"`);
   return name;
@@ -78,12 +85,14 @@ const instances = new Map<string, Promise<SharedInstance>>();
  * shares the machine with the Node process that feeds it, and a million-event refresh took the
  * process past 1.3 GB of RSS. Past the limit DuckDB spills what it can to `temp_directory` and fails
  * the statement otherwise (https://duckdb.org/docs/stable/guides/performance/oom; the limit covers
- * the buffer manager only).
+ * the buffer manager only, so RSS runs some 250 MB above it).
  * STREAMFLOW_DUCKDB_MEMORY_LIMIT / STREAMFLOW_DUCKDB_THREADS override them.
  */
 const duckDbConfig = (): Record<string, string> => ({
-  // 400MB failed the load of a 20,000-event run (an aborted transaction); 600MB passed it: 1GB leaves room at 1M.
-  memory_limit: process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '1GB',
+  // Measured at 1M events (refresh --full, 2 shared cores): 1GB 922 MB peak RSS; 500MB 728-744 MB;
+  // 400MB 643-706 MB for ~3 % more CPU and wall than 500MB (two paired runs; it spills ~70 MB more).
+  // The load needs no more since CSV_BUFFER_BYTES (it failed here at 512 MiB reads).
+  memory_limit: process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '400MB',
   threads: process.env.STREAMFLOW_DUCKDB_THREADS ?? String(availableParallelism()),
   temp_directory: join(tmpdir(), 'streamflow-duckdb-spill'),
 });
@@ -207,23 +216,28 @@ class DuckDbSession implements WarehouseSession {
     const rejectsScan = `load_rejects_scan_${suffix}`;
     const rejectsTable = `load_rejects_${suffix}`;
     const [sourceFile, rowNumber, loadedAt] = LOAD_METADATA_COLUMNS.map((column) => column.name) as [string, string, string];
-    const sources = files.map(() => '(?, ?)').join(', ');
+    // Rows before each file in the scan, where the loader counted every file's rows.
+    const rowsBefore = files.every((file) => file.rows !== undefined) ? runningTotals(files.map((file) => file.rows!)) : undefined;
+    const sources = files.map((_, index) => `(?, ?, ${rowsBefore?.[index] ?? 0})`).join(', ');
     const loadTime = uniqueLoadTime();
+    let succeeded = false;
     try {
       await this.connection.run(
         `insert into ${target} (${[...fileColumns, sourceFile, rowNumber, loadedAt].join(', ')})
          select ${selected.join(', ')}, source.source_file,
-           -- one scan numbers rows across its files, in file order: restart the count per file
-           ordinality - min(ordinality) over (partition by filename) + 1,
+           -- one scan numbers rows across its files, in file order (DuckDB preserves insertion order):
+           -- restart the count per file, from the rows counted before it (a count that was wrong makes
+           -- COPY's count differ from the loader's, and the loader rolls back), else by a window
+           ${rowsBefore ? 'ordinality - source.rows_before' : 'ordinality - min(ordinality) over (partition by filename) + 1'},
            cast(? as timestamp)
          from read_csv([${files.map((file) => sqlString(file.path)).join(', ')}],
-           header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_LINE_BYTES},
+           header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES},
            -- "" is the empty string and an empty unquoted field is NULL (lambdas/shared/csv.ts)
            nullstr = '', allow_quoted_nulls = false, filename = true,
            columns = {${readTypes}},
            store_rejects = true, rejects_scan = '${rejectsScan}', rejects_table = '${rejectsTable}'
          ) with ordinality
-         join (values ${sources}) as source(path, source_file) on source.path = filename`,
+         join (values ${sources}) as source(path, source_file, rows_before) on source.path = filename`,
         [loadTime, ...files.flatMap((file) => [file.path, file.sourceFile])],
       );
       const loaded = await this.connection.runAndReadAll(
@@ -248,13 +262,30 @@ class DuckDbSession implements WarehouseSession {
           ...(typeof firstError === 'string' ? { firstError } : {}),
         });
       }
+      succeeded = true;
       return results;
     } finally {
-      await this.connection.run(`drop table if exists ${rejectsTable}`);
-      await this.connection.run(`drop table if exists ${rejectsScan}`);
+      // After a failed statement the transaction is aborted and refuses the drops (its rollback
+      // discards the tables): the statement's own error is the one to report, not theirs.
+      const dropped = this.connection
+        .run(`drop table if exists ${rejectsTable}`)
+        .then(() => this.connection.run(`drop table if exists ${rejectsScan}`));
+      await dropped.catch((error: unknown) => {
+        if (succeeded) throw error;
+      });
     }
   }
 }
+
+/** For each count, the sum of the counts before it. */
+const runningTotals = (counts: readonly number[]): number[] => {
+  let total = 0;
+  return counts.map((count) => {
+    const before = total;
+    total += count;
+    return before;
+  });
+};
 
 let lastLoadMicros = 0;
 
@@ -269,6 +300,7 @@ const uniqueLoadTime = (): string => {
 interface StagedPath {
   readonly path: string;
   readonly sourceFile: string;
+  readonly rows?: number;
 }
 
 /** Bytes get a numbered name in the staging folder (keys of different folders may share a file name). */
@@ -276,6 +308,7 @@ const stagedPathsOf = (staged: StagedFiles): StagedPath[] =>
   staged.request.files.map((file, index) => ({
     path: 'bytes' in file.source ? join(staged.location, `${index}-${basename(file.source.fileName)}`) : file.source.path,
     sourceFile: file.sourceFile,
+    ...(file.rows === undefined ? {} : { rows: file.rows }),
   }));
 
 /** Bytes are written to a temporary folder first, as Snowflake's PUT stages them before COPY. */

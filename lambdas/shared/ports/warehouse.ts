@@ -46,6 +46,11 @@ export interface LoadRequest {
 export interface FileToLoad {
   readonly source: LoadSource;
   readonly sourceFile: string;
+  /**
+   * The data rows the loader counted in the file, when it did (gold files). A warehouse may number
+   * rows from it; the loader commits a load only where COPY's count per file equals it.
+   */
+  readonly rows?: number;
 }
 
 /** Many files into one table, loaded by one statement (Snowflake `COPY … FILES = (…)`, DuckDB `read_csv([…])`). */
