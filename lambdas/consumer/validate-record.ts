@@ -4,9 +4,8 @@
  */
 import type { z } from 'zod';
 import { headerText } from '../shared/contracts/kafka-headers.js';
-import { CONTROL_CHARACTER } from '../shared/csv.js';
+import { CONTROL_CHARACTER, TIMESTAMP_RANGE_MS } from '../shared/contracts/tables.js';
 import { isKnownTopic, TOPIC_SCHEMAS, type Topic, type Transaction, type UserEvent } from '../shared/contracts/events.js';
-import { TIMESTAMP_RANGE_MS } from '../shared/contracts/tables.js';
 import type { ReferenceCatalog } from '../shared/reference-catalog.js';
 import { valueText, type KafkaRecord } from './kafka-record.js';
 import type { Reason } from './reasons.js';

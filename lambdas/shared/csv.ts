@@ -7,17 +7,6 @@ import type { Column, ColumnType } from './contracts/tables.js';
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
-/**
- * C0 control characters other than tab, LF and CR: text holding one never goes into a CSV field.
- * Tab, LF and CR are read as text by both warehouses (a field with a line break is quoted; tab is
- * not our delimiter). The others have no form both read alike, NUL above all: Snowflake keeps
- * U+0000 in a VARCHAR, DuckDB and others treat it differently, and a NUL inside a VARIANT can
- * leave a column unqueryable (snowflakedb/snowflake-ingest-java#870). The consumer quarantines a
- * record holding one (`control_character`), the loader rejects such a row in a foreign gold file.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job
-export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
-
 /** Quotes a text value when it contains a delimiter, quote, line break or edge whitespace. */
 export const csvText = (text: string): string =>
   text === '' ? '""' : NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

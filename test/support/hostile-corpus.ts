@@ -10,7 +10,7 @@
  * it), so the test finds its record wherever it went; other lines must be `invalid_input_line`.
  */
 import type { ReasonCode } from '../../lambdas/consumer/reasons.js';
-import { CONTROL_CHARACTER } from '../../lambdas/shared/csv.js';
+import { CONTROL_CHARACTER } from '../../lambdas/shared/contracts/tables.js';
 import { CUSTOMERS, PRODUCTS } from './arbitraries.js';
 import { seededRandom } from './seeded.js';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatch } from '../../lambdas/consumer/consume-event.js';
 import { runLoader } from '../../lambdas/loader/run-loader.js';
-import { CONTROL_CHARACTER } from '../../lambdas/shared/csv.js';
+import { CONTROL_CHARACTER } from '../../lambdas/shared/contracts/tables.js';
 import { logger } from '../../lambdas/shared/powertools.js';
 import { REFERENCE_CATALOG } from '../support/arbitraries.js';
 import { gunzipText, ndjsonLines, snapshotStore } from '../support/files.js';
