@@ -61,7 +61,7 @@ interface EmfDocument {
 
 /** The namespace of the handlers' own metrics; every other alarm reads a metric AWS publishes. */
 const OWN_NAMESPACE = 'StreamFlow';
-const AWS_NAMESPACES = ['AWS/Lambda', 'AWS/Events', 'AWS/S3'];
+const AWS_NAMESPACES = ['AWS/Lambda', 'AWS/Events', 'AWS/S3', 'AWS/SQS'];
 
 type SynthesizedTemplates = ReturnType<typeof synthTemplates>['templates'];
 
@@ -178,7 +178,7 @@ describeOnEmulator('moto', "CloudWatch alarms read the metrics the handlers emit
   });
 
   it('reads every alarm metric either from the StreamFlow namespace or from a namespace AWS itself publishes', () => {
-    // Assess: the AWS/* metrics (Lambda errors, offset lag, rule matches, bucket objects) come from AWS, not from our code.
+    // Assess: the AWS/* metrics (Lambda errors, offset lag, rule matches, bucket objects, the load queue's dead letters) come from AWS, not from our code.
     expect(ownMetrics.length).toBeGreaterThanOrEqual(6);
     for (const { alarm, metric } of alarmedMetrics) expect([OWN_NAMESPACE, ...AWS_NAMESPACES], alarm).toContain(metric.Namespace);
   });
