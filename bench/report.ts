@@ -128,10 +128,11 @@ export const renderResults = (results: BenchResults): string => {
       '',
       '2. End to end: streamflow run (child process)',
       table(
-        ['events', 'wall', 'generate', 'deliver+transform', 'load', 'refresh', 'checks', 'other', 'events/s', 'peak RSS', 'load avg'],
+        ['events', 'wall', 'ingest', '(generate', 'deliver+transform)', 'load', 'refresh', 'checks', 'other', 'events/s', 'peak RSS', 'load avg'],
         endToEnd.runs.map((run) => [
           n(run.events),
           s(run.wallMs),
+          s(run.stagesMs.ingest),
           s(run.stagesMs.generate),
           s(run.stagesMs.deliverTransform),
           s(run.stagesMs.load),

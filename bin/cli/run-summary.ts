@@ -53,7 +53,7 @@ export const printRunSummary = ({ outDir, summary, warehouse, report, elapsedMs,
     }),
     `  data quality  ${warehouse.dq.length} checks, ${failedChecks.length} with violations${failedChecks.length > 0 ? ':' : ''}`,
     ...failedChecks.map((check) => `                  ${check.name.padEnd(44)} ${n(check.violations).padStart(7)}  ${check.severity}`),
-    `  time          produce ${seconds(summary.timings.produceMs)}, deliver+transform ${seconds(summary.timings.deliverMs)}, ` +
+    `  time          ingest ${seconds(summary.timings.ingestMs)} (produce ${seconds(summary.timings.produceMs)}, deliver+transform ${seconds(summary.timings.deliverMs)}), ` +
       `load ${seconds(warehouse.timings.loadMs)}, ${Object.entries(warehouse.timings.tasks).map(([task, ms]) => `${task} ${seconds(ms)}`).join(', ')}; total ${seconds(elapsedMs)}`,
     '',
     `ledger (read back from the files): ${Object.entries(report.topics)

@@ -80,5 +80,5 @@ const runOnBrokers = async (options: {
   });
   consuming?.finish();
   await recordBrokerOffsets(options.store, options.brokers, options.groupId, consumedFrom);
-  return { ...summary, timings: { ...summary.timings, produceMs } };
+  return { ...summary, timings: { ...summary.timings, produceMs, ingestMs: produceMs + summary.timings.ingestMs } };
 };

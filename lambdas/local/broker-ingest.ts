@@ -152,5 +152,5 @@ export const consumeFromBrokers = async (options: BrokerConsumeOptions): Promise
   } finally {
     await poller.stop();
   }
-  return { produced, esm: { ...poller.stats }, consumed, failedBatches, timings: { produceMs: 0, deliverMs: performance.now() - started } };
+  return { produced, esm: { ...poller.stats }, consumed, failedBatches, timings: { produceMs: 0, deliverMs: performance.now() - started, ingestMs: performance.now() - started } };
 };

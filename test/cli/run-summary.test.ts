@@ -11,7 +11,7 @@ const SUMMARY: IngestSummary = {
   esm: { invocations: 9, batches: 9, retries: 0, failedBatches: 0, records: 20_000 },
   consumed: { in: 20_000, gold: { user_events: 18_850, transactions: 225 }, quarantined: 925, reasons: { malformed_json: 146, invalid_type: 177 } },
   failedBatches: [],
-  timings: { produceMs: 330, deliverMs: 700 },
+  timings: { produceMs: 330, deliverMs: 700, ingestMs: 1_030 },
 };
 
 const WAREHOUSE: WarehouseStageSummary = {
