@@ -12,7 +12,7 @@ import type { LoggedMessage } from '../../lambdas/local/topic-log.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
 import { snapshotStore, tempFolder } from '../support/files.js';
-import { producedHeadersArb } from '../support/arbitraries.js';
+import { loggedMessageSpecArb } from '../support/arbitraries.js';
 
 const WINDOW = eventWindow(new Date('2025-06-15T12:00:00Z'), 30);
 const ESM: EsmSettings = { ...DEFAULT_ESM_SETTINGS, batchSize: 400 };
@@ -52,14 +52,8 @@ afterAll(async () => {
 describe('packBatch / unpackBatch', () => {
   it('hands a worker the same messages it was given, keys, tombstones and headers included', () => {
     // Prepare
-    const messageArb = fc.record({
-      key: fc.option(fc.string({ maxLength: 40, unit: 'grapheme' }), { nil: null }),
-      value: fc.option(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), { nil: null }),
-      timestamp: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-      headers: fc.option(producedHeadersArb, { nil: undefined }),
-    });
     fc.assert(
-      fc.property(fc.array(messageArb, { maxLength: 30 }), fc.integer({ min: 0, max: 2 ** 40 }), (specs, base) => {
+      fc.property(fc.array(loggedMessageSpecArb, { maxLength: 30 }), fc.integer({ min: 0, max: 2 ** 40 }), (specs, base) => {
         const batch: LoggedMessage[] = specs.map((spec, i) => ({
           topic: 'user_events',
           partition: 2,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMskEvent } from '../../lambdas/consumer/kafka-record.js';
 import { LOCAL_CLUSTER_ARN, envelopeBytesOf, mskEventOf, payloadBytesOf } from '../../lambdas/local/msk-event.js';
 import type { LoggedMessage } from '../../lambdas/local/topic-log.js';
-import { producedHeadersArb } from '../support/arbitraries.js';
+import { loggedMessageSpecArb, producedHeadersArb } from '../support/arbitraries.js';
 import { header } from '../support/msk-event.js';
 
 const logged = (overrides: Partial<LoggedMessage> = {}): LoggedMessage => ({
@@ -66,16 +66,10 @@ describe('mskEventOf', () => {
 
   it('survives JSON (the invocation payload) and decodes back to the same messages', () => {
     // Prepare
-    const messageArb = fc.record({
-      key: fc.option(fc.string({ maxLength: 40, unit: 'grapheme' }), { nil: null }),
-      value: fc.option(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), { nil: null }),
-      timestamp: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-      headers: fc.option(producedHeadersArb, { nil: undefined }),
-    });
 
     // Act / Assess
     fc.assert(
-      fc.property(fc.constantFrom('user_events', 'transactions', 'streamflow.invalid_input'), fc.nat(63), fc.array(messageArb, { minLength: 1, maxLength: 20 }), (topic, partition, specs) => {
+      fc.property(fc.constantFrom('user_events', 'transactions', 'streamflow.invalid_input'), fc.nat(63), fc.array(loggedMessageSpecArb, { minLength: 1, maxLength: 20 }), (topic, partition, specs) => {
         const messages = specs.map((spec, i) => logged({ topic, partition, offset: 1_000 + i, ...spec }));
         const event = JSON.parse(JSON.stringify(mskEventOf(messages))) as ReturnType<typeof mskEventOf>;
 

@@ -194,6 +194,14 @@ const headerBytesArb = fc.oneof(
 /** Headers as a producer sends them: in any order, names repeated, values of any bytes. */
 export const producedHeadersArb: fc.Arbitrary<ProducedHeader[]> = fc.array(fc.record({ name: headerNameArb, value: headerBytesArb }), { maxLength: 4 });
 
+/** What a logged message carries besides its coordinates: a key or none, a value or a tombstone, a time, headers or none. */
+export const loggedMessageSpecArb = fc.record({
+  key: fc.option(fc.string({ maxLength: 40, unit: 'grapheme' }), { nil: null }),
+  value: fc.option(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), { nil: null }),
+  timestamp: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  headers: fc.option(producedHeadersArb, { nil: undefined }),
+});
+
 /** Headers as a record may carry them: those a producer sends, and headers without a value. */
 export const kafkaHeadersArb: fc.Arbitrary<KafkaHeader[]> = fc.array(
   fc.record({ name: headerNameArb, value: fc.option(headerBytesArb, { nil: null }) }),
