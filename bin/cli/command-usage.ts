@@ -21,11 +21,11 @@ export const REPORT_USAGE = `streamflow report [--out DIR] [--brokers HOST:PORT 
                     run's consumer began), with the consumer group's committed offsets beside them
   --group G         that consumer group (default streamflow-consumer)`;
 
-export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--brokers HOST:PORT] [--json]
+export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--brokers HOST:PORT | --cluster-arn ARN [--region R]] [--json]
   Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda
   discarded (its on-failure records under aws/lambda/) through the consumer Lambda, then derives
   gold/ and quarantine/ again from the raw records in landing/. A record without payload
-  (MaximumPayloadSizeExceeded) is read again from Kafka with --brokers, else listed with the exact
+  (MaximumPayloadSizeExceeded) is read again from Kafka with --brokers or --cluster-arn, else listed with the exact
   offsets to read again.
   Idempotent: a second replay changes nothing. Then run \`streamflow load\` and \`streamflow refresh\`.
 
@@ -39,6 +39,9 @@ export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--on
   --prefix KEY      only objects whose key starts with KEY (e.g. landing/transactions/dt=2025-06-01/)
   --brokers H:P     re-read the offsets of on-failure records without payload from this Kafka
                     (plaintext, as run --brokers) and re-deliver them through the consumer
+  --cluster-arn ARN the same from the MSK cluster, with IAM auth (credentials from the AWS chain;
+                    run it where the brokers are reachable, inside the VPC)
+  --region R        the cluster's region (default: AWS_REGION, else the ARN's)
   --json            print the summary as JSON`;
 
 export const DOCS_USAGE = `streamflow docs [--out DIR]

@@ -34,6 +34,19 @@ export const existingFileFlag = (name: string, raw: string | undefined): string 
   return raw;
 };
 
+/** An MSK cluster to reach with IAM auth: `--cluster-arn ARN` and its region (`--region`, else AWS_REGION, else the ARN's). */
+export interface MskCluster {
+  readonly clusterArn: string;
+  readonly region: string;
+}
+
+export const mskClusterFlag = (clusterArn: string, region: string | undefined): MskCluster => {
+  if (!clusterArn.startsWith('arn:aws:kafka:')) throw new UsageError('--cluster-arn must be an MSK cluster ARN (arn:aws:kafka:…)');
+  const resolved = region ?? process.env.AWS_REGION ?? clusterArn.split(':')[3];
+  if (!resolved) throw new UsageError('--region is required when AWS_REGION is not set');
+  return { clusterArn, region: resolved };
+};
+
 /** `--brokers HOST:PORT[,HOST:PORT…]` as a list, or a usage error that says what is wanted. */
 export const brokersFlag = (raw: string): string[] => {
   const brokers = raw.split(',').map((broker) => broker.trim());

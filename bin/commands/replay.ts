@@ -1,7 +1,8 @@
 /** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
-import { plaintextKafka } from '../../lambdas/shared/adapters/kafka-publisher.js';
+import { KafkaClient } from '@aws-sdk/client-kafka';
+import { iamBootstrapBrokers, mskIamKafka, plaintextKafka } from '../../lambdas/shared/adapters/kafka-publisher.js';
 import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
 import { kafkaReread } from '../../lambdas/local/kafka-reread.js';
@@ -35,7 +36,7 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
   if (onFailure.reread.length > 0) {
     lines.push(
       `${n(onFailure.reread.length)} discarded batches carry no records (MaximumPayloadSizeExceeded): re-read those offsets from Kafka with ` +
-        '`streamflow replay --from onfailure --brokers HOST:PORT` while the topic still holds them.',
+        '`streamflow replay --from onfailure --cluster-arn ARN` (MSK, from inside its VPC) or `--brokers HOST:PORT` while the topic still holds them.',
     );
   }
   if (onFailure.objects + landing.objects + failed + onFailure.reread.length === 0) lines.push('Nothing to replay: no on-failure record or landing file matches.');
@@ -45,7 +46,16 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
   console.log(lines.join('\n'));
 };
 
-export const replayCommand = async ({ target, onFailureBucket, brokers, selection, json }: ReplayFlags): Promise<number> => {
+/** Reads the offsets of records without payload again, from the broker the flags name. */
+const rereaderFor = async (source: NonNullable<ReplayFlags['rereadFrom']>): Promise<ReturnType<typeof kafkaReread>> => {
+  if (source.kind === 'brokers') return kafkaReread({ kafka: plaintextKafka(source.brokers, 'streamflow-replay'), bootstrapServers: source.brokers.join(',') });
+  const client = new KafkaClient({ region: source.region });
+  const config = { clusterArn: source.clusterArn, region: source.region, clientId: 'streamflow-replay' };
+  const bootstrapServers = (await iamBootstrapBrokers(client, source.clusterArn)).join(',');
+  return kafkaReread({ kafka: await mskIamKafka(client, config), bootstrapServers, eventSourceArn: source.clusterArn });
+};
+
+export const replayCommand = async ({ target, onFailureBucket, rereadFrom, selection, json }: ReplayFlags): Promise<number> => {
   const store: ObjectStore = target.kind === 'bucket' ? new S3ObjectStore(s3Client(), target.bucket) : new FolderObjectStore(target.outDir);
   const where = target.kind === 'bucket' ? `s3://${target.bucket}` : displayPath(target.outDir);
 
@@ -53,7 +63,7 @@ export const replayCommand = async ({ target, onFailureBucket, brokers, selectio
   const summary = await replay({
     store,
     ...(onFailureBucket === undefined ? {} : { onFailureStore: new S3ObjectStore(s3Client(), onFailureBucket) }),
-    ...(brokers === undefined ? {} : { reread: kafkaReread({ kafka: plaintextKafka(brokers, 'streamflow-replay'), bootstrapServers: brokers.join(',') }) }),
+    ...(rereadFrom === undefined ? {} : { reread: await rereaderFor(rereadFrom) }),
     selection,
     onProgress: ({ source, done, total }) => {
       let bar = bars.get(source);

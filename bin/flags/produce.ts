@@ -1,10 +1,10 @@
 /** `streamflow produce`'s flags, parsed and checked before the command's dependencies load. */
 import { parseArgs } from 'node:util';
-import { UsageError, brokersFlag, dateFlag, integerFlag, rateFlag } from '../cli/flags.js';
+import { UsageError, brokersFlag, dateFlag, integerFlag, mskClusterFlag, rateFlag, type MskCluster } from '../cli/flags.js';
 
 /** Where the events go: an MSK cluster (IAM auth) or a local broker (plaintext). */
 export type ProduceTarget =
-  | { readonly kind: 'msk'; readonly clusterArn: string; readonly region: string }
+  | ({ readonly kind: 'msk' } & MskCluster)
   | { readonly kind: 'brokers'; readonly brokers: string[]; readonly partitions: number };
 
 export interface ProduceFlags {
@@ -20,10 +20,7 @@ const targetOf = (values: { 'cluster-arn'?: string; brokers?: string; partitions
   const clusterArn = values['cluster-arn'];
   if ((clusterArn === undefined) === (values.brokers === undefined)) throw new UsageError('give either --cluster-arn (MSK) or --brokers (a local Kafka)');
   if (values.brokers !== undefined) return { kind: 'brokers', brokers: brokersFlag(values.brokers), partitions: integerFlag('partitions', values.partitions, 3, 1, 64) };
-  if (!clusterArn?.startsWith('arn:aws:kafka:')) throw new UsageError('--cluster-arn must be an MSK cluster ARN (arn:aws:kafka:…)');
-  const region = values.region ?? process.env.AWS_REGION ?? clusterArn.split(':')[3];
-  if (!region) throw new UsageError('--region is required when AWS_REGION is not set');
-  return { kind: 'msk', clusterArn, region };
+  return { kind: 'msk', ...mskClusterFlag(clusterArn!, values.region) };
 };
 
 export const parseProduceFlags = (args: string[]): ProduceFlags => {

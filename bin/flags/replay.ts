@@ -1,7 +1,7 @@
 /** `streamflow replay`'s flags, parsed and checked before the command's dependencies load. */
 import { parseArgs } from 'node:util';
 import { REPLAY_SOURCES, type ReplaySelection, type ReplaySource } from '../../lambdas/local/replay-selection.js';
-import { UsageError, brokersFlag } from '../cli/flags.js';
+import { UsageError, brokersFlag, mskClusterFlag, type MskCluster } from '../cli/flags.js';
 import { runFolderFlag } from './out-folder.js';
 
 /** Where the consumer's output is rebuilt: the local twin's folder or the deployed data bucket. */
@@ -11,8 +11,11 @@ export interface ReplayFlags {
   readonly target: ReplayTarget;
   /** The bucket of the event source mapping's S3 on-failure destination, when not the target's. */
   readonly onFailureBucket: string | undefined;
-  /** Brokers to read records without payload from again (plaintext, as `run --brokers`). */
-  readonly brokers: string[] | undefined;
+  /**
+   * Where records without payload are read again: a Kafka over plaintext (`--brokers`, as `run
+   * --brokers`), or the MSK cluster with IAM auth (`--cluster-arn`, from inside its VPC).
+   */
+  readonly rereadFrom: { readonly kind: 'brokers'; readonly brokers: string[] } | ({ readonly kind: 'msk' } & MskCluster) | undefined;
   readonly selection: ReplaySelection;
   readonly json: boolean;
 }
@@ -28,6 +31,14 @@ const sourcesOf = (from: string | undefined): readonly ReplaySource[] => {
   throw new UsageError(`--from must be onfailure, landing or all, got "${from}"`);
 };
 
+const rereadSourceOf = (values: { brokers?: string; 'cluster-arn'?: string; region?: string }): ReplayFlags['rereadFrom'] => {
+  const clusterArn = values['cluster-arn'];
+  if (values.brokers !== undefined && clusterArn !== undefined) throw new UsageError('give --brokers (a Kafka over plaintext) or --cluster-arn (MSK with IAM), not both');
+  if (values.region !== undefined && clusterArn === undefined) throw new UsageError('--region goes with --cluster-arn');
+  if (values.brokers !== undefined) return { kind: 'brokers', brokers: brokersFlag(values.brokers) };
+  return clusterArn === undefined ? undefined : { kind: 'msk', ...mskClusterFlag(clusterArn, values.region) };
+};
+
 export const parseReplayFlags = (args: string[]): ReplayFlags => {
   const { values } = parseArgs({
     args,
@@ -40,6 +51,8 @@ export const parseReplayFlags = (args: string[]): ReplayFlags => {
       bucket: { type: 'string' },
       'onfailure-bucket': { type: 'string' },
       brokers: { type: 'string' },
+      'cluster-arn': { type: 'string' },
+      region: { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -60,7 +73,7 @@ export const parseReplayFlags = (args: string[]): ReplayFlags => {
   return {
     target: values.bucket !== undefined ? { kind: 'bucket', bucket: values.bucket } : { kind: 'folder', outDir: runFolderFlag(values.out) },
     onFailureBucket: values['onfailure-bucket'],
-    brokers: values.brokers === undefined ? undefined : brokersFlag(values.brokers),
+    rereadFrom: rereadSourceOf(values),
     selection: {
       sources,
       ...(values.topic === undefined ? {} : { topic: values.topic }),

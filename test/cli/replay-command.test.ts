@@ -9,6 +9,7 @@ import { tempFolder } from '../support/files.js';
 import { ingestInto, newBucket, streamOf, type Bucket } from '../support/local-twin.js';
 import { countRunFiles } from '../support/run-files.js';
 import { COMMANDS } from '../../bin/cli/commands.js';
+import { parseReplayFlags } from '../../bin/flags/replay.js';
 
 let root: Awaited<ReturnType<typeof tempFolder>>;
 let bucket: Bucket;
@@ -84,9 +85,24 @@ describe('streamflow replay', () => {
     [['--from', 'everywhere'], /--from must be onfailure, landing or all/],
     [['--topic', '../x'], /--topic must be a Kafka topic name/],
     [['--prefix', 'landing/../x'], /--prefix must be an object key prefix/],
+    [['--brokers', '127.0.0.1:9092', '--cluster-arn', 'arn:aws:kafka:eu-west-1:123456789012:cluster/x/1'], /--brokers .* or --cluster-arn .*, not both/],
+    [['--cluster-arn', 'my-cluster'], /--cluster-arn must be an MSK cluster ARN/],
+    [['--region', 'eu-west-1'], /--region goes with --cluster-arn/],
   ])('refuses %j with a message that names the problem', async (args, message) => {
     await expect(COMMANDS.replay!.run(['--out', bucket.dir, ...args])).rejects.toThrow(UsageError);
     await expect(COMMANDS.replay!.run(['--out', bucket.dir, ...args])).rejects.toThrow(message);
+  });
+
+  it('reads records without payload again from the MSK cluster the ARN names, in the ARN\'s region unless told otherwise', () => {
+    // Prepare / Act
+    const arn = 'arn:aws:kafka:eu-west-1:123456789012:cluster/streamflow/1';
+    const fromArn = parseReplayFlags(['--out', bucket.dir, '--cluster-arn', arn]);
+    const fromFlag = parseReplayFlags(['--out', bucket.dir, '--cluster-arn', arn, '--region', 'us-east-2']);
+
+    // Assess
+    expect(fromArn.rereadFrom).toEqual({ kind: 'msk', clusterArn: arn, region: process.env.AWS_REGION ?? 'eu-west-1' });
+    expect(fromFlag.rereadFrom).toEqual({ kind: 'msk', clusterArn: arn, region: 'us-east-2' });
+    expect(parseReplayFlags(['--out', bucket.dir]).rereadFrom).toBeUndefined();
   });
 
   it('refuses a folder that does not exist, saying to run first', async () => {
