@@ -179,16 +179,32 @@ const invocationsOf = (eventsPerMonth: number, config: StreamFlowConfig): { invo
   return { invocations, recordsPerInvocation: eventsPerMonth / invocations };
 };
 
-/** The refresh graph (identical on both sides): triggered when a load added rows, at most every trigger interval. */
-const refreshLine = (eventsPerMonth: number, loadsPerMonth: number, config: StreamFlowConfig): CostLine => {
+/** The refresh graph's runs and X-Small seconds a month: triggered when a load added rows, at most every trigger interval. */
+const refreshWork = (eventsPerMonth: number, loadsPerMonth: number): { runs: number; seconds: number; basis: string } => {
   const runs = Math.min(loadsPerMonth, SECONDS_PER_MONTH / ASSUMPTIONS.triggerIntervalSeconds);
   const seconds = runs * ASSUMPTIONS.refreshSecondsPerRun + (eventsPerMonth / MILLION) * ASSUMPTIONS.refreshSecondsPerMillionRows;
-  const serverless = config.preset === 'dev';
-  const used = (seconds / 3600) * (serverless ? PRICES.serverlessTaskCreditMultiplier.usd : 1);
+  return { runs, seconds, basis: `${Math.round(runs).toLocaleString('en-US')} runs × ${ASSUMPTIONS.refreshSecondsPerRun} s + ${ASSUMPTIONS.refreshSecondsPerMillionRows} s per million rows, X-Small` };
+};
+
+/**
+ * Where the refresh runs decides what it costs. Firehose's side has no warehouse of its own awake,
+ * so serverless tasks; prod runs on your warehouse (its seconds of use); dev on STREAMFLOW_WH,
+ * `sql deploy`'s default `--task-compute warehouse`, which COPY keeps awake already: only the hours
+ * beyond that are paid (counted as if no run overlapped a load's auto-suspend tail, an upper bound).
+ */
+type RefreshCompute = { readonly kind: 'serverless' } | { readonly kind: 'your warehouse' } | { readonly kind: 'awake warehouse'; readonly name: string; readonly awakeHours: number };
+
+const refreshLine = (eventsPerMonth: number, loadsPerMonth: number, compute: RefreshCompute): CostLine => {
+  const { seconds, basis } = refreshWork(eventsPerMonth, loadsPerMonth);
+  if (compute.kind === 'serverless') {
+    return line('Silver/Gold refresh: serverless triggered tasks', credits((seconds / 3600) * PRICES.serverlessTaskCreditMultiplier.usd), `${basis}, × 0.9 serverless`);
+  }
+  if (compute.kind === 'your warehouse') return line('Silver/Gold refresh: triggered tasks on your warehouse (its seconds of use)', credits(seconds / 3600), basis);
+  const beyond = Math.min(HOURS_PER_MONTH, compute.awakeHours + seconds / 3600) - compute.awakeHours;
   return line(
-    serverless ? 'Silver/Gold refresh: serverless triggered tasks' : 'Silver/Gold refresh: triggered tasks on your warehouse (its seconds of use)',
-    credits(used),
-    `${Math.round(runs).toLocaleString('en-US')} runs × ${ASSUMPTIONS.refreshSecondsPerRun} s + ${ASSUMPTIONS.refreshSecondsPerMillionRows} s per million rows, X-Small${serverless ? ', × 0.9 serverless' : ''}`,
+    `Silver/Gold refresh: triggered tasks on ${compute.name} (hours beyond COPY's)`,
+    credits(beyond),
+    `${basis}: ${Math.round(seconds / 3600).toLocaleString('en-US')} h, of which ${Math.round(beyond).toLocaleString('en-US')} h while COPY does not keep it awake`,
   );
 };
 
@@ -204,12 +220,16 @@ const loadsOf = (files: number, loader: StreamFlowConfig['loader']): number =>
  * load keeps it up for its auto-suspend delay, a month at most); in prod on your warehouse, already
  * running, so only the seconds the COPY uses.
  */
+/** Hours a month the loads keep dev's own warehouse awake (each its COPY plus the auto-suspend delay). */
+const copyAwakeHours = (loads: number): number =>
+  Math.min(HOURS_PER_MONTH, (loads * (ASSUMPTIONS.copySecondsPerLoad + ASSUMPTIONS.warehouseAutoSuspendSeconds)) / 3600);
+
 const copyLine = (loads: number, config: StreamFlowConfig): CostLine => {
   const a = ASSUMPTIONS;
   if (config.preset === 'prod') {
     return line('COPY into Bronze on your warehouse (its seconds of use)', credits((loads * a.copySecondsPerLoad) / 3600), `${Math.round(loads).toLocaleString('en-US')} loads × ${a.copySecondsPerLoad} s of X-Small`);
   }
-  const awakeHours = Math.min(HOURS_PER_MONTH, (loads * (a.copySecondsPerLoad + a.warehouseAutoSuspendSeconds)) / 3600);
+  const awakeHours = copyAwakeHours(loads);
   return line(
     `COPY into Bronze on ${config.snowflake.warehouse} (X-Small, awake)`,
     credits(awakeHours),
@@ -242,7 +262,13 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
       : config.consumer.pollerMode === 'on-demand'
         ? line('Lambda endpoint: invocation payloads', payloadGb * PRICES.interfaceEndpointGb.usd, `${round(payloadGb, 1)} GB`)
         : undefined;
-  const refresh = refreshLine(eventsPerMonth, loads, config);
+  const refresh = refreshLine(
+    eventsPerMonth,
+    loads,
+    config.preset === 'prod' ? { kind: 'your warehouse' } : { kind: 'awake warehouse', name: config.snowflake.warehouse, awakeHours: copyAwakeHours(loads) },
+  );
+  // The same graph on the Firehose side, where no warehouse of StreamFlow's own is awake for it.
+  const firehoseRefresh = refreshLine(eventsPerMonth, loads, config.preset === 'prod' ? { kind: 'your warehouse' } : { kind: 'serverless' });
   const pipelineLines = [
     ...fixed.pipelineCluster,
     ...fixed.shared,
@@ -271,7 +297,7 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
     ...mskTraffic,
     line('Firehose: MSK source (per GB)', kafkaGb * PRICES.firehoseMskGb.usd, `${round(kafkaGb, 1)} GB`),
     line('Snowpipe Streaming (per uncompressed GB)', credits(valueGb * PRICES.snowpipeStreamingCreditsPerGb.usd), `${round(valueGb, 1)} GB`),
-    { ...refresh, item: `${refresh.item} (same graph)` },
+    { ...firehoseRefresh, item: `${firehoseRefresh.item} (same graph)` },
   ];
   const per = (total: number) => usd(total / (eventsPerMonth / MILLION));
   const pipelineTotal = sum(pipelineLines);
@@ -288,7 +314,7 @@ const PRESET_SUMMARY = (config: StreamFlowConfig): string =>
     config.streaming.cluster === 'serverless' ? 'MSK Serverless' : `MSK ${config.streaming.brokerNodes} × ${config.streaming.brokerType}`,
     `${config.consumer.pollerMode} pollers`,
     config.streaming.egress === 'nat' ? 'NAT gateway' : `endpoints: ${[...interfaceEndpoints(config).shared, ...interfaceEndpoints(config).pollers].join(', ')}`,
-    config.preset === 'dev' ? `COPY on ${config.snowflake.warehouse}, serverless triggered tasks` : 'COPY and triggered tasks on your warehouse',
+    config.preset === 'dev' ? `COPY and triggered tasks on ${config.snowflake.warehouse}` : 'COPY and triggered tasks on your warehouse',
   ].join(', ');
 
 export const presetCost = (preset: PresetName, measured: CostModel['measured']): PresetCost => {
