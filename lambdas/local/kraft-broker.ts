@@ -41,8 +41,18 @@ export const missingKafkaJars = (libsDir: string = KAFKA_LIBS_DIR): string | und
     ? undefined
     : `the Apache Kafka jars are not in ${libsDir}; run npm run emulators:setup`;
 
-/** Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
-export const randomClusterId = (): string => randomBytes(16).toString('base64url');
+/**
+ * Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding (what `kafka-storage
+ * random-uuid` prints). Like Kafka's own Uuid.randomUuid, never one that starts with `-`: the
+ * storage tool's argument parser reads `--cluster-id -abc…` as a missing value and an unknown
+ * option (1 start in 64 failed so, once in CI).
+ */
+export const randomClusterId = (): string => {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+};
 
 /**
  * Broker settings for one node: replication factor 1 for the internal topics (there is no

@@ -40,12 +40,12 @@ describe('kraft-broker (no JVM started)', () => {
     expect(missingKafkaJars(libsDir)).toBeUndefined();
   });
 
-  it('makes cluster ids as kafka-storage random-uuid prints them: 22 URL-safe base64 characters, fresh each time', () => {
-    // Act
-    const ids = Array.from({ length: 50 }, randomClusterId);
+  it('makes cluster ids as kafka-storage random-uuid prints them: 22 URL-safe base64 characters, never a leading -, fresh each time', () => {
+    // Act: 2,000 ids hold a leading "-" with odds of 1 - (63/64)^2000 if nothing prevented it
+    const ids = Array.from({ length: 2_000 }, randomClusterId);
 
     // Assess
-    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
-    expect(new Set(ids).size).toBe(50);
+    expect(ids.every((id) => /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(2_000);
   });
 });
