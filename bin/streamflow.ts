@@ -18,12 +18,12 @@ const main = async (argv: string[]): Promise<number> => {
     return 0;
   }
   if (command === 'help') {
-    console.log(await commandNamed(args[0]!).usage());
+    console.log(commandNamed(args[0]!).usage);
     return 0;
   }
   const entry = commandNamed(command);
   if (args.some((arg) => HELP_FLAGS.includes(arg))) {
-    console.log(await entry.usage());
+    console.log(entry.usage);
     return 0;
   }
   return entry.run(args);

@@ -18,7 +18,7 @@ import { parseSqlFlags } from '../flags/sql.js';
 export interface CommandEntry {
   readonly summary: string;
   /** The command's usage and options. */
-  readonly usage: () => Promise<string>;
+  readonly usage: string;
   /** Parses and checks the flags (a usage error before anything heavy loads), then loads and runs the command. */
   readonly run: (args: string[]) => Promise<number>;
 }
@@ -26,7 +26,7 @@ export interface CommandEntry {
 /** An entry whose flags are checked by `parse` before `load` imports the command and its dependencies. */
 const command = <Flags>(summary: string, usage: string, parse: (args: string[]) => Flags, load: () => Promise<(flags: Flags) => Promise<number>>): CommandEntry => ({
   summary,
-  usage: () => Promise.resolve(usage),
+  usage,
   run: async (args) => {
     const flags = parse(args);
     return (await load())(flags);
