@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_FILES_PER_COPY } from '../lambdas/shared/adapters/snowflake-load-sql.js';
+import { LOAD_MODES, type LoadMode } from '../lambdas/shared/contracts/load-mode.js';
 
 /** Where the consumer's event source mapping starts reading a topic it has never read. */
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -85,6 +86,11 @@ export interface ConsumerConfig {
 }
 
 export interface LoaderConfig {
+  /**
+   * `snowpipe`: the loader PUTs and asks each table's pipe to load (no warehouse awake for loads);
+   * `copy`: it COPYs on the warehouse. Must match `streamflow sql deploy --load-mode`.
+   */
+  readonly loadMode: LoadMode;
   readonly scheduleMinutes: number;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -228,6 +234,7 @@ const CONTEXT_SCHEMA = {
   // (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html, the note on timeouts).
   consumerTimeoutSeconds: { rule: integer(10, MSK_CONSUMER_MAX_TIMEOUT_SECONDS), default: 120 },
 
+  loadMode: { rule: z.enum(LOAD_MODES, { error: 'expected "copy" or "snowpipe"' }), default: 'snowpipe' },
   loaderScheduleMinutes: { rule: integer(1, 1440), default: 15 },
   loaderMemoryMb: { rule: integer(128, 10_240), default: 1024 },
   loaderTimeoutSeconds: { rule: integer(10, 900), default: 300 },
@@ -289,9 +296,10 @@ export const CONTEXT_DEFAULTS = Object.fromEntries(CONTEXT_KEYS.map((key) => [ke
  * supplies defaults; any key in cdk.json's context or after `-c` overrides it, and every value is
  * validated the same way. cdk.json therefore lists none of these keys (it would override the preset).
  * - `dev`: two kafka.t3.small brokers (IAM auth), on-demand pollers (no poller charge; they need
- *   the Lambda and STS endpoints), interface endpoints only where needed, no NAT.
+ *   the Lambda and STS endpoints), interface endpoints only where needed, no NAT; loads through
+ *   Snowpipe, so no warehouse stays awake for them.
  * - `prod`: MSK Serverless, provisioned pollers in one poller group (they need neither NAT nor
- *   endpoints), retries before the on-failure bucket; the warehouse is the one you name.
+ *   endpoints), retries before the on-failure bucket; loads COPY on the warehouse you name.
  * Both batch for up to 10 s: at low volume the window, not the batch size, closes batches, and each
  * batch costs three S3 PUTs and a gold file to load (docs/cost.md); it adds at most 10 s to freshness.
  * The loader's queue gathers the S3 events of those files for up to 10 s too, so a burst of files is
@@ -310,6 +318,7 @@ export const PRESETS = {
     consumerMinPollers: 1,
     consumerMaxPollers: 2,
     consumerRetryAttempts: -1,
+    loadMode: 'snowpipe',
   },
   prod: {
     kafkaCluster: 'serverless',
@@ -323,6 +332,7 @@ export const PRESETS = {
     consumerMinPollers: 1,
     consumerMaxPollers: 4,
     consumerRetryAttempts: 3,
+    loadMode: 'copy',
   },
 } as const satisfies Record<PresetName, Partial<Record<ContextKey, unknown>>>;
 
@@ -433,6 +443,7 @@ const toConfig = (v: ContextValues): StreamFlowConfig => ({
     timeoutSeconds: v.consumerTimeoutSeconds,
   },
   loader: {
+    loadMode: v.loadMode,
     scheduleMinutes: v.loaderScheduleMinutes,
     memoryMb: v.loaderMemoryMb,
     timeoutSeconds: v.loaderTimeoutSeconds,

@@ -65,10 +65,13 @@ export const PRODUCE_USAGE = `streamflow produce (--cluster-arn ARN | --brokers 
   --days N            spread events over the last N days (default 1)`;
 
 /** Both subcommands of `streamflow sql`. */
-export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--task-compute warehouse|serverless] [--share-with ACCOUNT]
+export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [--warehouse NAME] [--loader-role NAME] [--reader-role NAME] [--load-mode copy|snowpipe] [--task-compute warehouse|serverless] [--share-with ACCOUNT]
   Applies sql/snowflake/*.sql in order (warehouse, database and schemas, file format and stage, Bronze
-  tables, model tables, streams, tasks, roles and grants). Idempotent. The refresh tasks are triggered
-  when a stream has data; --task-compute runs them on the warehouse (default) or serverless compute.
+  tables, pipes, model tables, streams, tasks, roles and grants). Idempotent. --load-mode is the stack's
+  loadMode (preset dev: snowpipe, prod: copy): snowpipe adds one pipe per Bronze table (the loader's
+  COPY), bronze.load_manifest and its pipe, and the loader's OPERATE/MONITOR on them; copy (default)
+  adds none. The refresh tasks are triggered when a stream has data; --task-compute runs them on the
+  warehouse or serverless compute (default: serverless with snowpipe, the warehouse with copy).
   Connects with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or
   SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /
   STREAMFLOW_WH. SNOWFLAKE_ACCESS_URL overrides the endpoint (a PrivateLink URL); a login that has not

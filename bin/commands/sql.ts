@@ -11,7 +11,7 @@ import type { SqlFlags } from '../flags/sql.js';
 export const formatPlan = (plan: readonly DeployScript[]): string =>
   plan.map((script) => [`-- ${script.name}`, ...script.statements.map((statement) => `${statement};\n`)].join('\n')).join('\n');
 
-const deploy = async ({ dryRun, variables, taskCompute, shareWith }: Extract<SqlFlags, { subcommand: 'deploy' }>): Promise<number> => {
+const deploy = async ({ dryRun, variables, taskCompute, loadMode, shareWith }: Extract<SqlFlags, { subcommand: 'deploy' }>): Promise<number> => {
   // Credentials are checked before the plan is built: a missing one is the likelier mistake.
   const missing = dryRun ? [] : missingSnowflakeEnv();
   if (missing.length > 0) {
@@ -20,7 +20,7 @@ const deploy = async ({ dryRun, variables, taskCompute, shareWith }: Extract<Sql
   const connection = dryRun ? undefined : snowflakeEnv(variables);
   let plan: DeployScript[];
   try {
-    plan = await snowflakeDeployPlan({ variables, taskCompute });
+    plan = await snowflakeDeployPlan({ variables, loadMode, ...(taskCompute ? { taskCompute } : {}) });
   } catch (error) {
     if (/deploy variable/i.test((error as Error).message)) throw new UsageError((error as Error).message);
     throw error;

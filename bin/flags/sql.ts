@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { DeployScript } from '../../lambdas/warehouse/snowflake-deploy.js';
 import { DEFAULT_DEPLOY_VARIABLES, type DeployVariables } from '../../lambdas/warehouse/deploy-variables.js';
 import { shareWithScript } from '../../lambdas/warehouse/secure-share.js';
+import { isLoadMode, type LoadMode } from '../../lambdas/shared/contracts/load-mode.js';
 import { UsageError } from '../cli/flags.js';
 
 export type TaskCompute = 'warehouse' | 'serverless';
@@ -13,7 +14,10 @@ export type SqlFlags =
       /** Print the statements instead of connecting. */
       readonly dryRun: boolean;
       readonly variables: DeployVariables;
-      readonly taskCompute: TaskCompute;
+      /** Unset: the load mode's default (serverless in snowpipe mode, else the warehouse). */
+      readonly taskCompute: TaskCompute | undefined;
+      /** What the loader of the stage being deployed does: must match the stack's `loadMode`. */
+      readonly loadMode: LoadMode;
       /** The statement adding `--share-with` accounts (repeated or comma-separated) to the secure share. */
       readonly shareWith: DeployScript | undefined;
     }
@@ -29,14 +33,17 @@ const deployFlags = (args: string[]): SqlFlags => {
       'loader-role': { type: 'string' },
       'reader-role': { type: 'string' },
       'task-compute': { type: 'string' },
+      'load-mode': { type: 'string' },
       'share-with': { type: 'string', multiple: true },
     },
     strict: true,
   });
-  const taskCompute = values['task-compute'] ?? 'warehouse';
-  if (taskCompute !== 'warehouse' && taskCompute !== 'serverless') {
+  const taskCompute = values['task-compute'];
+  if (taskCompute !== undefined && taskCompute !== 'warehouse' && taskCompute !== 'serverless') {
     throw new UsageError(`--task-compute must be warehouse or serverless, got "${taskCompute}"`);
   }
+  const loadMode = values['load-mode'] ?? 'copy';
+  if (!isLoadMode(loadMode)) throw new UsageError(`--load-mode must be copy or snowpipe, got "${loadMode}"`);
   const variables = {
     database: values.database ?? (process.env.SNOWFLAKE_DATABASE || DEFAULT_DEPLOY_VARIABLES.database),
     warehouse: values.warehouse ?? (process.env.SNOWFLAKE_WAREHOUSE || DEFAULT_DEPLOY_VARIABLES.warehouse),
@@ -50,7 +57,7 @@ const deployFlags = (args: string[]): SqlFlags => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { subcommand: 'deploy', dryRun: values['dry-run'] ?? false, variables, taskCompute, shareWith };
+  return { subcommand: 'deploy', dryRun: values['dry-run'] ?? false, variables, taskCompute, loadMode, shareWith };
 };
 
 const renderFlags = (args: string[]): SqlFlags => {

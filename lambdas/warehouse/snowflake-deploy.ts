@@ -8,11 +8,14 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SNOWFLAKE_COLUMN_TYPES } from '../shared/adapters/snowflake-names.js';
+import { createPipeStatement, pipeNameFor } from '../shared/adapters/snowflake-load-sql.js';
+import type { LoadMode } from '../shared/contracts/load-mode.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { BRONZE_TABLES, bronzeTableDdl } from '../shared/contracts/bronze-tables.js';
 import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
 import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';
+import { LOAD_MANIFEST, manifestUpkeepStatements } from './load-manifest.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
@@ -21,8 +24,10 @@ import {
   DEFAULT_TASK_OPTIONS,
   deployStatementsFor,
   taskComputeFor,
+  insertedRowsOf,
   taskGraphStatements,
   type RenderedModel,
+  type RootPrelude,
   type TaskComputeKind,
 } from './snowflake-tasks.js';
 import { fillVariables, splitStatements } from './sql-script.js';
@@ -32,8 +37,10 @@ import { TASK_GRAPH, modelStepsOf, streamNameFor, tableOf, type Task } from './t
 
 export interface DeployOptions {
   readonly variables: DeployVariables;
-  /** What the triggered tasks run on: the deploy's warehouse, or serverless compute. @default 'warehouse' */
+  /** What the triggered tasks run on: the deploy's warehouse, or serverless compute. @default 'serverless' in snowpipe mode, else 'warehouse' */
   readonly taskCompute?: TaskComputeKind;
+  /** How the loader loads (lambdas/shared/contracts/load-mode.ts); snowpipe adds the pipes and the manifest. @default 'copy' */
+  readonly loadMode?: LoadMode;
   readonly sqlDir?: string;
   readonly graph?: readonly Task[];
 }
@@ -63,6 +70,40 @@ export const streamStatements = (graph: readonly Task[]): string[] => {
   for (const step of modelStepsOf(taskOrder(graph))) if (step.materialization.kind === 'merge') tables.add(step.materialization.changesFrom);
   return [...tables].map((table) => `create stream if not exists ${streamNameFor(table)} on table ${table}`);
 };
+
+/** A table's name in the deploy's database: `&{database}.<schema>.<name>`. */
+const inDatabase = (table: { readonly schema: string; readonly name: string }): string => `&{database}.${table.schema}.${table.name}`;
+
+/** The tables Snowpipe mode loads through a pipe of their own: every Bronze table, and the manifest. */
+const PIPED_TABLES = [...BRONZE_TABLES.map((bronze) => ({ table: bronze.table, columns: bronze.fileColumns })), LOAD_MANIFEST];
+
+/** Snowpipe mode: one pipe per piped table, each with the loader's COPY (snowflake-load-sql.ts). */
+export const pipeStatements = (): string[] => PIPED_TABLES.map(({ table, columns }) => createPipeStatement(table, columns));
+
+/**
+ * What the loader needs to submit files to the pipes over the Snowpipe REST API: OPERATE on each
+ * pipe (insertFiles), MONITOR to read its status and load reports, and on the manifest only
+ * INSERT and SELECT (it is append-only); the stage, file format and Bronze grants it already has
+ * (https://docs.snowflake.com/en/user-guide/data-load-snowpipe-rest-gs, step 3;
+ * https://docs.snowflake.com/en/user-guide/data-load-snowpipe-manage, privileges).
+ */
+export const pipeGrantStatements = (): string[] => [
+  `grant select, insert on table ${inDatabase(LOAD_MANIFEST.table)} to role &{loader_role}`,
+  ...PIPED_TABLES.map(({ table }) => `grant operate, monitor on pipe &{database}.${pipeNameFor(table)} to role &{loader_role}`),
+];
+
+/** The stream the refresh graph's first step reads new manifest rows from. */
+export const MANIFEST_STREAM = streamNameFor(`${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`);
+
+/**
+ * Snowpipe mode's first step of the root task: replace-on-reload and the load history from the
+ * manifest (load-manifest.ts), reading the manifest's new rows through its stream, which also
+ * triggers the graph.
+ */
+export const manifestPrelude = (): RootPrelude => ({
+  statements: manifestUpkeepStatements(insertedRowsOf(MANIFEST_STREAM)),
+  streams: [MANIFEST_STREAM],
+});
 
 /** Least privilege for the loader: read, append and replace rows of Bronze tables; claim and record files. */
 export const loaderGrantStatements = (): string[] => [
@@ -105,16 +146,21 @@ export const snowflakeDeployPlan = async (options: DeployOptions): Promise<Deplo
   const graph = options.graph ?? TASK_GRAPH;
   const models = await renderedModels(graph, sqlDir);
   const checks = await loadChecks('snowflake', sqlDir);
-  const taskOptions = { ...DEFAULT_TASK_OPTIONS, compute: taskComputeFor(options.taskCompute ?? 'warehouse', '&{warehouse}') };
+  const snowpipe = options.loadMode === 'snowpipe';
+  // In snowpipe mode no warehouse runs for loads, so the refresh does not wake one either by default.
+  const compute = options.taskCompute ?? (snowpipe ? 'serverless' : 'warehouse');
+  const taskOptions = { ...DEFAULT_TASK_OPTIONS, compute: taskComputeFor(compute, '&{warehouse}'), ...(snowpipe ? { rootPrelude: manifestPrelude() } : {}) };
   const generators: Generators = {
     bronze_tables: () => [
       ...BRONZE_TABLES.map((bronze) => bronzeTableDdl(bronze, SNOWFLAKE_COLUMN_TYPES)),
       ...CONTROL_TABLES.map((control) => controlTableDdl(control, SNOWFLAKE_COLUMN_TYPES)),
+      ...(snowpipe ? [controlTableDdl(LOAD_MANIFEST, SNOWFLAKE_COLUMN_TYPES)] : []),
     ],
+    pipes: () => (snowpipe ? pipeStatements() : []),
     model_tables: () => [...models.values()].flatMap(deployStatementsFor),
-    streams: () => streamStatements(graph),
+    streams: () => [...streamStatements(graph), ...(snowpipe ? [`create stream if not exists ${MANIFEST_STREAM} on table ${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`] : [])],
     tasks: () => taskGraphStatements(graph, models, checks, taskOptions),
-    loader_grants: loaderGrantStatements,
+    loader_grants: () => [...loaderGrantStatements(), ...(snowpipe ? pipeGrantStatements() : [])],
   };
   const dir = snowflakeScriptsDir(sqlDir);
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();

@@ -45,10 +45,19 @@ export type TaskCompute =
 /** Names a compute choice on the command line: `warehouse` or `serverless`. */
 export type TaskComputeKind = TaskCompute['kind'];
 
+/** Statements the root task runs before its steps (in their transaction), and the streams they read. */
+export interface RootPrelude {
+  readonly statements: readonly string[];
+  /** Streams the statements consume: they trigger the graph too. */
+  readonly streams: readonly string[];
+}
+
 export interface SnowflakeTaskOptions {
   /** Schema the tasks live in: every task of a graph must share one. */
   readonly schema: string;
   readonly compute: TaskCompute;
+  /** Snowpipe mode's manifest upkeep (snowflake-deploy.ts manifestPrelude). @default none */
+  readonly rootPrelude?: RootPrelude;
   /**
    * USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS on the root: the least time between two
    * triggered runs. Snowflake's default is 30 and its minimum 10 (tasks-triggered page).
@@ -154,15 +163,16 @@ end;
 $$`;
 };
 
-/** The statements of a model task, in step order. */
-export const modelTaskBody = (task: ModelTask, models: ReadonlyMap<string, RenderedModel>): string[] =>
-  inTransactions(
-    task.steps.flatMap((step) => {
+/** The statements of a model task, in step order, after any `prelude` (the root's). */
+export const modelTaskBody = (task: ModelTask, models: ReadonlyMap<string, RenderedModel>, prelude: readonly string[] = []): string[] =>
+  inTransactions([
+    ...prelude,
+    ...task.steps.flatMap((step) => {
       const model = models.get(step.model);
       if (!model) throw new Error(`No rendered SQL for ${step.model} (task ${task.name})`);
       return taskStatementsFor(model);
     }),
-  );
+  ]);
 
 const CHECK_VALUES = /^select \?, current_timestamp, \?, \?, \?, \?, count\(\*\)$/m;
 
@@ -200,7 +210,7 @@ export const createTaskStatement = (task: Task, body: readonly string[], options
   if (options.compute.kind === 'serverless') lines.push(`    target_completion_interval = ${literal(options.compute.targetCompletionInterval)}`);
   if (task.after !== undefined) lines.push(`    after ${qualifiedTask(task.after, options)}`);
   else {
-    const streams = triggerStreamsOf(graph);
+    const streams = [...(options.rootPrelude?.streams ?? []), ...triggerStreamsOf(graph)];
     if (streams.length === 0) throw new Error(`Root task ${task.name}: the graph reads no stream, so nothing would ever trigger it`);
     lines.push(`    when ${streams.map((stream) => `system$stream_has_data(${literal(stream)})`).join('\n        or ')}`);
   }
@@ -224,7 +234,12 @@ export const taskGraphStatements = (
   return [
     ...roots.map((root) => `alter task if exists ${qualifiedTask(root.name, options)} suspend`),
     ...ordered.map((task) =>
-      createTaskStatement(task, task.kind === 'models' ? modelTaskBody(task, models) : checksTaskBody(checks), options, graph),
+      createTaskStatement(
+        task,
+        task.kind === 'models' ? modelTaskBody(task, models, task.after === undefined ? options.rootPrelude?.statements : []) : checksTaskBody(checks),
+        options,
+        graph,
+      ),
     ),
     ...[...ordered].reverse().map((task) => `alter task ${qualifiedTask(task.name, options)} resume`),
   ];

@@ -97,6 +97,7 @@ export class PipelineStack extends Stack {
     this.loader.setEnvironment('SNOWFLAKE_ROLE', config.snowflake.role);
     this.loader.setEnvironment('SNOWFLAKE_WAREHOUSE', config.snowflake.warehouse);
     this.loader.setEnvironment('SNOWFLAKE_DATABASE', config.snowflake.database);
+    this.loader.setEnvironment('LOAD_MODE', config.loader.loadMode);
     if (config.snowflake.account === '') {
       Annotations.of(this.loader).addWarningV2(
         'streamflow:snowflakeAccountUnset',

@@ -35,6 +35,23 @@ describe('streamflow sql', () => {
     expect(output).not.toContain('&{');
   });
 
+  it('deploy --dry-run --load-mode snowpipe adds the pipes and runs the tasks serverless unless --task-compute says otherwise', async () => {
+    // Act
+    await COMMANDS.sql!.run(['deploy', '--dry-run', '--load-mode', 'snowpipe']);
+    const serverless = printed.join('\n');
+    printed = [];
+    await COMMANDS.sql!.run(['deploy', '--dry-run', '--load-mode', 'snowpipe', '--task-compute', 'warehouse']);
+    const onWarehouse = printed.join('\n');
+
+    // Assess
+    expect(serverless).toContain('-- 045_pipes.sql');
+    expect(serverless).toContain('create pipe if not exists bronze.raw_user_events_pipe');
+    expect(serverless).toContain("target_completion_interval = '60 SECONDS'");
+    expect(onWarehouse).toContain('create pipe if not exists bronze.raw_user_events_pipe');
+    expect(onWarehouse).toContain('    warehouse = STREAMFLOW_WH');
+    await expect(COMMANDS.sql!.run(['deploy', '--dry-run', '--load-mode', 'pipe'])).rejects.toThrow(/--load-mode must be copy or snowpipe, got "pipe"/);
+  });
+
   it('deploy without credentials says what to set, and how to see the statements instead', async () => {
     await expect(COMMANDS.sql!.run(['deploy'])).rejects.toThrow(UsageError);
     await expect(COMMANDS.sql!.run(['deploy'])).rejects.toThrow(/SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE, SNOWFLAKE_PRIVATE_KEY_PATH .*--dry-run prints/);

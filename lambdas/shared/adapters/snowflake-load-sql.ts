@@ -50,6 +50,30 @@ export const stagedNameFor = (index: number, fileName: string, sourceFile: strin
 export const putStatement = (localFolder: string, folder: string): string =>
   `put 'file://${safePath(localFolder)}/*' '${folder}' auto_compress = false overwrite = true`;
 
+/** What differs between the loader's COPY and a pipe's: where rows come from and how their metadata is filled. */
+interface CopySource {
+  readonly from: string;
+  /** `_source_file`: the object key the rows came from. */
+  readonly sourceFile: string;
+  /** `_loaded_at`. */
+  readonly loadedAt: string;
+  /** Clauses after the file format: the loader names its files; a pipe may not (see {@link pipeCopyStatement}). */
+  readonly trailer: readonly string[];
+}
+
+/** The one COPY text both load paths render: target, column list, transformation, file format, ON_ERROR. */
+const renderCopy = (table: TableName, columns: readonly FileColumn[], source: CopySource): string => {
+  const target = `${plainIdentifier(table.schema)}.${plainIdentifier(table.name)}`;
+  const names = [...columns.map((column) => plainIdentifier(column.name)), ...LOAD_METADATA_COLUMNS.map((column) => column.name)];
+  const fields = columns.map((_, index) => `$${index + 1}`);
+  return `copy into ${target} (${names.join(', ')})
+from (
+    select ${[...fields, source.sourceFile, 'metadata$file_row_number', source.loadedAt].join(', ')}
+    from ${source.from}
+)
+${[...source.trailer.slice(0, 1), `file_format = (format_name = '${CSV_FORMAT}')`, 'on_error = continue', ...source.trailer.slice(1)].join('\n')}`;
+};
+
 /**
  * One COPY of the named files, with a transformation, so the load metadata columns are filled as
  * DuckDB's load fills them: `_source_file` is the object key (found from the staged file's name),
@@ -58,22 +82,44 @@ export const putStatement = (localFolder: string, folder: string): string =>
  * COPY's own first error. FORCE = TRUE: the folder is new for every load, so Snowflake's load
  * metadata never knows these paths; our load history decides what is loaded again.
  */
-export const copyStatement = (table: TableName, columns: readonly FileColumn[], folder: string, files: readonly StagedName[]): string => {
-  const target = `${plainIdentifier(table.schema)}.${plainIdentifier(table.name)}`;
-  const names = [...columns.map((column) => plainIdentifier(column.name)), ...LOAD_METADATA_COLUMNS.map((column) => column.name)];
-  const fields = columns.map((_, index) => `$${index + 1}`);
-  // METADATA$FILENAME carries the stage path; its last segment is the name we gave the file.
-  const sourceFile = `case split_part(metadata$filename, '/', -1)\n${files.map((file) => `        when '${file.name}' then '${file.sourceFile}'`).join('\n')}\n    end`;
-  return `copy into ${target} (${names.join(', ')})
-from (
-    select ${[...fields, sourceFile, 'metadata$file_row_number', 'current_timestamp'].join(', ')}
-    from ${folder}
-)
-files = (${files.map((file) => `'${file.name}'`).join(', ')})
-file_format = (format_name = '${CSV_FORMAT}')
-on_error = continue
-force = true`;
-};
+export const copyStatement = (table: TableName, columns: readonly FileColumn[], folder: string, files: readonly StagedName[]): string =>
+  renderCopy(table, columns, {
+    from: folder,
+    // METADATA$FILENAME carries the stage path; its last segment is the name we gave the file.
+    sourceFile: `case split_part(metadata$filename, '/', -1)\n${files.map((file) => `        when '${file.name}' then '${file.sourceFile}'`).join('\n')}\n    end`,
+    loadedAt: 'current_timestamp',
+    trailer: [`files = (${files.map((file) => `'${file.name}'`).join(', ')})`, 'force = true'],
+  });
+
+/** Hex digits of the folder a file version is staged under for its pipe: collisions need 2^32 versions of keys. */
+export const VERSION_FOLDER_LENGTH = 16;
+
+/** The stage folder a table's pipe loads from: `@bronze.csv_stage/<table>/`. */
+export const pipeFolderFor = (table: TableName): string => `@${CSV_STAGE}/${plainIdentifier(table.name)}/`;
+
+/** The pipe that loads a table's files: `bronze.<table>_pipe`. */
+export const pipeNameFor = (table: TableName): string => `${plainIdentifier(table.schema)}.${plainIdentifier(table.name)}_pipe`;
+
+/**
+ * The loader's COPY as a pipe runs it (https://docs.snowflake.com/en/sql-reference/sql/create-pipe):
+ * from the table's whole stage folder instead of a FILES list, and without FORCE, which a pipe's
+ * COPY does not take: the pipe's own load metadata, which never loads a path twice within 14 days,
+ * is what keeps a version from loading twice. Files sit at `<table>/<version folder>/<object key>`,
+ * so `_source_file` is METADATA$FILENAME past the two known-length segments. `_loaded_at` is
+ * METADATA$START_SCAN_TIME: CREATE PIPE warns that CURRENT_TIMESTAMP in a pipe's COPY is evaluated
+ * when the pipe is compiled, not when a file loads.
+ */
+export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn[]): string =>
+  renderCopy(table, columns, {
+    from: pipeFolderFor(table),
+    sourceFile: `substr(metadata$filename, ${plainIdentifier(table.name).length + VERSION_FOLDER_LENGTH + 3})`,
+    loadedAt: 'metadata$start_scan_time',
+    trailer: [],
+  });
+
+/** CREATE PIPE of a table: REST-submitted (AUTO_INGEST off), idempotent on redeploy. */
+export const createPipeStatement = (table: TableName, columns: readonly FileColumn[]): string =>
+  `create pipe if not exists ${pipeNameFor(table)}\n    auto_ingest = false\nas\n${pipeCopyStatement(table, columns)}`;
 
 /** Removes the load's folder once its COPY committed (https://docs.snowflake.com/en/sql-reference/sql/remove). */
 export const removeStatement = (folder: string): string => `remove ${folder}`;

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { controlTableDdl } from '../../lambdas/warehouse/control-tables.js';
+import { LOAD_MANIFEST, manifestCsv, manifestUpkeepStatements, versionFolderFor } from '../../lambdas/warehouse/load-manifest.js';
+import { openWarehouseFixture, type WarehouseFixture } from '../support/warehouse-fixtures.js';
+
+const KEY = 'gold/user_events/dt=2026-01-01/user_events+0+0-1.csv.gz';
+
+let fixture: WarehouseFixture;
+
+beforeEach(async () => {
+  fixture = await openWarehouseFixture('load-manifest');
+  await fixture.warehouse.execute(controlTableDdl(LOAD_MANIFEST, fixture.warehouse.columnTypes));
+});
+
+afterEach(async () => {
+  await fixture.close();
+});
+
+/** A Bronze row as the pipe loads it: the key in `_source_file`, the pipe's scan time in `_loaded_at`. */
+const pipeLoads = (eventId: string, loadedAt: string) =>
+  fixture.warehouse.execute('insert into bronze.raw_user_events (event_id, _source_file, _source_row_number, _loaded_at) values (?, ?, 1, cast(? as timestamp))', [
+    eventId,
+    KEY,
+    loadedAt,
+  ]);
+
+const submitted = (etag: string, at: string, status = 'loaded') =>
+  fixture.warehouse.execute(
+    "insert into bronze.load_manifest values (?, ?, 'bronze.raw_user_events', ?, 1, 1, 0, null, cast(? as timestamp))",
+    [KEY, etag, status, at],
+  );
+
+const upkeep = () =>
+  fixture.warehouse.transaction(async (session) => {
+    for (const statement of manifestUpkeepStatements()) await session.execute(statement);
+  });
+
+describe('the manifest upkeep step of Snowpipe mode, on DuckDB', () => {
+  it('keeps only the new version’s Bronze rows after a key is reloaded with new content', async () => {
+    // Prepare: version 1 submitted and loaded; later version 2 submitted (twice: a retry) and loaded
+    await submitted('"v1"', '2026-01-01 00:00:00');
+    await pipeLoads('e-old', '2026-01-01 00:00:20');
+    await submitted('"v2"', '2026-01-01 01:00:00');
+    await submitted('"v2"', '2026-01-01 01:15:00');
+    await pipeLoads('e-new', '2026-01-01 01:00:30');
+
+    // Act
+    await upkeep();
+    await upkeep();
+
+    // Assess: the old version's row is gone, the new one stays (a resubmission is no new version); both versions are in the history
+    expect(await fixture.warehouse.query('select event_id from bronze.raw_user_events')).toEqual([{ event_id: 'e-new' }]);
+    const history = await fixture.warehouse.query('select etag, status, rows_loaded, lease_expires_at from bronze.load_history order by etag');
+    expect(history).toEqual([
+      { etag: '"v1"', status: 'loaded', rows_loaded: 1, lease_expires_at: null },
+      { etag: '"v2"', status: 'loaded', rows_loaded: 1, lease_expires_at: null },
+    ]);
+  });
+
+  it('keeps a key’s rows when only its one version was submitted, and records a rejected version as failed', async () => {
+    await submitted('"v1"', '2026-01-01 00:00:00');
+    await pipeLoads('e-1', '2026-01-01 00:00:20');
+    await submitted('"bad"', '2026-01-01 02:00:00', 'failed');
+
+    await upkeep();
+
+    expect(await fixture.warehouse.query('select event_id from bronze.raw_user_events')).toEqual([{ event_id: 'e-1' }]);
+    expect(await fixture.warehouse.query("select status from bronze.load_history where etag = '\"bad\"'")).toEqual([{ status: 'failed' }]);
+  });
+});
+
+describe('manifest files and version folders', () => {
+  it('writes a header line and one CSV line per entry, and names one folder per (key, ETag)', () => {
+    const csv = manifestCsv([
+      { key: KEY, etag: '"v1"', table: 'bronze.raw_user_events', status: 'failed', rowsParsed: null, rowsLoaded: null, errorsSeen: null, firstError: 'bad, "quoted"', submittedAt: new Date('2026-01-01T00:00:00Z') },
+    ]);
+    expect(csv).toBe(
+      'file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at\n' +
+        `${KEY},"""v1""",bronze.raw_user_events,failed,,,,"bad, ""quoted""",2026-01-01T00:00:00.000Z\n`,
+    );
+    expect(versionFolderFor(KEY, '"v1"')).toMatch(/^[0-9a-f]{16}$/);
+    expect(versionFolderFor(KEY, '"v1"')).toBe(versionFolderFor(KEY, '"v1"'));
+    expect(versionFolderFor(KEY, '"v2"')).not.toBe(versionFolderFor(KEY, '"v1"'));
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * `streamflow sql deploy --load-mode snowpipe` (rendered-SQL assertions): a pipe per Bronze table
+ * whose COPY is the loader's, the manifest with its pipe and stream, the loader's pipe grants, and
+ * a root task that starts with the manifest upkeep and is also triggered by the manifest's stream.
+ */
+import '../support/quiet-powertools.js';
+import { describe, expect, it } from 'vitest';
+import { copyStatement, pipeCopyStatement, pipeFolderFor, pipeNameFor, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
+import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
+import { MANIFEST_STREAM, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+
+const snowpipe = (await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES, loadMode: 'snowpipe' })).flatMap((script) => script.statements);
+const copy = (await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES })).flatMap((script) => script.statements);
+
+const rootTask = (statements: readonly string[]): string => statements.find((statement) => statement.startsWith('create or replace task silver.refresh_silver'))!;
+
+/**
+ * A COPY with the parts that differ by design put aside: the loader names its files (FILES, and
+ * FORCE for its fresh folders) and maps each staged name to its key; a pipe reads its folder and
+ * takes the key from the path (and the time from the scan, as CREATE PIPE asks).
+ */
+const shared = (statement: string, sourceFile: RegExp, loadedAt: string): string =>
+  statement
+    .replace(sourceFile, '<source file>')
+    .replace(`, ${loadedAt}\n`, ', <loaded at>\n')
+    .replace(/\nfiles = \([^)]*\)/, '')
+    .replace(/\nforce = true$/, '')
+    .replace(/^( {4}from ).*$/m, '$1<stage>');
+
+describe('sql deploy in snowpipe mode', () => {
+  it("gives every Bronze table a pipe whose COPY is the loader's COPY over the table's stage folder", () => {
+    for (const bronze of BRONZE_TABLES) {
+      const pipe = snowpipe.find((statement) => statement.startsWith(`create pipe if not exists ${pipeNameFor(bronze.table)}\n`));
+      expect(pipe, bronze.table.name).toBeDefined();
+      expect(pipe).toContain(`auto_ingest = false\nas\n${pipeCopyStatement(bronze.table, bronze.fileColumns)}`);
+      expect(pipe).toContain(`from ${pipeFolderFor(bronze.table)}\n`);
+      expect(pipe).not.toMatch(/\bfiles = |\bforce = /);
+
+      const loader = copyStatement(bronze.table, bronze.fileColumns, '@bronze.csv_stage/x/y/', [stagedNameFor(0, 'a.csv.gz', 'gold/a.csv.gz')]);
+      expect(shared(pipeCopyStatement(bronze.table, bronze.fileColumns), /substr\(metadata\$filename, \d+\)/, 'metadata$start_scan_time')).toBe(
+        shared(loader, /case split_part\(metadata\$filename[^]*?\n {4}end/, 'current_timestamp'),
+      );
+    }
+  });
+
+  it('takes the key from the path past <table>/<16-hex version folder>/', () => {
+    const table = BRONZE_TABLES[0]!.table;
+    const offset = Number(/substr\(metadata\$filename, (\d+)\)/.exec(pipeCopyStatement(table, BRONZE_TABLES[0]!.fileColumns))![1]);
+    const path = `${table.name}/0123456789abcdef/gold/user_events/dt=2026-01-01/f.csv.gz`;
+    expect(path.slice(offset - 1)).toBe('gold/user_events/dt=2026-01-01/f.csv.gz');
+  });
+
+  it('creates the append-only manifest, its pipe and its stream, and grants the loader OPERATE and MONITOR on every pipe', () => {
+    expect(snowpipe).toContainEqual(expect.stringMatching(/^create table if not exists bronze\.load_manifest \(/));
+    expect(snowpipe).toContainEqual(expect.stringMatching(/^create pipe if not exists bronze\.load_manifest_pipe\n/));
+    expect(snowpipe).toContain(`create stream if not exists ${MANIFEST_STREAM} on table bronze.load_manifest`);
+    for (const pipe of [...BRONZE_TABLES.map((bronze) => pipeNameFor(bronze.table)), 'bronze.load_manifest_pipe']) {
+      expect(snowpipe).toContain(`grant operate, monitor on pipe STREAMFLOW_DW.${pipe} to role STREAMFLOW_LOADER`);
+    }
+    expect(snowpipe).toContain('grant select, insert on table STREAMFLOW_DW.bronze.load_manifest to role STREAMFLOW_LOADER');
+    expect(snowpipe.filter((statement) => /load_manifest/.test(statement) && /^grant .*\b(update|delete)\b/.test(statement))).toEqual([]);
+  });
+
+  it('starts the root task with the manifest upkeep, triggers it on the manifest stream too, and runs it serverless', () => {
+    const root = rootTask(snowpipe);
+    expect(root).toContain(`when system$stream_has_data('${MANIFEST_STREAM}')\n        or system$stream_has_data('bronze.raw_user_events_stream')`);
+    expect(root).toContain('user_task_managed_initial_warehouse_size');
+    expect(root).not.toMatch(/^ {4}warehouse = /m);
+    const body = root.slice(root.indexOf('begin\n'));
+    const deletes = body.search(/delete from bronze\.raw_user_events\n\s+using /);
+    expect(deletes).toBeGreaterThan(0);
+    expect(body.indexOf('merge into bronze.load_history')).toBeGreaterThan(deletes);
+    expect(body.indexOf('merge into bronze.load_history')).toBeLessThan(body.indexOf('merge into silver.stg_user_events'));
+    expect(body).toContain(`from (select * from ${MANIFEST_STREAM} where metadata$action = 'INSERT') as manifest`);
+  });
+
+  it('renders none of it in copy mode, whose root stays on the warehouse', () => {
+    expect(copy.filter((statement) => /pipe|load_manifest/.test(statement))).toEqual([]);
+    expect(rootTask(copy)).toMatch(/^ {4}warehouse = STREAMFLOW_WH$/m);
+  });
+});
