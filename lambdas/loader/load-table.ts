@@ -62,7 +62,7 @@ class UnreadableFilesError extends Error {
 /** Another load took over a claim whose lease ran out: this one must not record or keep its rows. */
 class LeaseLostError extends Error {}
 
-const bronzeName = (target: LoadTarget): string => `${target.bronze.table.schema}.${target.bronze.table.name}`;
+export const bronzeName = (target: LoadTarget): string => `${target.bronze.table.schema}.${target.bronze.table.name}`;
 
 const skipped = (objects: readonly StoredObject[], reason: 'claimed_concurrently' | 'lock_timeout'): FileOutcome[] =>
   objects.map((object) => ({ status: 'skipped', key: object.key, etag: object.etag, reason }));
@@ -86,7 +86,7 @@ const claimWithRetry = async (context: TableLoadContext, objects: readonly Store
  * The file to load. Converting is pure, so whatever it throws is about this file's content: a
  * rejection of the file, never a failed invocation that would stop every later tick at this file.
  */
-const checkedFile = (key: string, body: Uint8Array, target: LoadTarget, catalog: ReferenceCatalog, maxInflatedBytes: number) => {
+export const checkedFile = (key: string, body: Uint8Array, target: LoadTarget, catalog: ReferenceCatalog, maxInflatedBytes: number) => {
   try {
     return fileToLoad(key, body, target, { catalog, maxInflatedBytes });
   } catch (error) {

@@ -8,11 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ObjectStore, StoredObject } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { PipeIngest } from '../shared/ports/pipe-ingest.js';
 import { NO_REFERENCE_DATA, loadReferenceCatalog, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { MAX_FILES_PER_COPY } from '../shared/adapters/snowflake-load-sql.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from './file-to-csv.js';
 import { DEFAULT_LEASE_SECONDS, fileVersion, handledFiles } from './load-history.js';
 import { loadTable, type FileOutcome } from './load-table.js';
+import { snowpipeLoadTable } from './snowpipe-load.js';
 import { LOAD_PREFIXES, loadTargetFor, type LoadTarget } from '../shared/contracts/load-targets.js';
 import type { LoaderRequest } from './loader-request.js';
 
@@ -28,6 +30,11 @@ export interface LoaderDeps {
   readonly leaseSeconds?: number;
   /** The clock claims and leases are measured by. @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Snowpipe mode (lambdas/loader/snowpipe-load.ts): files go to their table's pipe instead of a
+   * COPY on the warehouse. @default undefined: copy mode
+   */
+  readonly pipes?: PipeIngest;
 }
 
 export interface LoaderSummary {
@@ -104,7 +111,10 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
   candidates.sort(loadOrder);
   for (const [key, stored] of named ?? []) if (stored === undefined) logger.warn('object named by the event is not in the bucket', { key });
 
-  const handled = force ? new Set<string>() : await handledFiles(warehouse);
+  // Snowpipe mode reads no history for queued objects, so the hot path wakes no warehouse: the
+  // pipe's load metadata skips a version it loaded. Scheduled ticks still skip what is recorded.
+  const readsHistory = !force && !(deps.pipes && request.kind === 'objects');
+  const handled = readsHistory ? await handledFiles(warehouse) : new Set<string>();
   const files: FileOutcome[] = [];
   const ignored: string[] = [];
   const pendingByLoad = new Map<string, { target: LoadTarget; objects: StoredObject[] }>();
@@ -146,7 +156,10 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
   // Maps keep insertion order: tables load in the candidates' order, reference data first.
   for (const { target, objects } of pendingByLoad.values()) {
     for (let start = 0; start < objects.length; start += MAX_FILES_PER_LOAD) {
-      const outcomes = await loadTable({ ...context, claimToken: randomUUID() }, target, objects.slice(start, start + MAX_FILES_PER_LOAD));
+      const batch = objects.slice(start, start + MAX_FILES_PER_LOAD);
+      const outcomes = deps.pipes
+        ? await snowpipeLoadTable({ ...context, pipes: deps.pipes }, target, batch)
+        : await loadTable({ ...context, claimToken: randomUUID() }, target, batch);
       for (const outcome of outcomes) {
         if (outcome.status === 'failed') logger.error('file rejected', { key: outcome.key, etag: outcome.etag, error: outcome.error });
         else logger.debug('file handled', { outcome });

@@ -8,27 +8,31 @@
  * The statements run on Snowflake (inside the root task) and on DuckDB (test/warehouse/).
  */
 import { createHash } from 'node:crypto';
-import type { Column } from '../shared/contracts/tables.js';
+import { LOAD_METADATA_COLUMNS, type Column } from '../shared/contracts/tables.js';
+import type { FileColumn } from '../shared/ports/warehouse.js';
 import { csvHeader, csvRow } from '../shared/csv.js';
 import { BRONZE_TABLES } from '../shared/contracts/bronze-tables.js';
 import { LOAD_HISTORY, type ControlTable } from './control-tables.js';
 
-/** One row per file version handled in Snowpipe mode. */
+/** The columns of a manifest file, in file order: what its pipe's COPY lists. */
+export const MANIFEST_FILE_COLUMNS: readonly FileColumn[] = [
+  { name: 'file_key', type: 'varchar' },
+  { name: 'etag', type: 'varchar' },
+  { name: 'target_table', type: 'varchar' },
+  /** `loaded` (submitted to the table's pipe) or `failed` (rejected by the loader's checks). */
+  { name: 'status', type: 'varchar' },
+  { name: 'rows_parsed', type: 'bigint' },
+  { name: 'rows_loaded', type: 'bigint' },
+  { name: 'errors_seen', type: 'bigint' },
+  { name: 'first_error', type: 'varchar' },
+  /** When the loader submitted the version: later versions of a key supersede earlier ones. */
+  { name: 'submitted_at', type: 'timestamp' },
+];
+
+/** One row per file version handled in Snowpipe mode, with the load metadata its pipe fills as every pipe does. */
 export const LOAD_MANIFEST: ControlTable = {
   table: { schema: 'bronze', name: 'load_manifest' },
-  columns: [
-    { name: 'file_key', type: 'varchar' },
-    { name: 'etag', type: 'varchar' },
-    { name: 'target_table', type: 'varchar' },
-    /** `loaded` (submitted to the table's pipe) or `failed` (rejected by the loader's checks). */
-    { name: 'status', type: 'varchar' },
-    { name: 'rows_parsed', type: 'bigint' },
-    { name: 'rows_loaded', type: 'bigint' },
-    { name: 'errors_seen', type: 'bigint' },
-    { name: 'first_error', type: 'varchar' },
-    /** When the loader submitted the version: later versions of a key supersede earlier ones. */
-    { name: 'submitted_at', type: 'timestamp' },
-  ],
+  columns: [...MANIFEST_FILE_COLUMNS, ...LOAD_METADATA_COLUMNS],
 };
 
 /** What the loader records for one file version. */

@@ -15,7 +15,7 @@ import { BRONZE_TABLES, bronzeTableDdl } from '../shared/contracts/bronze-tables
 import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
 import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';
-import { LOAD_MANIFEST, manifestUpkeepStatements } from './load-manifest.js';
+import { LOAD_MANIFEST, MANIFEST_FILE_COLUMNS, manifestUpkeepStatements } from './load-manifest.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
@@ -75,7 +75,7 @@ export const streamStatements = (graph: readonly Task[]): string[] => {
 const inDatabase = (table: { readonly schema: string; readonly name: string }): string => `&{database}.${table.schema}.${table.name}`;
 
 /** The tables Snowpipe mode loads through a pipe of their own: every Bronze table, and the manifest. */
-const PIPED_TABLES = [...BRONZE_TABLES.map((bronze) => ({ table: bronze.table, columns: bronze.fileColumns })), LOAD_MANIFEST];
+const PIPED_TABLES = [...BRONZE_TABLES.map((bronze) => ({ table: bronze.table, columns: bronze.fileColumns })), { table: LOAD_MANIFEST.table, columns: MANIFEST_FILE_COLUMNS }];
 
 /** Snowpipe mode: one pipe per piped table, each with the loader's COPY (snowflake-load-sql.ts). */
 export const pipeStatements = (): string[] => PIPED_TABLES.map(({ table, columns }) => createPipeStatement(table, columns));

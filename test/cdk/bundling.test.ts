@@ -24,6 +24,7 @@ const RUNTIME_ENV = {
   SNOWFLAKE_ROLE: 'STREAMFLOW_LOADER',
   SNOWFLAKE_WAREHOUSE: 'STREAMFLOW_WH',
   SNOWFLAKE_DATABASE: 'STREAMFLOW_DW',
+  LOAD_MODE: 'snowpipe',
   SNOWFLAKE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:streamflow/snowflake-AbC123',
   MSK_CLUSTER_ARN: 'arn:aws:kafka:eu-west-1:123456789012:cluster/streamflow-dev/6a1b2c3d-0000-1111-2222-333344445555-s1',
   PRODUCER_EVENTS: '10',

@@ -47,6 +47,9 @@ describe('configuration from cdk.json context', () => {
     expect(prod.consumer).toMatchObject({ pollerMode: 'provisioned', minPollers: 1, maxPollers: 4, retryAttempts: 3 });
     expect(overridden.streaming).toMatchObject({ cluster: 'provisioned', brokerType: 'kafka.m7g.large' });
     expect(overridden.consumer.maxPollers).toBe(8);
+    expect(prod.loader.loadMode).toBe('copy');
+    expect(configFrom({}).loader.loadMode).toBe('snowpipe');
+    expect(configFrom({ preset: 'prod', loadMode: 'snowpipe' }).loader.loadMode).toBe('snowpipe');
   });
 
   it('gives a complete configuration with no context at all (a fresh clone synthesizes)', () => {
@@ -122,6 +125,7 @@ describe('configuration from cdk.json context', () => {
     // The loader's SQS event source mapping: MaximumConcurrency 2–1,000; a batch no larger than one COPY's 1,000 files.
     ['loaderMaxConcurrency', 1, /loaderMaxConcurrency: must be at least 2/],
     ['loaderBatchSize', 1001, /loaderBatchSize: must be at most 1000/],
+    ['loadMode', 'pipe', /loadMode: expected "copy" or "snowpipe"/],
     ['loaderBatchingWindowSeconds', 301, /loaderBatchingWindowSeconds: must be at most 300/],
   ])('rejects %s = %j with a message naming the key', (key, value, message) => {
     // Act

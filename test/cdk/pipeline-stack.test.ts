@@ -184,6 +184,8 @@ describe('pipeline stack: the loader', () => {
           SNOWFLAKE_ROLE: 'STREAMFLOW_LOADER',
           SNOWFLAKE_WAREHOUSE: 'STREAMFLOW_WH',
           SNOWFLAKE_DATABASE: 'STREAMFLOW_DW',
+          // the dev preset's: no warehouse awake for loads (lib/config.ts PRESETS)
+          LOAD_MODE: 'snowpipe',
           SNOWFLAKE_SECRET_ARN: SECRET_ARN,
           POWERTOOLS_SERVICE_NAME: 'streamflow-dev-loader',
         }),

@@ -26,7 +26,7 @@ const pipeLoads = (eventId: string, loadedAt: string) =>
 
 const submitted = (etag: string, at: string, status = 'loaded') =>
   fixture.warehouse.execute(
-    "insert into bronze.load_manifest values (?, ?, 'bronze.raw_user_events', ?, 1, 1, 0, null, cast(? as timestamp))",
+    "insert into bronze.load_manifest (file_key, etag, target_table, status, rows_parsed, rows_loaded, errors_seen, submitted_at) values (?, ?, 'bronze.raw_user_events', ?, 1, 1, 0, cast(? as timestamp))",
     [KEY, etag, status, at],
   );
 

@@ -5,7 +5,7 @@
  */
 import '../support/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
-import { copyStatement, pipeCopyStatement, pipeFolderFor, pipeNameFor, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
+import { copyStatement, pipeCopyStatement, pipeFolderFor, pipeNameFor, pipePathFor, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
 import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
 import { MANIFEST_STREAM, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
@@ -38,17 +38,22 @@ describe('sql deploy in snowpipe mode', () => {
       expect(pipe).not.toMatch(/\bfiles = |\bforce = /);
 
       const loader = copyStatement(bronze.table, bronze.fileColumns, '@bronze.csv_stage/x/y/', [stagedNameFor(0, 'a.csv.gz', 'gold/a.csv.gz')]);
-      expect(shared(pipeCopyStatement(bronze.table, bronze.fileColumns), /substr\(metadata\$filename, \d+\)/, 'metadata$start_scan_time')).toBe(
+      expect(shared(pipeCopyStatement(bronze.table, bronze.fileColumns), /substr\(metadata\$filename, [^\n]*- \d+\)/, 'metadata$start_scan_time')).toBe(
         shared(loader, /case split_part\(metadata\$filename[^]*?\n {4}end/, 'current_timestamp'),
       );
     }
   });
 
-  it('takes the key from the path past <table>/<16-hex version folder>/', () => {
+  it('takes the key from the path between <table>/<16-hex version folder>/ and the file name', () => {
     const table = BRONZE_TABLES[0]!.table;
-    const offset = Number(/substr\(metadata\$filename, (\d+)\)/.exec(pipeCopyStatement(table, BRONZE_TABLES[0]!.fileColumns))![1]);
-    const path = `${table.name}/0123456789abcdef/gold/user_events/dt=2026-01-01/f.csv.gz`;
-    expect(path.slice(offset - 1)).toBe('gold/user_events/dt=2026-01-01/f.csv.gz');
+    const key = 'gold/user_events/dt=2026-01-01/user_events+0+0-9.csv.gz';
+    const filename = `${table.name}/${pipePathFor('0123456789abcdef', key, 'user_events+0+0-9.csv.gz')}`;
+    const [, start, end] = /substr\(metadata\$filename, (\d+), length\(metadata\$filename\) - length\(split_part\(metadata\$filename, '\/', -1\)\) - (\d+)\)/.exec(
+      pipeCopyStatement(table, BRONZE_TABLES[0]!.fileColumns),
+    )!;
+    // SUBSTR is 1-based: from `start`, as many characters as the expression computes
+    const length = filename.length - filename.split('/').at(-1)!.length - Number(end);
+    expect(filename.substr(Number(start) - 1, length)).toBe(key);
   });
 
   it('creates the append-only manifest, its pipe and its stream, and grants the loader OPERATE and MONITOR on every pipe', () => {

@@ -104,22 +104,41 @@ export const pipeNameFor = (table: TableName): string => `${plainIdentifier(tabl
  * The loader's COPY as a pipe runs it (https://docs.snowflake.com/en/sql-reference/sql/create-pipe):
  * from the table's whole stage folder instead of a FILES list, and without FORCE, which a pipe's
  * COPY does not take: the pipe's own load metadata, which never loads a path twice within 14 days,
- * is what keeps a version from loading twice. Files sit at `<table>/<version folder>/<object key>`,
- * so `_source_file` is METADATA$FILENAME past the two known-length segments. `_loaded_at` is
+ * is what keeps a version from loading twice. Files sit at `<table>/<version folder>/<object
+ * key>/<file name>` (the name keeps the extension that tells gzip), so `_source_file` is
+ * METADATA$FILENAME between the two known-length leading segments and the last one. `_loaded_at` is
  * METADATA$START_SCAN_TIME: CREATE PIPE warns that CURRENT_TIMESTAMP in a pipe's COPY is evaluated
  * when the pipe is compiled, not when a file loads.
  */
-export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn[]): string =>
-  renderCopy(table, columns, {
+export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn[]): string => {
+  const keyStart = plainIdentifier(table.name).length + VERSION_FOLDER_LENGTH + 3;
+  return renderCopy(table, columns, {
     from: pipeFolderFor(table),
-    sourceFile: `substr(metadata$filename, ${plainIdentifier(table.name).length + VERSION_FOLDER_LENGTH + 3})`,
+    sourceFile: `substr(metadata$filename, ${keyStart}, length(metadata$filename) - length(split_part(metadata$filename, '/', -1)) - ${keyStart})`,
     loadedAt: 'metadata$start_scan_time',
     trailer: [],
   });
+};
+
+/** Where a file version is staged for its table's pipe, relative to the pipe's folder: `<version folder>/<key>/<file name>`. */
+export const pipePathFor = (versionFolder: string, sourceFile: string, fileName: string): string => {
+  if (!/^[0-9a-f]+$/.test(versionFolder) || versionFolder.length !== VERSION_FOLDER_LENGTH) throw new Error(`Not a version folder: "${versionFolder}"`);
+  return `${versionFolder}/${safePath(sourceFile)}/${safePath(fileName)}`;
+};
 
 /** CREATE PIPE of a table: REST-submitted (AUTO_INGEST off), idempotent on redeploy. */
 export const createPipeStatement = (table: TableName, columns: readonly FileColumn[]): string =>
   `create pipe if not exists ${pipeNameFor(table)}\n    auto_ingest = false\nas\n${pipeCopyStatement(table, columns)}`;
+
+/**
+ * Snowpipe mode's PUT of one file into its version's folder. OVERWRITE = FALSE: a path holds one
+ * version's bytes forever, so a second loader that stages the same version skips the upload
+ * (https://docs.snowflake.com/en/sql-reference/sql/put, OVERWRITE).
+ */
+export const pipePutStatement = (localFile: string, table: TableName, path: string): string => {
+  const folder = `${pipeFolderFor(table)}${safePath(path).split('/').slice(0, -1).join('/')}/`;
+  return `put 'file://${safePath(localFile)}' '${folder}' auto_compress = false overwrite = false`;
+};
 
 /** Removes the load's folder once its COPY committed (https://docs.snowflake.com/en/sql-reference/sql/remove). */
 export const removeStatement = (folder: string): string => `remove ${folder}`;

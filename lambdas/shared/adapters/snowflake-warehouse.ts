@@ -33,6 +33,7 @@ import {
   copyResultsOf,
   copyStatement,
   loadFolderFor,
+  pipePutStatement,
   putStatement,
   removeStatement,
   stagedNameFor,
@@ -185,6 +186,30 @@ export class SnowflakeWarehouse implements Warehouse {
   /** PUT outside any transaction: retried as a whole (PUT with OVERWRITE into a new folder is idempotent). */
   stage(request: FilesLoadRequest): Promise<StagedFiles> {
     return this.serial.run(() => this.retrying(async () => this.stageOn(await this.session(), request)));
+  }
+
+  /**
+   * Snowpipe mode: PUTs one file to `path` under the table's pipe folder (pipePutStatement), the
+   * local copy named as the path's last segment. Retried whole: the path is the version's, and a
+   * file already there is SKIPPED.
+   */
+  stageForPipe(table: TableName, path: string, bytes: Uint8Array): Promise<void> {
+    return this.serial.run(() =>
+      this.retrying(async () => {
+        const local = await mkdtemp(join(this.config.tmpDir ?? tmpdir(), 'streamflow-pipe-'));
+        try {
+          const file = join(local, path.split('/').at(-1)!);
+          await writeFile(file, bytes);
+          const rows = (await (await this.session()).run(pipePutStatement(file, table, path))).rows;
+          const status = String(rows[0]?.status ?? '');
+          if (rows.length !== 1 || (status !== 'UPLOADED' && status !== 'SKIPPED')) {
+            throw new Error(`PUT of ${path} for ${tableKey(table)}'s pipe did not upload it: ${JSON.stringify(rows).slice(0, 300)}`);
+          }
+        } finally {
+          await rm(local, { recursive: true, force: true });
+        }
+      }),
+    );
   }
 
   /** REMOVE of the load's folder; retried (removing twice removes nothing more). */
