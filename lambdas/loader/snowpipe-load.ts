@@ -4,7 +4,7 @@
  * version (`<version folder>/<key>/<file name>`, the folder a hash of key and ETag) and submitted
  * to the table's pipe. The pipe never loads a path twice within 14 days, so every loader that
  * sees a version, concurrently or again on the next tick, submits the same path and the version
- * loads once. What happened to each file goes into a manifest file for the manifest's pipe; the
+ * loads once. What happened to each file goes into a manifest file of its own for the manifest's pipe; the
  * refresh graph's first step turns the manifest into the load history and removes the rows of
  * superseded versions (lambdas/warehouse/load-manifest.ts). A `loaded` outcome here means queued
  * for the pipe, with the rows the loader counted (gold files; 0 where it counts none).
@@ -29,9 +29,12 @@ export interface SnowpipeLoadContext {
   readonly now: () => Date;
 }
 
-/** The manifest file of a batch: named after the versions it records, so a batch submitted again is one path. */
-const manifestPathFor = (table: string, entries: readonly ManifestEntry[]): string =>
-  pipePathFor(versionFolderFor(table, entries.map((entry) => `${entry.key}\n${entry.etag}`).join('\n')), `${LOAD_MANIFEST.table.name}/${table.split('.')[1]!}`, 'manifest.csv');
+/**
+ * A version's manifest file: one path per version, so its first bytes (and its first
+ * `submitted_at`, which the upkeep dates the version by) are the ones the pipe loads; a later
+ * loader's PUT of the same path is skipped (OVERWRITE = FALSE), its submission too.
+ */
+const manifestPathFor = (entry: ManifestEntry): string => pipePathFor(versionFolderFor(entry.key, entry.etag), entry.key, 'manifest.csv');
 
 export const snowpipeLoadTable = async (context: SnowpipeLoadContext, target: LoadTarget, objects: readonly StoredObject[]): Promise<FileOutcome[]> => {
   const table = bronzeName(target);
@@ -79,9 +82,9 @@ export const snowpipeLoadTable = async (context: SnowpipeLoadContext, target: Lo
   // Data first, then the manifest that says they were submitted: the upkeep dates versions by it.
   if (paths.length > 0) await context.pipes.submit(target.bronze.table, paths);
   if (entries.length > 0) {
-    const manifest = manifestPathFor(table, entries);
-    await context.pipes.stage(LOAD_MANIFEST.table, manifest, Buffer.from(manifestCsv(entries), 'utf8'));
-    await context.pipes.submit(LOAD_MANIFEST.table, [manifest]);
+    const manifests = entries.map((recorded) => ({ path: manifestPathFor(recorded), csv: manifestCsv([recorded]) }));
+    for (const { path, csv } of manifests) await context.pipes.stage(LOAD_MANIFEST.table, path, Buffer.from(csv, 'utf8'));
+    await context.pipes.submit(LOAD_MANIFEST.table, manifests.map((manifest) => manifest.path));
   }
   context.logger.debug('files submitted to the pipe', { table, submitted: paths.length, rejected: entries.length - paths.length });
   return outcomes;

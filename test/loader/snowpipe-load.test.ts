@@ -85,10 +85,11 @@ describe('the loader in snowpipe mode, at the pipe-ingest port (recording stand-
 
     // Assess: the manifest records each file with the rows the loader counted
     const manifests = staged.filter((file) => file.table === 'bronze.load_manifest');
-    expect(manifests).toHaveLength(2);
-    expect(manifests[1]!.path).toMatch(/^[0-9a-f]{16}\/load_manifest\/raw_user_events\/manifest\.csv$/);
-    expect(manifests[1]!.bytes.split('\n')[0]).toBe('file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at');
-    expect(manifests[1]!.bytes).toMatch(/\ngold\/user_events\/[^,]+,[^,]+,bronze\.raw_user_events,loaded,3,3,0,,20\d\d-/);
+    expect(manifests).toHaveLength(gold.length);
+    const userEvents = manifests.find((file) => file.path.includes('/gold/user_events/') && file.path.includes('+0+0-'))!;
+    expect(userEvents.path).toMatch(/^[0-9a-f]{16}\/gold\/user_events\/dt=[^/]+\/user_events\+0\+0-3\.csv\.gz\/manifest\.csv$/);
+    expect(userEvents.bytes.split('\n')[0]).toBe('file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at');
+    expect(userEvents.bytes).toMatch(/\ngold\/user_events\/[^,]+,[^,]+,bronze\.raw_user_events,loaded,3,3,0,,20\d\d-/);
   });
 
   it('submits the same path when the same file version comes again (another loader, a redelivered event), a new path for a new version', async () => {

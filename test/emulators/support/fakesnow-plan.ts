@@ -40,6 +40,8 @@ export const FAKESNOW_GAPS: readonly Gap[] = [
   },
   { name: 'file format changes', statement: /^alter file format /i },
   { name: 'streams', statement: /^create stream /i },
+  // Snowpipe mode only (sql deploy --load-mode snowpipe): fakesnow has no Snowpipe service.
+  { name: 'pipes', statement: /^create pipe /i },
   { name: 'tasks', statement: /^(create or replace|alter) task /i },
   { name: 'roles', statement: /^create role /i },
   { name: 'shares', statement: /^(create share|grant .* to share|alter share) /i },

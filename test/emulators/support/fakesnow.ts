@@ -99,6 +99,7 @@ interface QueryData {
 
 /** PUT's `OVERWRITE = TRUE` option (https://docs.snowflake.com/en/sql-reference/sql/put). */
 const PUT_OVERWRITE = /^\s*put\b.*\boverwrite\s*=\s*true\b/is;
+const PUT_NO_OVERWRITE = /^\s*put\b.*\boverwrite\s*=\s*false\b/is;
 
 /**
  * A query-request answer with its Arrow result rewritten as JSON, and `returned` (the rows in
@@ -112,13 +113,16 @@ const PUT_OVERWRITE = /^\s*put\b.*\boverwrite\s*=\s*true\b/is;
  *   the driver first GETs the presigned URL to see whether the file exists; fakesnow's bucket
  *   takes PUT only, its 405 is not one of the "absent" answers (401/403/404) the driver
  *   expects, so the driver never uploads and fails with "Unknown Error in uploading a file".
+ *   For the same reason a PUT with OVERWRITE = FALSE (Snowpipe mode's) is answered as one with
+ *   TRUE: fakesnow's bucket cannot answer the existence check, so here the file is uploaded again
+ *   where Snowflake would report it SKIPPED.
  */
 export const translateQueryAnswer = (body: string, sqlText = ''): string => {
   const answer = JSON.parse(body) as { data?: QueryData | null };
   const data = answer.data;
   if (!data) return body;
   if (data.stageInfo?.locationType === 'GCS' && data.stageInfo.region === undefined) {
-    const overwrite = data.overwrite === true || PUT_OVERWRITE.test(sqlText);
+    const overwrite = data.overwrite === true || PUT_OVERWRITE.test(sqlText) || PUT_NO_OVERWRITE.test(sqlText);
     return JSON.stringify({ ...answer, data: { ...data, overwrite, stageInfo: { ...data.stageInfo, region: 'fakesnow' } } });
   }
   if (data.queryResultFormat === 'arrow') {
