@@ -13,7 +13,6 @@ const lines = (items: readonly CostLine[]): string => table(['item', 'USD / mont
 export const renderCostDoc = (model: CostModel, generatedFrom: string): string => {
   const dev = model.presets.find((preset) => preset.preset === 'dev')!;
   const devConfig = presetConfig('dev');
-  const snowpipeAt100M = ((dev.volumes[1]!.eventsPerMonth * model.measured.valueBytesPerRecord) / 1e9) * PRICES.snowpipeCreditsPerGb.usd * PRICES.snowflakeCredit.usd;
   const parts = [
     '# What StreamFlow costs, and how fresh Gold is',
     '',
@@ -87,16 +86,18 @@ export const renderCostDoc = (model: CostModel, generatedFrom: string): string =
     `  (loaderBatchingWindowSeconds) into one load, one COPY per table, and runs at most ${devConfig.loader.maxConcurrency} loads at once`,
     "  (loaderMaxConcurrency; MaximumConcurrency's minimum): each of Lambda's pollers gathers a batch of its own, so the",
     `  model counts up to ${devConfig.loader.maxConcurrency} loads per window, never more than one per file.`,
-    `- dev runs COPY on ${devConfig.snowflake.warehouse}, the X-Small StreamFlow creates (AUTO_SUSPEND ${ASSUMPTIONS.warehouseAutoSuspendSeconds} s): loads every few seconds`,
-    `  keep it awake the whole month, ${money(730 * PRICES.snowflakeCredit.usd)} on Standard edition, the largest line once events flow.`,
-    '  Snowpipe mode (the option of issue 16 item 1: the loader PUTs, a pipe loads the files, billed per GB) would',
-    `  replace that line by ${money(snowpipeAt100M)} at ${events(dev.volumes[1]!.eventsPerMonth)} events a month; it is **not built**. prod runs COPY on your warehouse,`,
-    `  already running for other work: ${ASSUMPTIONS.copySecondsPerLoad} s of its time per load.`,
+    `- dev loads through Snowpipe (loadMode snowpipe, lib/config.ts): the loader PUTs each file to a path of its version and`,
+    '  asks the table\'s pipe to load it (the pipe\'s COPY is the loader\'s), billed per GB of files; the bench measures no',
+    `  gold CSV size, so the Kafka value's ${model.measured.valueBytesPerRecord} B per event is taken (an upper bound: the CSV drops the keys), plus`,
+    `  ${ASSUMPTIONS.manifestBytesPerFile} B of manifest per file. No warehouse is awake for loads; copy mode kept ${devConfig.snowflake.warehouse} (AUTO_SUSPEND`,
+    `  ${ASSUMPTIONS.warehouseAutoSuspendSeconds} s) up the whole month once events flowed, ${money(730 * PRICES.snowflakeCredit.usd)} on Standard edition. What still wakes it is the`,
+    `  loader's scheduled tick (every ${devConfig.loader.scheduleMinutes} min: load history, data quality, churn model): while events flow the history changes`,
+    '  between ticks, so each tick resumes the warehouse and pays its 60 s minimum plus the auto-suspend tail.',
+    `  prod runs COPY on your warehouse, already running for other work: ${ASSUMPTIONS.copySecondsPerLoad} s of its time per load.`,
     `- The refresh graph runs as triggered tasks, at most every ${ASSUMPTIONS.triggerIntervalSeconds} s, ${ASSUMPTIONS.refreshSecondsPerRun} s of X-Small compute per run`,
-    `  plus ${ASSUMPTIONS.refreshSecondsPerMillionRows} s per million rows (assumed): in dev on STREAMFLOW_WH (\`sql deploy\`'s default`,
-    "  `--task-compute warehouse`), which COPY keeps awake once events flow, so only hours beyond COPY's are paid;",
-    '  in prod on your warehouse (its seconds of use only); serverless on the Firehose side, which has no',
-    '  warehouse of its own awake. Once events flow it is the largest line on the Firehose side.',
+    `  plus ${ASSUMPTIONS.refreshSecondsPerMillionRows} s per million rows (assumed): in dev serverless (\`sql deploy --load-mode snowpipe\`'s default,`,
+    '  since no warehouse is awake), in prod on your warehouse (its seconds of use only); serverless on the Firehose',
+    '  side too. Once events flow it is the largest Snowflake line on both sides.',
     `- Provisioned pollers of one poller group fit in ${ASSUMPTIONS.eventPollerUnitsAtMinimum} Event Poller Unit at the minimum (not confirmed).`,
     '- Firehose: MSK as source reads private brokers only through multi-VPC private connectivity, which',
     '  kafka.t3.small does not support, so the Firehose side of dev runs kafka.m7g.large brokers; the connectivity',

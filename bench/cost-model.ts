@@ -34,6 +34,16 @@ export const ASSUMPTIONS = {
   loaderSecondsPerFile: 0.05,
   /** COPY of one load's files on a running X-Small. */
   copySecondsPerLoad: 3,
+  /**
+   * Snowpipe mode: uncompressed bytes per event in the files Snowpipe bills by. The bench measures
+   * no gold CSV size; the Kafka value's JSON (measured) is taken as an upper bound (the CSV drops
+   * the keys), plus a manifest file of ~300 B per gold file.
+   */
+  manifestBytesPerFile: 300,
+  /** Snowpipe mode: per file, the loader's PUT of it and of its manifest (two cloud-services round trips) and its share of insertFiles. */
+  snowpipeLoaderSecondsPerFile: 0.25,
+  /** The scheduled tick's warehouse queries (load history, data quality, churn model) on a woken X-Small. */
+  tickQuerySeconds: 3,
   /** AUTO_SUSPEND of the warehouse StreamFlow creates (sql/snowflake/010_warehouse.sql): each load keeps it up this long after. */
   warehouseAutoSuspendSeconds: 60,
   /**
@@ -157,7 +167,7 @@ const fixedLines = (config: StreamFlowConfig): FixedLines => {
           ),
         ]
       : []),
-    line('loader safety-net schedule', ((HOURS_PER_MONTH * 60) / config.loader.scheduleMinutes) * 1 * (config.loader.memoryMb / 1024) * PRICES.lambdaArmGbSecond.usd, `a tick every ${config.loader.scheduleMinutes} min, ~1 s, nothing pending`),
+    line('loader safety-net schedule', ticksOf(config) * 1 * (config.loader.memoryMb / 1024) * PRICES.lambdaArmGbSecond.usd, `a tick every ${config.loader.scheduleMinutes} min, ~1 s, nothing pending`),
     line(
       "loader queue: Lambda's empty receives",
       ((ASSUMPTIONS.sqsPollers * SECONDS_PER_MONTH) / ASSUMPTIONS.sqsEmptyReceiveSeconds) * PRICES.sqsRequest.usd,
@@ -237,6 +247,35 @@ const copyLine = (loads: number, config: StreamFlowConfig): CostLine => {
   );
 };
 
+/** Ticks a month of the loader's safety-net schedule. */
+const ticksOf = (config: StreamFlowConfig): number => (HOURS_PER_MONTH * 60) / config.loader.scheduleMinutes;
+
+/**
+ * Snowpipe mode's loads: Snowpipe per GB of the files (data and manifests), and the one warehouse
+ * wake left: the scheduled tick reads the load history (and publishes data quality, trains the
+ * churn model). While events flow the upkeep changes that history between ticks, so no tick is
+ * answered from the result cache: each resumes the warehouse, billed at least 60 s, and it runs on
+ * to its auto-suspend (per-second billing with a 60 s minimum per resume: docs.snowflake.com/en/user-guide/cost-understanding-compute).
+ */
+const snowpipeLines = (eventsPerMonth: number, files: number, config: StreamFlowConfig, measured: CostModel['measured']): CostLine[] => {
+  const a = ASSUMPTIONS;
+  const gb = (eventsPerMonth * measured.valueBytesPerRecord + files * a.manifestBytesPerFile) / 1e9;
+  const ticks = ticksOf(config);
+  const tickSeconds = Math.max(60, a.tickQuerySeconds + a.warehouseAutoSuspendSeconds);
+  return [
+    line(
+      'Snowpipe into Bronze (per GB of files)',
+      credits(gb * PRICES.snowpipeCreditsPerGb.usd),
+      `${round(gb, 2)} GB: ${measured.valueBytesPerRecord} B per event (the Kafka value, an upper bound for its CSV row) + ${a.manifestBytesPerFile} B of manifest per file`,
+    ),
+    line(
+      `loader safety-net tick: ${config.snowflake.warehouse} woken`,
+      credits((ticks * tickSeconds) / 3600),
+      `${Math.round(ticks).toLocaleString('en-US')} ticks × ${tickSeconds} s of X-Small (${a.tickQuerySeconds} s of queries + ${a.warehouseAutoSuspendSeconds} s auto-suspend, 60 s minimum)`,
+    ),
+  ];
+};
+
 const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: CostModel['measured'], fixed: FixedLines): VolumeCost => {
   const a = ASSUMPTIONS;
   const { invocations, recordsPerInvocation } = invocationsOf(eventsPerMonth, config);
@@ -251,7 +290,8 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
   const loads = loadsOf(queuedFiles, config.loader);
   // Every object of the bucket is an EventBridge event (landing too); only the loaded ones are queued.
   const bucketEvents = 2 * invocations + quarantineFiles;
-  const loaderGbSeconds = (loads * a.loaderSecondsPerRun + (goldFiles + quarantineFiles) * a.loaderSecondsPerFile) * (config.loader.memoryMb / 1024);
+  const secondsPerFile = config.loader.loadMode === 'snowpipe' ? a.snowpipeLoaderSecondsPerFile : a.loaderSecondsPerFile;
+  const loaderGbSeconds = (loads * a.loaderSecondsPerRun + (goldFiles + quarantineFiles) * secondsPerFile) * (config.loader.memoryMb / 1024);
   const mskTraffic =
     config.streaming.cluster === 'serverless'
       ? [line('MSK Serverless: data in + out', kafkaGb * (PRICES.mskServerlessGbIn.usd + PRICES.mskServerlessGbOut.usd), `${round(kafkaGb, 1)} GB written, read once`)]
@@ -262,10 +302,12 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
       : config.consumer.pollerMode === 'on-demand'
         ? line('Lambda endpoint: invocation payloads', payloadGb * PRICES.interfaceEndpointGb.usd, `${round(payloadGb, 1)} GB`)
         : undefined;
+  const snowpipe = config.loader.loadMode === 'snowpipe';
+  // Snowpipe mode keeps no warehouse awake, so `sql deploy --load-mode snowpipe` runs the tasks serverless.
   const refresh = refreshLine(
     eventsPerMonth,
     loads,
-    config.preset === 'prod' ? { kind: 'your warehouse' } : { kind: 'awake warehouse', name: config.snowflake.warehouse, awakeHours: copyAwakeHours(loads) },
+    snowpipe ? { kind: 'serverless' } : config.preset === 'prod' ? { kind: 'your warehouse' } : { kind: 'awake warehouse', name: config.snowflake.warehouse, awakeHours: copyAwakeHours(loads) },
   );
   // The same graph on the Firehose side, where no warehouse of StreamFlow's own is awake for it.
   const firehoseRefresh = refreshLine(eventsPerMonth, loads, config.preset === 'prod' ? { kind: 'your warehouse' } : { kind: 'serverless' });
@@ -288,7 +330,7 @@ const volumeCost = (eventsPerMonth: number, config: StreamFlowConfig, measured: 
       loaderGbSeconds * PRICES.lambdaArmGbSecond.usd + loads * PRICES.lambdaRequest.usd,
       `${Math.round(loads).toLocaleString('en-US')} loads (batching window ${config.loader.batchingWindowSeconds} s, at most ${config.loader.maxConcurrency} at once)`,
     ),
-    copyLine(loads, config),
+    ...(snowpipe ? snowpipeLines(eventsPerMonth, queuedFiles, config, measured) : [copyLine(loads, config)]),
     refresh,
   ];
   const firehoseLines = [
@@ -314,7 +356,11 @@ const PRESET_SUMMARY = (config: StreamFlowConfig): string =>
     config.streaming.cluster === 'serverless' ? 'MSK Serverless' : `MSK ${config.streaming.brokerNodes} × ${config.streaming.brokerType}`,
     `${config.consumer.pollerMode} pollers`,
     config.streaming.egress === 'nat' ? 'NAT gateway' : `endpoints: ${[...interfaceEndpoints(config).shared, ...interfaceEndpoints(config).pollers].join(', ')}`,
-    config.preset === 'dev' ? `COPY and triggered tasks on ${config.snowflake.warehouse}` : 'COPY and triggered tasks on your warehouse',
+    config.loader.loadMode === 'snowpipe'
+      ? 'Snowpipe loads, serverless triggered tasks'
+      : config.preset === 'dev'
+        ? `COPY and triggered tasks on ${config.snowflake.warehouse}`
+        : 'COPY and triggered tasks on your warehouse',
   ].join(', ');
 
 export const presetCost = (preset: PresetName, measured: CostModel['measured']): PresetCost => {
@@ -346,6 +392,7 @@ export const costModel = (measured: CostModel['measured'], localRefreshCycleP95S
       loadBatchingWindowSeconds: presetConfig(defaultPreset).loader.batchingWindowSeconds,
       triggerIntervalSeconds: ASSUMPTIONS.triggerIntervalSeconds,
       localRefreshCycleP95Seconds,
+      loadMode: presetConfig(defaultPreset).loader.loadMode,
     }),
   };
 };
