@@ -42,6 +42,22 @@ describe('cost model', () => {
     expect(dev.idle.lines.some((line) => /refresh|Snowpipe/.test(line.item))).toBe(false);
   });
 
+  it('bills dev (snowpipe mode) per GB of files, serverless refresh and the tick\'s warehouse wakes, and prod (copy) COPY on its warehouse', () => {
+    // Act
+    const [devAt10M] = presetCost('dev', results.cost.measured).volumes;
+    const [prodAt10M] = presetCost('prod', results.cost.measured).volumes;
+    const items = (lines: readonly { item: string }[]) => lines.map((line) => line.item);
+
+    // Assess
+    expect(items(devAt10M!.pipeline.lines)).toEqual(
+      expect.arrayContaining(['Snowpipe into Bronze (per GB of files)', 'loader safety-net tick: STREAMFLOW_WH woken', 'Silver/Gold refresh: serverless triggered tasks']),
+    );
+    expect(items(devAt10M!.pipeline.lines).some((item) => /COPY/.test(item))).toBe(false);
+    expect(items(prodAt10M!.pipeline.lines)).toContain('COPY into Bronze on your warehouse (its seconds of use)');
+    // the targets of issue 16: the default preset below Firehose at every volume
+    for (const at of recomputed.allIn) expect(at.pipelineUsdPerMillion, String(at.eventsPerMonth)).toBeLessThan(at.firehoseUsdPerMillion);
+  });
+
   it('costs more per million at low volume than at high (fixed costs spread over fewer events)', () => {
     // Assess
     const perMillion = recomputed.allIn.map((at) => at.pipelineUsdPerMillion);
