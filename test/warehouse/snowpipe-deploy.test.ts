@@ -5,7 +5,7 @@
  */
 import '../support/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
-import { copyStatement, pipeCopyStatement, pipeFolderFor, pipeNameFor, pipePathFor, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
+import { PIPE_LOADED_AT, copyStatement, pipeCopyStatement, pipeFolderFor, pipeNameFor, pipePathFor, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
 import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
 import { MANIFEST_STREAM, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
@@ -38,7 +38,7 @@ describe('sql deploy in snowpipe mode', () => {
       expect(pipe).not.toMatch(/\bfiles = |\bforce = /);
 
       const loader = copyStatement(bronze.table, bronze.fileColumns, '@bronze.csv_stage/x/y/', [stagedNameFor(0, 'a.csv.gz', 'gold/a.csv.gz')]);
-      expect(shared(pipeCopyStatement(bronze.table, bronze.fileColumns), /substr\(metadata\$filename, [^\n]*- \d+\)/, 'metadata$start_scan_time')).toBe(
+      expect(shared(pipeCopyStatement(bronze.table, bronze.fileColumns), /substr\(metadata\$filename, [^\n]*- \d+\)/, PIPE_LOADED_AT)).toBe(
         shared(loader, /case split_part\(metadata\$filename[^]*?\n {4}end/, 'current_timestamp'),
       );
     }

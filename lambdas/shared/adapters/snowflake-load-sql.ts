@@ -94,6 +94,9 @@ export const copyStatement = (table: TableName, columns: readonly FileColumn[], 
 /** Hex digits of the folder a file version is staged under for its pipe: collisions need 2^32 versions of keys. */
 export const VERSION_FOLDER_LENGTH = 16;
 
+/** `_loaded_at` in a pipe's COPY: the scan time, in UTC (see {@link pipeCopyStatement}). */
+export const PIPE_LOADED_AT = "convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz";
+
 /** The stage folder a table's pipe loads from: `@bronze.csv_stage/<table>/`. */
 export const pipeFolderFor = (table: TableName): string => `@${CSV_STAGE}/${plainIdentifier(table.name)}/`;
 
@@ -107,15 +110,19 @@ export const pipeNameFor = (table: TableName): string => `${plainIdentifier(tabl
  * is what keeps a version from loading twice. Files sit at `<table>/<version folder>/<object
  * key>/<file name>` (the name keeps the extension that tells gzip), so `_source_file` is
  * METADATA$FILENAME between the two known-length leading segments and the last one. `_loaded_at` is
- * METADATA$START_SCAN_TIME: CREATE PIPE warns that CURRENT_TIMESTAMP in a pipe's COPY is evaluated
- * when the pipe is compiled, not when a file loads.
+ * METADATA$START_SCAN_TIME (CREATE PIPE warns that CURRENT_TIMESTAMP in a pipe's COPY is evaluated
+ * when the pipe is compiled, not when a file loads), a TIMESTAMP_LTZ
+ * (https://docs.snowflake.com/en/user-guide/querying-metadata) turned into the UTC wall clock that
+ * every other `_loaded_at` holds: a pipe runs with no session of ours, and an account's TIMEZONE
+ * defaults to America/Los_Angeles, so a bare cast would shift it by hours and the reload upkeep
+ * (lambdas/warehouse/load-manifest.ts), which compares it with UTC times, would misjudge versions.
  */
 export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn[]): string => {
   const keyStart = plainIdentifier(table.name).length + VERSION_FOLDER_LENGTH + 3;
   return renderCopy(table, columns, {
     from: pipeFolderFor(table),
     sourceFile: `substr(metadata$filename, ${keyStart}, length(metadata$filename) - length(split_part(metadata$filename, '/', -1)) - ${keyStart})`,
-    loadedAt: 'metadata$start_scan_time',
+    loadedAt: PIPE_LOADED_AT,
     trailer: [],
   });
 };
