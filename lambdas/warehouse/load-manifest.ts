@@ -79,11 +79,21 @@ const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
  * after that (`_loaded_at` is the pipe's scan time), so a row loaded before a later version of
  * its key started belongs to an earlier version. The rare race the other way (an earlier version
  * still queued when the later one is submitted) leaves its rows in place, never deletes the
- * current version's; Silver keeps one row per natural key either way. DELETE … USING, which both
- * engines take (https://docs.snowflake.com/en/sql-reference/sql/delete).
+ * current version's; Silver keeps one row per natural key either way. Only keys that gained a
+ * manifest row in `manifestRows` and have more than one version are looked at, so the usual run
+ * (new keys only) deletes from an empty set. DELETE … USING and QUALIFY, which both engines take
+ * (https://docs.snowflake.com/en/sql-reference/sql/delete, https://docs.snowflake.com/en/sql-reference/constructs/qualify).
  */
-const supersededRowsStatement = (table: string): string => `delete from ${table}
-using (select file_key, min(submitted_at) as started_at from ${MANIFEST} where status = 'loaded' group by file_key, etag) as version
+const supersededRowsStatement = (table: string, manifestRows: string): string => `delete from ${table}
+using (
+    select file_key, etag, min(submitted_at) as started_at
+    from ${MANIFEST}
+    where status = 'loaded'
+        and target_table = '${table}'
+        and file_key in (select file_key from ${manifestRows} as arrived)
+    group by file_key, etag
+    qualify count(*) over (partition by file_key) > 1
+) as version
 where version.file_key = ${table}._source_file
     and version.started_at > ${table}._loaded_at`;
 
@@ -111,6 +121,6 @@ when not matched then insert (file_key, etag, target_table, status, rows_parsed,
 
 /** The upkeep step: replace-on-reload for every Bronze table, then the history. */
 export const manifestUpkeepStatements = (manifestRows: string = MANIFEST): string[] => [
-  ...BRONZE_TABLES.map((bronze) => supersededRowsStatement(`${bronze.table.schema}.${bronze.table.name}`)),
+  ...BRONZE_TABLES.map((bronze) => supersededRowsStatement(`${bronze.table.schema}.${bronze.table.name}`, manifestRows)),
   historyMergeStatement(manifestRows),
 ];

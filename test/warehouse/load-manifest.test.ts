@@ -30,9 +30,11 @@ const submitted = (etag: string, at: string, status = 'loaded') =>
     [KEY, etag, status, at],
   );
 
-const upkeep = () =>
+/** The upkeep over every manifest row, or (as the task reads its stream) over the rows of one version only. */
+const upkeep = (onlyEtag?: string) =>
   fixture.warehouse.transaction(async (session) => {
-    for (const statement of manifestUpkeepStatements()) await session.execute(statement);
+    const rows = onlyEtag === undefined ? undefined : `(select * from bronze.load_manifest where etag = '${onlyEtag}')`;
+    for (const statement of manifestUpkeepStatements(rows)) await session.execute(statement);
   });
 
 describe('the manifest upkeep step of Snowpipe mode, on DuckDB', () => {
@@ -55,6 +57,20 @@ describe('the manifest upkeep step of Snowpipe mode, on DuckDB', () => {
       { etag: '"v1"', status: 'loaded', rows_loaded: 1, lease_expires_at: null },
       { etag: '"v2"', status: 'loaded', rows_loaded: 1, lease_expires_at: null },
     ]);
+  });
+
+  it('does the same when each run sees only the manifest rows that arrived since the last (the stream)', async () => {
+    // Prepare + Act: version 1 and its run, then version 2 and its run
+    await submitted('"v1"', '2026-01-01 00:00:00');
+    await pipeLoads('e-old', '2026-01-01 00:00:20');
+    await upkeep('"v1"');
+    await submitted('"v2"', '2026-01-01 01:00:00');
+    await pipeLoads('e-new', '2026-01-01 01:00:30');
+    await upkeep('"v2"');
+
+    // Assess
+    expect(await fixture.warehouse.query('select event_id from bronze.raw_user_events')).toEqual([{ event_id: 'e-new' }]);
+    expect(await fixture.warehouse.query('select count(*)::int as n from bronze.load_history')).toEqual([{ n: 2 }]);
   });
 
   it('keeps a key’s rows when only its one version was submitted, and records a rejected version as failed', async () => {
