@@ -1,8 +1,9 @@
 /**
  * The loader's core: resolves a request to the objects it covers, skips file versions already
- * handled, and loads the rest one Bronze table at a time, each table's files in one statement and
- * one transaction (load-table.ts). No Lambda, no SDK: the handler, the local twin and the tests
- * all call this with their own store and warehouse.
+ * handled, and loads the rest one Bronze table at a time: in copy mode each table's files in one
+ * statement and one transaction (load-table.ts), in snowpipe mode submitted to the table's pipe
+ * (snowpipe-load.ts). No Lambda, no SDK: the handler, the local twin and the tests all call this
+ * with their own store and warehouse (and pipes).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
