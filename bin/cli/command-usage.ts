@@ -69,8 +69,8 @@ export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [-
   Applies sql/snowflake/*.sql in order (warehouse, database and schemas, file format and stage, Bronze
   tables, pipes, model tables, streams, tasks, roles and grants). Idempotent. --load-mode is the stack's
   loadMode (preset dev: snowpipe, prod: copy): snowpipe adds one pipe per Bronze table (the loader's
-  COPY), bronze.load_manifest and its pipe, and the loader's OPERATE/MONITOR on them; copy (default)
-  adds none. The refresh tasks are triggered when a stream has data; --task-compute runs them on the
+  COPY), bronze.load_manifest and its pipe, and the loader's OPERATE/MONITOR on them (default, as the
+  default dev preset); copy (the prod preset) adds none. The refresh tasks are triggered when a stream has data; --task-compute runs them on the
   warehouse or serverless compute (default: serverless with snowpipe, the warehouse with copy).
   Connects with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or
   SNOWFLAKE_SECRET_ARN); names default to SNOWFLAKE_DATABASE / SNOWFLAKE_WAREHOUSE, else STREAMFLOW_DW /

@@ -16,7 +16,7 @@ export type SqlFlags =
       readonly variables: DeployVariables;
       /** Unset: the load mode's default (serverless in snowpipe mode, else the warehouse). */
       readonly taskCompute: TaskCompute | undefined;
-      /** What the loader of the stage being deployed does: must match the stack's `loadMode`. */
+      /** What the loader of the stage being deployed does: must match the stack's `loadMode` (default: the dev preset's, snowpipe). */
       readonly loadMode: LoadMode;
       /** The statement adding `--share-with` accounts (repeated or comma-separated) to the secure share. */
       readonly shareWith: DeployScript | undefined;
@@ -42,7 +42,7 @@ const deployFlags = (args: string[]): SqlFlags => {
   if (taskCompute !== undefined && taskCompute !== 'warehouse' && taskCompute !== 'serverless') {
     throw new UsageError(`--task-compute must be warehouse or serverless, got "${taskCompute}"`);
   }
-  const loadMode = values['load-mode'] ?? 'copy';
+  const loadMode = values['load-mode'] ?? 'snowpipe';
   if (!isLoadMode(loadMode)) throw new UsageError(`--load-mode must be copy or snowpipe, got "${loadMode}"`);
   const variables = {
     database: values.database ?? (process.env.SNOWFLAKE_DATABASE || DEFAULT_DEPLOY_VARIABLES.database),
