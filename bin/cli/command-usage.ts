@@ -16,7 +16,9 @@ export const REFRESH_USAGE = `streamflow refresh [--out DIR] [--full] [--json]
 export const REPORT_USAGE = `streamflow report [--out DIR] [--brokers HOST:PORT [--group G]] [--json]
   Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
   gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
-  whether anything was lost. Exits 1 when something was, or is still pending replay.
+  whether anything was lost. Exits 0 only on "Nothing lost"; 1 when something was lost, is pending
+  replay, or is not yet consumed (offsets at or past the group's committed offset that no file
+  holds: the verdict says "Not yet consumed: N records (group G is behind on …); nothing lost so far").
   --brokers H:P     take the produced offsets from this Kafka now (its end offsets, from where the
                     run's consumer began), with the consumer group's committed offsets beside them
   --group G         that consumer group (default streamflow-consumer)`;

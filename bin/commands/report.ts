@@ -14,5 +14,5 @@ export const reportCommand = async ({ outDir, brokers, group, json }: ReportFlag
   const source = brokers && (await brokerSourceOffsets(brokers, group, recordedStarts(await readSourceOffsets(store))));
   const report = await ledgerReport({ store, warehouseFile: join(outDir, 'warehouse.duckdb'), ...(source ? { source } : {}) });
   console.log(json ? JSON.stringify(report, null, 2) : formatLedgerReport(report));
-  return report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 ? 0 : 1;
+  return report.nothingLost ? 0 : 1;
 };

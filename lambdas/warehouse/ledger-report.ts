@@ -27,6 +27,8 @@ export interface TopicEntry {
   quarantined: number;
   /** Produced records held only by on-failure records: replay delivers them. */
   pending: number;
+  /** Produced records the consumer group has not reached yet: neither lost nor in gold. */
+  unconsumed: number;
   /** Records in neither gold nor quarantine, nor pending: produced offsets in no file, and landed records without an outcome. */
   lost: number;
   /** Gold or quarantine rows beyond their batch's records (a copied file): counted, never loaded twice into Silver. */
@@ -68,8 +70,10 @@ export interface PartitionGap {
   readonly partition: number;
   readonly produced: number;
   readonly committed?: number;
-  /** Lost: in no landing file and no on-failure record. */
+  /** Lost: in no landing file and no on-failure record, below the group's committed offset. */
   readonly gaps: readonly Range[];
+  /** In no file yet, at or past the group's committed offset: the group has not consumed them. */
+  readonly unconsumed: readonly Range[];
   /** Landed, but with no gold or quarantine row: `streamflow replay --from landing` derives them again. */
   readonly unresolved: readonly Range[];
   /** Held by on-failure records only. */
@@ -81,13 +85,22 @@ export interface LedgerReport {
   readonly lost: number;
   /** Produced records only in on-failure records: `streamflow replay --from onfailure` delivers them. */
   readonly pending: number;
+  /** Produced records the consumer group has not consumed yet (nothing lost there so far). */
+  readonly unconsumed: number;
+  /** The consumer group whose committed offsets split lost from not-yet-consumed offsets, when the source names one. */
+  readonly group?: string;
   /** Rows that reached Bronze but are missing from Silver or Gold (0 once `refresh` has run). */
   readonly lostInWarehouse: number;
   /** Where "in" was counted: the source (`local topic log`, `kafka …`), or `landing` when no source offsets are known. */
   readonly source: string;
   readonly verdict: string;
+  /**
+   * True exactly when the verdict says "Nothing lost": the command's exit code 0. Anything else
+   * (lost, pending replay, not yet consumed) exits 1.
+   */
+  readonly nothingLost: boolean;
   readonly topics: Record<string, TopicEntry>;
-  /** Topic-partitions with gaps or pending offsets. */
+  /** Topic-partitions with gaps, pending, unresolved or not yet consumed offsets. */
   readonly partitions: readonly PartitionGap[];
   /** On-failure objects that could not be read as Lambda's records. */
   readonly unreadableOnFailure: readonly string[];
@@ -214,7 +227,25 @@ const rangesText = (ranges: readonly Range[]): string =>
     .map((range) => (range.first === range.last ? `${range.first}` : `${range.first}–${range.last}`))
     .join(', ') + (ranges.length > 5 ? ` and ${ranges.length - 5} more ranges` : '');
 
-const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
+/** Where the group is behind, partition by partition: `user_events partition 0 offsets 40–49`. */
+const behindText = (partitions: readonly PartitionGap[]): string => {
+  const behind = partitions.filter((partition) => partition.unconsumed.length > 0);
+  return (
+    behind
+      .slice(0, 3)
+      .map((partition) => `${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)}`)
+      .join(', ') + (behind.length > 3 ? ` and ${behind.length - 3} more partitions` : '')
+  );
+};
+
+const unconsumedText = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string =>
+  `${n(report.unconsumed)} records (group ${report.group ?? '?'} is behind on ${behindText(report.partitions)})`;
+
+/** Every produced offset in gold or quarantine, and every gold row in Bronze, Silver and Gold. */
+const isNothingLost = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): boolean =>
+  report.lost === 0 && report.pending === 0 && report.unconsumed === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0;
+
+const verdictOf = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string => {
   const topics = Object.values(report.topics);
   const entered = sumOf(topics.map((topic) => topic.in));
   const gold = sumOf(topics.map((topic) => topic.gold));
@@ -228,11 +259,12 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
   const counted =
     report.source === 'landing' ? `${n(entered)} records landed (no source offsets recorded, so gaps before landing cannot be seen)` : `${n(entered)} records produced`;
   if (report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0) {
-    return (
-      `Nothing lost: ${counted}, every one in gold or quarantine (${n(gold)} gold + ${n(quarantined)} quarantined` +
+    const balance =
+      `every one in gold or quarantine (${n(gold)} gold + ${n(quarantined)} quarantined` +
       `${harmless.length > 0 ? `; ${harmless.join(', ')}: counted once` : ''}); ` +
-      `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.`
-    );
+      `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.`;
+    if (isNothingLost(report)) return `Nothing lost: ${counted}, ${balance}`;
+    return `Not yet consumed: ${unconsumedText(report)}; nothing lost so far: of ${counted}, ${n(entered - report.unconsumed)} consumed, ${balance}`;
   }
   const causes: string[] = [];
   const gaps = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.gaps)));
@@ -250,6 +282,7 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
   }
   if (report.lostInWarehouse > 0) causes.push(`${n(report.lostInWarehouse)} Bronze rows missing downstream: run \`streamflow refresh\``);
   if (report.pending > 0) causes.push(`${n(report.pending)} records pending in on-failure records: run \`streamflow replay --from onfailure\``);
+  if (report.unconsumed > 0) causes.push(`not yet consumed: ${unconsumedText(report)}`);
   if (report.unreadableOnFailure.length > 0) {
     causes.push(`${report.unreadableOnFailure.length} on-failure objects unreadable (they may hold more): ${report.unreadableOnFailure.slice(0, 3).join(', ')}`);
   }
@@ -262,7 +295,7 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
 const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
   const topics: Record<string, TopicEntry> = {};
   const entryOf = (topic: string): TopicEntry =>
-    (topics[isKnownTopic(topic) ? topic : UNROUTABLE] ??= { in: 0, landed: 0, gold: 0, quarantined: 0, pending: 0, lost: 0, duplicates: 0, overlaps: 0 });
+    (topics[isKnownTopic(topic) ? topic : UNROUTABLE] ??= { in: 0, landed: 0, gold: 0, quarantined: 0, pending: 0, unconsumed: 0, lost: 0, duplicates: 0, overlaps: 0 });
   for (const [topic, ledger] of Object.entries(objects.topics)) {
     const entry = entryOf(topic);
     entry.landed += ledger.landed;
@@ -275,6 +308,7 @@ const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
     const entry = entryOf(partition.topic);
     entry.in += partition.produced ?? partition.landed;
     entry.pending += sizeOfRanges(partition.pending);
+    entry.unconsumed += sizeOfRanges(partition.unconsumed);
     entry.overlaps += partition.overlaps;
   }
   return topics;
@@ -282,13 +316,14 @@ const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
 
 const gapsOf = (partitions: readonly PartitionCoverage[]): PartitionGap[] =>
   partitions
-    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0 || partition.unresolved.length > 0)
+    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0 || partition.unresolved.length > 0 || partition.unconsumed.length > 0)
     .map((partition) => ({
       topic: partition.topic,
       partition: partition.partition,
       produced: partition.produced ?? partition.landed,
       ...(partition.committed === undefined ? {} : { committed: partition.committed }),
       gaps: partition.gaps,
+      unconsumed: partition.unconsumed,
       unresolved: partition.unresolved,
       pending: partition.pending,
     }));
@@ -316,6 +351,8 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
   const partial = {
     lost: objects.lost + gold.rowsNotInBronze,
     pending: objects.pending,
+    unconsumed: objects.unconsumed,
+    ...(objects.group === undefined ? {} : { group: objects.group }),
     // Only rows missing downstream: a table holding more than Bronze (a Bronze row removed) is already counted above.
     lostInWarehouse: stages.reduce((sum, stage) => sum + Math.max(0, stage.expected - stage.actual), 0),
     source: objects.source,
@@ -330,7 +367,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
     ...(latest ? { dqRunAt: latest.checkedAt } : {}),
     ...(churn ? { churn } : {}),
   };
-  return { ...partial, verdict: verdictOf(partial) };
+  return { ...partial, verdict: verdictOf(partial), nothingLost: isNothingLost(partial) };
 };
 
 /** The report as text, for a terminal. */
@@ -339,6 +376,7 @@ export const formatLedgerReport = (report: LedgerReport): string => {
   for (const [topic, entry] of Object.entries(report.topics)) {
     const notes = [
       entry.pending > 0 ? `${n(entry.pending)} pending replay` : '',
+      entry.unconsumed > 0 ? `${n(entry.unconsumed)} not yet consumed` : '',
       entry.lost > 0 ? `${n(entry.lost)} lost` : '',
       entry.overlaps > 0 ? `${n(entry.overlaps)} redelivered` : '',
       entry.duplicates > 0 ? `${n(entry.duplicates)} duplicate rows` : '',
@@ -350,6 +388,9 @@ export const formatLedgerReport = (report: LedgerReport): string => {
     if (partition.gaps.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.gaps)} (produced ${n(partition.produced)}${committed})`);
     if (partition.unresolved.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unresolved)} landed, in neither gold nor quarantine: streamflow replay --from landing`);
     if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: streamflow replay --from onfailure`);
+    if (partition.unconsumed.length > 0) {
+      lines.push(`  BEHIND   ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)} not yet consumed by group ${report.group ?? '?'} (produced ${n(partition.produced)}${committed})`);
+    }
   }
   const reasons = Object.entries(report.quarantineReasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {

@@ -18,5 +18,5 @@ export const kafkaSourceOffsets = async (admin: Admin, options: { topics: readon
       partitions.push({ topic, partition, start: Number(low), end: Number(high), ...(offset >= 0 ? { committed: offset } : {}) });
     }
   }
-  return { source: options.label, partitions };
+  return { source: options.label, group: options.groupId, partitions };
 };
