@@ -4,6 +4,7 @@
  * → Silver → Gold, ending in one verdict line. What `streamflow report` prints and, as JSON, what
  * tests and dashboards read.
  */
+import { groupForTopic } from '../shared/contracts/consumer-groups.js';
 import { isKnownTopic } from '../shared/contracts/events.js';
 import type { Range } from '../shared/offset-ranges.js';
 import { countObjectLedger, goldDataRows, type ObjectLedger, type PartitionCoverage } from '../shared/object-ledger.js';
@@ -112,6 +113,16 @@ export interface LedgerReport {
   readonly dqRunAt?: string;
   /** The churn model gold.churn_predictions scores with: its holdout figures (lambdas/churn/). */
   readonly churn?: ChurnModelEvaluation;
+  /**
+   * Why Bronze, Silver and Gold were not reconciled (the deployed report without Snowflake
+   * settings); `gold` then counts only the files, and the verdict never says "Nothing lost".
+   */
+  readonly warehouseNotChecked?: string;
+}
+
+/** A warehouse the report could not read, and why: the files and offsets half is checked alone. */
+export interface WarehouseNotChecked {
+  readonly notChecked: string;
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -238,12 +249,24 @@ const behindText = (partitions: readonly PartitionGap[]): string => {
   );
 };
 
-const unconsumedText = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string =>
-  `${n(report.unconsumed)} records (group ${report.group ?? '?'} is behind on ${behindText(report.partitions)})`;
+/** `group G is behind on …`, per group: a `{topic}` pattern names one group a topic (consumer-groups.ts). */
+const unconsumedText = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string => {
+  const byGroup = new Map<string, PartitionGap[]>();
+  for (const partition of report.partitions) {
+    if (partition.unconsumed.length === 0) continue;
+    const group = groupForTopic(report.group ?? '', partition.topic);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), partition]);
+  }
+  const behind = [...byGroup].map(([group, partitions]) => `group ${group} is behind on ${behindText(partitions)}`);
+  return `${n(report.unconsumed)} records (${behind.join('; ')})`;
+};
+
+/** Nothing missing from the files and offsets, nor (where it was checked) from the warehouse. */
+const balances = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): boolean =>
+  report.lost === 0 && report.pending === 0 && report.unconsumed === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0;
 
 /** Every produced offset in gold or quarantine, and every gold row in Bronze, Silver and Gold. */
-const isNothingLost = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): boolean =>
-  report.lost === 0 && report.pending === 0 && report.unconsumed === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0;
+const isNothingLost = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): boolean => balances(report) && report.warehouseNotChecked === undefined;
 
 const verdictOf = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string => {
   const topics = Object.values(report.topics);
@@ -259,12 +282,15 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): strin
   const counted =
     report.source === 'landing' ? `${n(entered)} records landed (no source offsets recorded, so gaps before landing cannot be seen)` : `${n(entered)} records produced`;
   if (report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0) {
+    const warehouse =
+      report.warehouseNotChecked === undefined ? `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.` : `warehouse not checked: ${report.warehouseNotChecked}.`;
     const balance =
       `every one in gold or quarantine (${n(gold)} gold + ${n(quarantined)} quarantined` +
-      `${harmless.length > 0 ? `; ${harmless.join(', ')}: counted once` : ''}); ` +
-      `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.`;
+      `${harmless.length > 0 ? `; ${harmless.join(', ')}: counted once` : ''}); ${warehouse}`;
     if (isNothingLost(report)) return `Nothing lost: ${counted}, ${balance}`;
-    return `Not yet consumed: ${unconsumedText(report)}; nothing lost so far: of ${counted}, ${n(entered - report.unconsumed)} consumed, ${balance}`;
+    if (balances(report)) return `Files and offsets balance: ${counted}, ${balance}`;
+    const soFar = report.warehouseNotChecked === undefined ? 'nothing lost so far' : 'nothing lost so far in files and offsets';
+    return `Not yet consumed: ${unconsumedText(report)}; ${soFar}: of ${counted}, ${n(entered - report.unconsumed)} consumed, ${balance}`;
   }
   const causes: string[] = [];
   const gaps = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.gaps)));
@@ -286,6 +312,7 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): strin
   if (report.unreadableOnFailure.length > 0) {
     causes.push(`${report.unreadableOnFailure.length} on-failure objects unreadable (they may hold more): ${report.unreadableOnFailure.slice(0, 3).join(', ')}`);
   }
+  if (report.warehouseNotChecked !== undefined) causes.push(`warehouse not checked: ${report.warehouseNotChecked}`);
   const lost = report.lost + report.lostInWarehouse;
   const head = lost > 0 ? `LOST ${n(lost)} records` : `PENDING ${n(report.pending)} records`;
   return `${head} of ${counted}: ${causes.join('; ')}.`;
@@ -335,18 +362,36 @@ export interface LedgerSources {
   readonly onFailureStore?: ObjectStore;
 }
 
-/** Reconciles the bucket and the warehouse (which must be prepared: Bronze and control tables exist). */
-export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse, sources: LedgerSources = {}): Promise<LedgerReport> => {
-  const source = sources.source ?? (await readSourceOffsets(store));
-  const objects = await countObjectLedger(store, { ...(source ? { source } : {}), ...(sources.onFailureStore ? { onFailureStore: sources.onFailureStore } : {}) });
-  const topics = topicEntries(objects);
+/** The gold files alone, when no warehouse was read: their rows, none of them known to be in Bronze. */
+const goldFilesOnly = (countedRows: ReadonlyMap<string, number>): GoldFilesEntry => {
+  const rows = [...countedRows].filter(([key]) => loadTargetFor(key)).map(([, count]) => count);
+  return { files: rows.length, rows: sumOf(rows), loaded: 0, pending: 0, failed: 0, rowsNotInBronze: 0, rowsDuplicatedInBronze: 0, rowsWithoutFile: 0 };
+};
 
-  const gold = await reconcileGoldFiles(store, warehouse, objects.goldFileRows);
+/** Bronze, Silver and Gold against the gold files; the same queries on DuckDB and on Snowflake. */
+const warehouseHalf = async (store: ObjectStore, warehouse: Warehouse, countedRows: ReadonlyMap<string, number>) => {
+  const gold = await reconcileGoldFiles(store, warehouse, countedRows);
   const names = await existingTables(warehouse);
   const tables = await tableRows(warehouse, names);
   const stages = await reconcileStages(warehouse, new Set(names));
   const latest = await latestCheckResults(warehouse);
   const churn = await latestChurnEvaluation(warehouse);
+  return { gold, tables, stages, latest, churn };
+};
+
+/**
+ * Reconciles the bucket and the warehouse (which must be prepared: Bronze and control tables
+ * exist), or the bucket alone against the source when the warehouse is {@link WarehouseNotChecked}.
+ */
+export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse | WarehouseNotChecked, sources: LedgerSources = {}): Promise<LedgerReport> => {
+  const source = sources.source ?? (await readSourceOffsets(store));
+  const objects = await countObjectLedger(store, { ...(source ? { source } : {}), ...(sources.onFailureStore ? { onFailureStore: sources.onFailureStore } : {}) });
+  const topics = topicEntries(objects);
+
+  const { gold, tables, stages, latest, churn } =
+    'notChecked' in warehouse
+      ? { gold: goldFilesOnly(objects.goldFileRows), tables: {}, stages: [], latest: undefined, churn: undefined }
+      : await warehouseHalf(store, warehouse, objects.goldFileRows);
 
   const partial = {
     lost: objects.lost + gold.rowsNotInBronze,
@@ -366,6 +411,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
     dq: latest?.results ?? [],
     ...(latest ? { dqRunAt: latest.checkedAt } : {}),
     ...(churn ? { churn } : {}),
+    ...('notChecked' in warehouse ? { warehouseNotChecked: warehouse.notChecked } : {}),
   };
   return { ...partial, verdict: verdictOf(partial), nothingLost: isNothingLost(partial) };
 };
@@ -389,7 +435,8 @@ export const formatLedgerReport = (report: LedgerReport): string => {
     if (partition.unresolved.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unresolved)} landed, in neither gold nor quarantine: streamflow replay --from landing`);
     if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: streamflow replay --from onfailure`);
     if (partition.unconsumed.length > 0) {
-      lines.push(`  BEHIND   ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)} not yet consumed by group ${report.group ?? '?'} (produced ${n(partition.produced)}${committed})`);
+      const group = groupForTopic(report.group ?? '', partition.topic);
+      lines.push(`  BEHIND   ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)} not yet consumed by group ${group} (produced ${n(partition.produced)}${committed})`);
     }
   }
   const reasons = Object.entries(report.quarantineReasons).sort((a, b) => b[1] - a[1]);
@@ -398,6 +445,11 @@ export const formatLedgerReport = (report: LedgerReport): string => {
     for (const [code, count] of reasons) lines.push(`  ${code.padEnd(24)} ${n(count).padStart(8)}`);
   }
   const g = report.gold;
+  if (report.warehouseNotChecked !== undefined) {
+    lines.push('', `gold → Bronze: ${n(g.files)} files, ${n(g.rows)} rows; Bronze, Silver and Gold not checked: ${report.warehouseNotChecked}`);
+    lines.push('', report.verdict);
+    return lines.join('\n');
+  }
   lines.push(
     '',
     `gold → Bronze: ${n(g.files)} files, ${n(g.rows)} rows; ${n(g.loaded)} loaded, ${n(g.pending)} pending, ${n(g.failed)} rejected` +
