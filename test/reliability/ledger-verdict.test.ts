@@ -19,6 +19,7 @@ import type { FailedBatch } from '../../lambdas/local/esm-simulator.js';
 import { OnFailureDestination } from '../../lambdas/local/onfailure-destination.js';
 import { mskEventOf } from '../../lambdas/local/msk-event.js';
 import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import { buildLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import type { ObjectStore, StoredObject } from '../../lambdas/shared/ports/object-store.js';
 import { NO_REFERENCE_DATA } from '../../lambdas/shared/reference-catalog.js';
 import { CUSTOMERS } from '../support/arbitraries.js';
@@ -106,7 +107,7 @@ const failedBatchOf = (partition: number, first: number, last: number, payload: 
 };
 
 describe('the ledger against any sequence of deliveries, faults and deletions', () => {
-  it('counts exactly the offsets that are lost and those pending replay, whatever happened', async () => {
+  it('counts exactly the offsets that are lost, pending replay or not yet consumed, and its verdict says which, whatever happened', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 2 }), fc.array(stepArb, { maxLength: 25 }), fc.boolean(), async (produced, steps, hasGroup) => {
         // Prepare
@@ -157,13 +158,14 @@ describe('the ledger against any sequence of deliveries, faults and deletions', 
             }
           }
         }
-        const ledger = await countObjectLedger(store, {
-          source: {
-            source: 'test',
-            ...(hasGroup ? { group: 'test-group' } : {}),
-            partitions: produced.map((end, partition) => ({ topic: TOPIC, partition, start: 0, end, ...(committed.has(partition) ? { committed: committed.get(partition) } : {}) })),
-          },
-        });
+        const source = {
+          source: 'test',
+          ...(hasGroup ? { group: 'test-group' } : {}),
+          partitions: produced.map((end, partition) => ({ topic: TOPIC, partition, start: 0, end, ...(committed.has(partition) ? { committed: committed.get(partition) } : {}) })),
+        };
+        const ledger = await countObjectLedger(store, { source });
+        // The verdict line itself, on the files and offsets alone (no warehouse in memory).
+        const { verdict, nothingLost } = await buildLedgerReport(store, { notChecked: 'in memory' }, { source });
 
         // Assess: the truth, offset by offset
         let lost = 0;
@@ -181,6 +183,10 @@ describe('the ledger against any sequence of deliveries, faults and deletions', 
           }
         }
         expect({ lost: ledger.lost, pending: ledger.pending, unconsumed: ledger.unconsumed }).toEqual({ lost, pending, unconsumed });
+        const head = lost > 0 ? `LOST ${lost} records` : pending > 0 ? `PENDING ${pending} records` : unconsumed > 0 ? `Not yet consumed: ${unconsumed} records (group test-group` : 'Files and offsets balance';
+        expect(verdict.startsWith(head), verdict).toBe(true);
+        expect(verdict).toMatch(/warehouse not checked: in memory/);
+        expect(nothingLost).toBe(false);
         expect(ledger.unreadableOnFailure).toEqual([]);
       }),
       { numRuns: 150 },
