@@ -5,9 +5,13 @@
  * Kafka and land in the moto bucket through the consumer Lambda's handler, delivered by the
  * event source mapping's poller under a consumer group that commits as Lambda's does; the report
  * then reads the objects through the S3 adapter and the offsets from the broker, as it would from
- * a deployed stage. No Snowflake settings: the warehouse half is reported as not checked.
+ * a deployed stage. Without Snowflake settings the warehouse half is reported as not checked;
+ * with them (pointed at fakesnow, `sql deploy`'s DDL applied) it is read through the Snowflake adapter.
  */
 import '../../support/quiet-powertools.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../../bin/cli/commands.js';
@@ -15,12 +19,16 @@ import { consumeFromBrokers, produceToBrokers } from '../../../lambdas/local/bro
 import { DEFAULT_ESM_SETTINGS } from '../../../lambdas/local/esm-simulator.js';
 import { S3ObjectStore } from '../../../lambdas/shared/adapters/s3-object-store.js';
 import { unionOf, type Range } from '../../../lambdas/shared/offset-ranges.js';
+import { DEFAULT_DEPLOY_VARIABLES } from '../../../lambdas/warehouse/deploy-variables.js';
 import type { LedgerReport } from '../../../lambdas/warehouse/ledger-report.js';
+import { snowflakeDeployPlan } from '../../../lambdas/warehouse/snowflake-deploy.js';
 import { parseCsvTable } from '../../support/csv-parser.js';
-import { gunzipText } from '../../support/files.js';
+import { gunzipText, tempFolder } from '../../support/files.js';
 import { streamOf } from '../../support/local-twin.js';
 import { putReferenceData } from '../../support/warehouse-fixtures.js';
 import { describeOnEmulator } from '../support/emulators.js';
+import { FAKESNOW_SESSION_NOPS, applyOnFakesnow } from '../support/fakesnow-plan.js';
+import { fakesnowWarehouse, startFakesnow } from '../support/fakesnow.js';
 import { startKafka, type RunningKafka } from '../support/kafka.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
@@ -122,5 +130,36 @@ describeOnEmulator('kafka', 'streamflow report --bucket with a plaintext Apache 
       expect(ledger.partitions).toHaveLength(2);
       expect(ledger.verdict).toMatch(new RegExp(`^LOST ${lost} records of ${EVENTS} records produced: .*warehouse not checked: no Snowflake connection settings`));
     });
+
+    it('reads the warehouse half from Snowflake when its settings are set (fakesnow, the deployed DDL, Bronze empty): gold files not in Bronze', async () => {
+      // Prepare: `sql deploy`'s plan on fakesnow, and the settings `sql deploy` reads, with a key file
+      const fakesnow = await startFakesnow({ nopRegexes: FAKESNOW_SESSION_NOPS });
+      const keyFolder = await tempFolder('report-bucket-key');
+      try {
+        const deployer = fakesnowWarehouse(fakesnow, { queryTag: 'report-bucket-test' });
+        const deploy = await applyOnFakesnow(deployer, await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES })).finally(() => deployer.close());
+        expect(deploy.unexpected).toEqual([]);
+        const keyFile = join(keyFolder.path, 'key.p8');
+        await writeFile(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+        for (const [name, value] of Object.entries({ SNOWFLAKE_ACCOUNT: 'fakesnow', SNOWFLAKE_USER: 'streamflow_test', SNOWFLAKE_ROLE: 'STREAMFLOW_LOADER', SNOWFLAKE_PRIVATE_KEY_PATH: keyFile, SNOWFLAKE_ACCESS_URL: fakesnow.url })) {
+          vi.stubEnv(name, value);
+        }
+
+        // Act
+        const { code, report: ledger } = await report();
+
+        // Assess: the same reconciliation as the local report, read from Snowflake: nothing is in Bronze yet
+        expect(code).toBe(1);
+        expect(ledger.warehouseNotChecked).toBeUndefined();
+        expect(ledger.gold.files).toBeGreaterThan(0);
+        expect(ledger.gold).toMatchObject({ pending: ledger.gold.files, loaded: 0, rowsNotInBronze: ledger.gold.rows });
+        expect(ledger.tables).toMatchObject({ 'bronze.raw_user_events': 0, 'bronze.raw_transactions': 0 });
+        expect(ledger.verdict).toMatch(new RegExp(`${ledger.gold.rows} gold rows not in Bronze \\(${ledger.gold.files} files not loaded yet`));
+        expect(ledger.verdict).not.toMatch(/warehouse not checked/);
+      } finally {
+        await keyFolder.remove();
+        await fakesnow.stop();
+      }
+    }, 120_000);
   });
 });
