@@ -2,7 +2,9 @@
  * The ledger from end to end: the source's produced offsets → landing (or pending in on-failure
  * records) → gold + quarantine (counted from the objects) → Bronze (every gold row, file by file)
  * → Silver → Gold, ending in one verdict line. What `streamflow report` prints and, as JSON, what
- * tests and dashboards read.
+ * tests and dashboards read. The same code for the local twin (folder, topic log or broker,
+ * DuckDB) and the deployed pipeline (S3, MSK, Snowflake): only the ports' adapters differ; without
+ * a warehouse ({@link WarehouseNotChecked}) the files and offsets are reconciled alone.
  */
 import { groupForTopic } from '../shared/contracts/consumer-groups.js';
 import { isKnownTopic } from '../shared/contracts/events.js';
