@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_FILES_PER_COPY } from '../lambdas/shared/adapters/snowflake-load-sql.js';
+import { DEFAULT_STAGE } from '../lambdas/shared/contracts/consumer-groups.js';
 import { LOAD_MODES, type LoadMode } from '../lambdas/shared/contracts/load-mode.js';
 
 /** Where the consumer's event source mapping starts reading a topic it has never read. */
@@ -195,7 +196,7 @@ const SNOWFLAKE_IDENTIFIER_MESSAGE = 'expected an unquoted Snowflake identifier 
  */
 const CONTEXT_SCHEMA = {
   preset: { rule: z.enum(['dev', 'prod'], { error: 'expected "dev" or "prod"' }), default: 'dev' },
-  stage: { rule: text(/^[a-z][a-z0-9-]{0,19}$/, 'expected lower-case letters, digits or "-", starting with a letter (max 20)'), default: 'dev' },
+  stage: { rule: text(/^[a-z][a-z0-9-]{0,19}$/, 'expected lower-case letters, digits or "-", starting with a letter (max 20)'), default: DEFAULT_STAGE },
   logRetentionDays: { rule: retentionDays, default: 30 },
 
   removeDataOnDestroy: { rule: flag, default: false },

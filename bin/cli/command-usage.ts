@@ -14,12 +14,27 @@ export const REFRESH_USAGE = `streamflow refresh [--out DIR] [--full] [--json]
   Incremental by default; --full drops Silver and Gold and rebuilds them from Bronze.`;
 
 export const REPORT_USAGE = `streamflow report [--out DIR] [--brokers HOST:PORT [--group G]] [--json]
-  Reconciles the produced offsets (recorded by the run) → landing + pending on-failure records →
-  gold + quarantine → Bronze → Silver → Gold for DIR (default .streamflow) and says in one line
-  whether anything was lost. Exits 1 when something was, or is still pending replay.
-  --brokers H:P     take the produced offsets from this Kafka now (its end offsets, from where the
+streamflow report --bucket NAME [--onfailure-bucket NAME] (--cluster-arn ARN [--region R] | --brokers HOST:PORT) [--group G] [--json]
+  Reconciles the produced offsets → landing + pending on-failure records → gold + quarantine →
+  Bronze → Silver → Gold and says in one line whether anything was lost: of the local twin's DIR
+  (default .streamflow; offsets as its run recorded them), or with --bucket of the deployed
+  pipeline (S3, the cluster's offsets now, Snowflake). Exits 0 only on "Nothing lost"; 1 when
+  something was lost, is pending replay, is not yet consumed (offsets at or past the group's
+  committed offset that no file holds: "Not yet consumed: N records (group G is behind on …);
+  nothing lost so far"), or the warehouse was not checked.
+  --brokers H:P     take the produced offsets from this Kafka now (plaintext; for DIR from where the
                     run's consumer began), with the consumer group's committed offsets beside them
-  --group G         that consumer group (default streamflow-consumer)`;
+  --group G         that consumer group; {topic} stands for each topic's name (default
+                    streamflow-consumer for DIR, the deployed mappings' streamflow-dev-consumer-{topic}
+                    with --bucket; another stage: streamflow-<stage>-consumer-{topic})
+  --bucket NAME     the deployed data bucket (landing/, gold/, quarantine/; credentials and region
+                    from the AWS environment)
+  --onfailure-bucket NAME  the event source mapping's S3 on-failure destination (default: the bucket)
+  --cluster-arn ARN the MSK cluster, with IAM auth (run it where the brokers are reachable, inside
+                    the VPC); --region R its region (default: AWS_REGION, else the ARN's)
+  With --bucket, Bronze, Silver and Gold are read from Snowflake when SNOWFLAKE_ACCOUNT,
+  SNOWFLAKE_USER, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY_PATH (or SNOWFLAKE_SECRET_ARN) are set, as
+  for sql deploy; without them the verdict says "files and offsets balance; warehouse not checked".`;
 
 export const REPLAY_USAGE = `streamflow replay [--out DIR | --bucket NAME] [--onfailure-bucket NAME] [--from all|onfailure|landing] [--topic T] [--date YYYY-MM-DD] [--prefix KEY] [--brokers HOST:PORT | --cluster-arn ARN [--region R]] [--json]
   Rebuilds the consumer's output without producing anything: re-delivers the batches Lambda

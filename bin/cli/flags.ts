@@ -54,3 +54,27 @@ export const brokersFlag = (raw: string): string[] => {
   if (bad !== undefined) throw new UsageError(`--brokers wants HOST:PORT[,HOST:PORT…], not "${bad}"`);
   return brokers;
 };
+
+/** S3's bucket naming rules, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** `--<flag> NAME` as an S3 bucket name, or a usage error. */
+export const bucketFlag = (flag: string, name: string | undefined): string | undefined => {
+  if (name !== undefined && !BUCKET.test(name)) throw new UsageError(`--${flag} must be an S3 bucket name (3–63 lower-case letters, digits, . -), got "${name}"`);
+  return name;
+};
+
+/**
+ * A Kafka to read from: one over plaintext (`--brokers`, as `run --brokers`), or the MSK cluster
+ * with IAM auth (`--cluster-arn`, from inside its VPC).
+ */
+export type KafkaSource = { readonly kind: 'brokers'; readonly brokers: string[] } | ({ readonly kind: 'msk' } & MskCluster);
+
+/** `--brokers` or `--cluster-arn [--region]`, not both; `undefined` when neither is given. */
+export const kafkaSourceFlags = (values: { brokers?: string; 'cluster-arn'?: string; region?: string }): KafkaSource | undefined => {
+  const clusterArn = values['cluster-arn'];
+  if (values.brokers !== undefined && clusterArn !== undefined) throw new UsageError('give --brokers (a Kafka over plaintext) or --cluster-arn (MSK with IAM), not both');
+  if (values.region !== undefined && clusterArn === undefined) throw new UsageError('--region goes with --cluster-arn');
+  if (values.brokers !== undefined) return { kind: 'brokers', brokers: brokersFlag(values.brokers) };
+  return clusterArn === undefined ? undefined : { kind: 'msk', ...mskClusterFlag(clusterArn, values.region) };
+};

@@ -1,8 +1,6 @@
 /** `streamflow replay`: re-deliver on-failure batches and derive gold and quarantine again from landing. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
-import { KafkaClient } from '@aws-sdk/client-kafka';
-import { iamBootstrapBrokers, mskIamKafka, plaintextKafka } from '../../lambdas/shared/adapters/kafka-publisher.js';
 import { S3ObjectStore } from '../../lambdas/shared/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
 import { kafkaReread } from '../../lambdas/local/kafka-reread.js';
@@ -10,6 +8,8 @@ import { replay, type ReplaySummary } from '../../lambdas/local/replay.js';
 import type { ReplaySource } from '../../lambdas/local/replay-selection.js';
 import { progressBar, type Progress } from '../cli/progress.js';
 import { displayPath } from '../cli/run-summary.js';
+import type { KafkaSource } from '../cli/flags.js';
+import { kafkaConnectionFor } from '../cli/kafka-connection.js';
 import type { ReplayFlags } from '../flags/replay.js';
 
 /** One client for both buckets: region, credentials and endpoint come from the AWS environment. */
@@ -47,12 +47,9 @@ const printSummary = (where: string, summary: ReplaySummary): void => {
 };
 
 /** Reads the offsets of records without payload again, from the broker the flags name. */
-const rereaderFor = async (source: NonNullable<ReplayFlags['rereadFrom']>): Promise<ReturnType<typeof kafkaReread>> => {
-  if (source.kind === 'brokers') return kafkaReread({ kafka: plaintextKafka(source.brokers, 'streamflow-replay'), bootstrapServers: source.brokers.join(',') });
-  const client = new KafkaClient({ region: source.region });
-  const config = { clusterArn: source.clusterArn, region: source.region, clientId: 'streamflow-replay' };
-  const bootstrapServers = (await iamBootstrapBrokers(client, source.clusterArn)).join(',');
-  return kafkaReread({ kafka: await mskIamKafka(client, config), bootstrapServers, eventSourceArn: source.clusterArn });
+const rereaderFor = async (source: KafkaSource): Promise<ReturnType<typeof kafkaReread>> => {
+  const { kafka, bootstrapServers, clusterArn } = await kafkaConnectionFor(source, 'streamflow-replay');
+  return kafkaReread({ kafka, bootstrapServers, ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }) });
 };
 
 export const replayCommand = async ({ target, onFailureBucket, rereadFrom, selection, json }: ReplayFlags): Promise<number> => {

@@ -49,7 +49,7 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
   // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
   (flags.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);
   if (server) await serveUntilInterrupted(server);
-  return report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && summary.failedBatches.length === 0 ? 0 : 1;
+  return report.nothingLost && summary.failedBatches.length === 0 ? 0 : 1;
 };
 
 /** `--brokers`: publish to the broker (unless only consuming), then deliver from the consumer group. */

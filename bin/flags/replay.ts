@@ -1,7 +1,7 @@
 /** `streamflow replay`'s flags, parsed and checked before the command's dependencies load. */
 import { parseArgs } from 'node:util';
 import { REPLAY_SOURCES, type ReplaySelection, type ReplaySource } from '../../lambdas/local/replay-selection.js';
-import { UsageError, brokersFlag, mskClusterFlag, type MskCluster } from '../cli/flags.js';
+import { UsageError, bucketFlag, kafkaSourceFlags, type KafkaSource } from '../cli/flags.js';
 import { runFolderFlag } from './out-folder.js';
 
 /** Where the consumer's output is rebuilt: the local twin's folder or the deployed data bucket. */
@@ -15,28 +15,18 @@ export interface ReplayFlags {
    * Where records without payload are read again: a Kafka over plaintext (`--brokers`, as `run
    * --brokers`), or the MSK cluster with IAM auth (`--cluster-arn`, from inside its VPC).
    */
-  readonly rereadFrom: { readonly kind: 'brokers'; readonly brokers: string[] } | ({ readonly kind: 'msk' } & MskCluster) | undefined;
+  readonly rereadFrom: KafkaSource | undefined;
   readonly selection: ReplaySelection;
   readonly json: boolean;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** S3's bucket naming rules, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset). */
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 const sourcesOf = (from: string | undefined): readonly ReplaySource[] => {
   if (from === undefined || from === 'all') return REPLAY_SOURCES;
   if ((REPLAY_SOURCES as readonly string[]).includes(from)) return [from as ReplaySource];
   throw new UsageError(`--from must be onfailure, landing or all, got "${from}"`);
-};
-
-const rereadSourceOf = (values: { brokers?: string; 'cluster-arn'?: string; region?: string }): ReplayFlags['rereadFrom'] => {
-  const clusterArn = values['cluster-arn'];
-  if (values.brokers !== undefined && clusterArn !== undefined) throw new UsageError('give --brokers (a Kafka over plaintext) or --cluster-arn (MSK with IAM), not both');
-  if (values.region !== undefined && clusterArn === undefined) throw new UsageError('--region goes with --cluster-arn');
-  if (values.brokers !== undefined) return { kind: 'brokers', brokers: brokersFlag(values.brokers) };
-  return clusterArn === undefined ? undefined : { kind: 'msk', ...mskClusterFlag(clusterArn, values.region) };
 };
 
 export const parseReplayFlags = (args: string[]): ReplayFlags => {
@@ -66,14 +56,11 @@ export const parseReplayFlags = (args: string[]): ReplayFlags => {
     throw new UsageError(`--prefix must be an object key prefix such as landing/transactions/, got "${values.prefix}"`);
   }
   if (values.bucket !== undefined && values.out !== undefined) throw new UsageError('--out and --bucket name two places to replay into; give one');
-  for (const flag of ['bucket', 'onfailure-bucket'] as const) {
-    const name = values[flag];
-    if (name !== undefined && !BUCKET.test(name)) throw new UsageError(`--${flag} must be an S3 bucket name (3–63 lower-case letters, digits, . -), got "${name}"`);
-  }
+  for (const flag of ['bucket', 'onfailure-bucket'] as const) bucketFlag(flag, values[flag]);
   return {
     target: values.bucket !== undefined ? { kind: 'bucket', bucket: values.bucket } : { kind: 'folder', outDir: runFolderFlag(values.out) },
     onFailureBucket: values['onfailure-bucket'],
-    rereadFrom: rereadSourceOf(values),
+    rereadFrom: kafkaSourceFlags(values),
     selection: {
       sources,
       ...(values.topic === undefined ? {} : { topic: values.topic }),

@@ -1,12 +1,14 @@
 /**
  * After `streamflow run --brokers`, the broker's own offsets become the ledger's "in": what the
  * topics hold and what the consumer group committed, recorded beside the run's files so `report`
- * reads them like the in-process topic log's.
+ * reads them like the in-process topic log's. `report --bucket` reads the deployed cluster's the
+ * same way, live (kafkaLedgerOffsets with an MSK client).
  *
  * A run's folder accounts for the offsets its consumer was given: from where the group stood when
  * the run started (a `--consume-only` run resuming a group owes nothing for what an earlier run
  * consumed into another folder) to the log's end.
  */
+import type { Admin, Kafka } from 'kafkajs';
 import { kafkaSourceOffsets } from '../shared/adapters/kafka-source-offsets.js';
 import { plaintextKafka } from '../shared/adapters/kafka-publisher.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
@@ -14,8 +16,8 @@ import { writeSourceOffsets, type SourceOffsets } from '../shared/source-offsets
 import { DEFAULT_CONSUMER_GROUP, TWIN_TOPICS } from './broker-ingest.js';
 import { groupPositions, partitionKey, type PartitionOffsets } from './kafka-offsets.js';
 
-const withAdmin = async <T>(brokers: readonly string[], work: (admin: ReturnType<ReturnType<typeof plaintextKafka>['admin']>) => Promise<T>): Promise<T> => {
-  const admin = plaintextKafka(brokers, 'streamflow-ledger').admin();
+const withAdmin = async <T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> => {
+  const admin = kafka.admin();
   await admin.connect();
   try {
     return await work(admin);
@@ -26,21 +28,27 @@ const withAdmin = async <T>(brokers: readonly string[], work: (admin: ReturnType
 
 /** Where the consumer group will resume on each partition: read before a run consumes. */
 export const brokerGroupPositions = (brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP): Promise<PartitionOffsets> =>
-  withAdmin(brokers, (admin) => groupPositions(admin, groupId, TWIN_TOPICS));
+  withAdmin(plaintextKafka(brokers, 'streamflow-ledger'), (admin) => groupPositions(admin, groupId, TWIN_TOPICS));
 
 /**
- * The broker's offsets now, with the group's committed offsets beside them; each partition's start
- * raised to where this folder's consumer began (`consumedFrom`), when known.
+ * A Kafka's offsets now (any client: plaintext, or MSK with IAM), with the group's committed
+ * offsets beside them (`groupId` may hold `{topic}`, see consumer-groups.ts); each partition's
+ * start raised to where this folder's consumer began (`consumedFrom`), when known.
  */
-export const brokerSourceOffsets = (brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP, consumedFrom?: PartitionOffsets): Promise<SourceOffsets> =>
-  withAdmin(brokers, async (admin) => {
-    const offsets = await kafkaSourceOffsets(admin, { topics: TWIN_TOPICS, groupId, label: `kafka ${brokers.join(',')}` });
+export const kafkaLedgerOffsets = (kafka: Kafka, options: { readonly groupId: string; readonly label: string; readonly consumedFrom?: PartitionOffsets }): Promise<SourceOffsets> =>
+  withAdmin(kafka, async (admin) => {
+    const { groupId, label, consumedFrom } = options;
+    const offsets = await kafkaSourceOffsets(admin, { topics: TWIN_TOPICS, groupId, label });
     const partitions = offsets.partitions.map((entry) => ({
       ...entry,
       start: Math.max(entry.start, consumedFrom?.get(partitionKey(entry.topic, entry.partition)) ?? entry.start),
     }));
     return { ...offsets, partitions };
   });
+
+/** {@link kafkaLedgerOffsets} of a broker over plaintext (`--brokers`). */
+export const brokerSourceOffsets = (brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP, consumedFrom?: PartitionOffsets): Promise<SourceOffsets> =>
+  kafkaLedgerOffsets(plaintextKafka(brokers, 'streamflow-ledger'), { groupId, label: `kafka ${brokers.join(',')}`, ...(consumedFrom ? { consumedFrom } : {}) });
 
 export const recordBrokerOffsets = async (store: ObjectStore, brokers: readonly string[], groupId = DEFAULT_CONSUMER_GROUP, consumedFrom?: PartitionOffsets): Promise<void> => {
   await writeSourceOffsets(store, await brokerSourceOffsets(brokers, groupId, consumedFrom));

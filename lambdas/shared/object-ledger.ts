@@ -1,7 +1,8 @@
 /**
  * The ledger read from the objects themselves, against the source's offsets. Per topic-partition:
  * which produced offsets are in landing, which are held by on-failure records not yet replayed
- * (pending), which are nowhere (gaps: lost), which landed twice under other batch boundaries
+ * (pending), which are nowhere although the consumer group has read past them (gaps: lost), which
+ * the group has not reached yet (not yet consumed), which landed twice under other batch boundaries
  * (overlaps: harmless), and which landed offsets have no gold or quarantine row (lost until landing
  * is replayed) — every row named by its partition and offset. Per batch: rows beyond its landed
  * records are duplicates (a copied file). Counting files, not trusting the writer's own tallies, is
@@ -12,7 +13,7 @@ import { parseBatchName } from './contracts/batch-names.js';
 import { intersect, sizeOf, subtract, unionOf, type Range } from './offset-ranges.js';
 import { ONFAILURE_PREFIX, readOnFailureRecord } from './onfailure-record.js';
 import type { ObjectStore } from './ports/object-store.js';
-import type { SourceOffsets } from './source-offsets.js';
+import type { PartitionOffsets, SourceOffsets } from './source-offsets.js';
 
 export interface TopicLedger {
   landed: number;
@@ -35,8 +36,10 @@ export interface PartitionCoverage {
   readonly landed: number;
   /** Produced offsets held only by on-failure records: `streamflow replay --from onfailure` delivers them. */
   readonly pending: readonly Range[];
-  /** Produced offsets in neither landing nor on-failure: lost. */
+  /** Produced offsets in neither landing nor on-failure, below the group's committed offset (or all of them, without a group): lost. */
   readonly gaps: readonly Range[];
+  /** Produced offsets in neither landing nor on-failure at or past the group's committed offset: not yet consumed, not lost. */
+  readonly unconsumed: readonly Range[];
   /** Landed offsets with no gold or quarantine row: lost until `streamflow replay --from landing` derives them again. */
   readonly unresolved: readonly Range[];
   /** Offset deliveries beyond the first (redelivered under other batch boundaries). */
@@ -58,6 +61,10 @@ export interface ObjectLedger {
   /** Records lost, by offset: produced offsets in no file (gaps), and landed ones with no gold or quarantine row. */
   readonly lost: number;
   readonly pending: number;
+  /** Produced offsets the source's consumer group has not consumed yet (see {@link PartitionCoverage.unconsumed}). */
+  readonly unconsumed: number;
+  /** The consumer group whose position splits gaps from unconsumed offsets, when the source names one. */
+  readonly group: string | undefined;
   readonly duplicates: number;
   readonly overlaps: number;
   /** On-failure objects that could not be read (they may hide pending offsets). */
@@ -241,16 +248,41 @@ export interface CountOptions {
   readonly onFailureStore?: ObjectStore;
 }
 
-const coverageOf = (facts: PartitionFacts, source: SourceOffsets['partitions'][number] | undefined, known: boolean): PartitionCoverage => {
+/**
+ * Offsets from where a consumer group stands on a partition to the end: a group that can still
+ * consume owes nothing there yet. Its committed offset is the next it will read; one that never
+ * committed there has consumed nothing (it starts at the log's start, as the ESM's TRIM_HORIZON).
+ */
+const notYetConsumed = (source: PartitionOffsets | undefined, hasGroup: boolean): Range[] => {
+  if (!source || !hasGroup) return [];
+  const from = Math.max(source.start, source.committed ?? source.start);
+  return from < source.end ? [{ first: from, last: source.end - 1 }] : [];
+};
+
+const coverageOf = (facts: PartitionFacts, source: PartitionOffsets | undefined, known: boolean, hasGroup: boolean): PartitionCoverage => {
   const landedUnion = unionOf(facts.landed);
   const overlaps = sizeOf(facts.landed) - sizeOf(landedUnion);
   const held = subtract(unionOf(facts.onFailure), landedUnion);
   const withoutOutcome = subtract(landedUnion, unionOf(facts.outcomes));
   const { topic, partition } = facts;
   if (!known) {
-    return { topic, partition, produced: undefined, committed: undefined, landed: sizeOf(landedUnion), pending: held, gaps: [], unresolved: withoutOutcome, overlaps, unproduced: 0 };
+    return {
+      topic,
+      partition,
+      produced: undefined,
+      committed: undefined,
+      landed: sizeOf(landedUnion),
+      pending: held,
+      gaps: [],
+      unconsumed: [],
+      unresolved: withoutOutcome,
+      overlaps,
+      unproduced: 0,
+    };
   }
   const produced: Range[] = source && source.end > source.start ? [{ first: source.start, last: source.end - 1 }] : [];
+  const uncovered = subtract(subtract(produced, landedUnion), held);
+  const ahead = notYetConsumed(source, hasGroup);
   return {
     topic,
     partition,
@@ -258,7 +290,8 @@ const coverageOf = (facts: PartitionFacts, source: SourceOffsets['partitions'][n
     committed: source?.committed,
     landed: sizeOf(intersect(landedUnion, produced)),
     pending: intersect(held, produced),
-    gaps: subtract(subtract(produced, landedUnion), held),
+    gaps: subtract(uncovered, ahead),
+    unconsumed: intersect(uncovered, ahead),
     unresolved: intersect(withoutOutcome, produced),
     overlaps,
     unproduced: sizeOf(subtract(landedUnion, produced)),
@@ -362,7 +395,7 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
   const sourceOf = new Map((options.source?.partitions ?? []).map((offsets) => [tpKey(offsets.topic, offsets.partition), offsets]));
   for (const offsets of sourceOf.values()) factsOf(offsets.topic, offsets.partition);
   const coverage = [...partitions.values()]
-    .map((facts) => coverageOf(facts, sourceOf.get(tpKey(facts.topic, facts.partition)), options.source !== undefined))
+    .map((facts) => coverageOf(facts, sourceOf.get(tpKey(facts.topic, facts.partition)), options.source !== undefined, options.source?.group !== undefined))
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 
   const topics = Object.create(null) as Record<string, TopicLedger>;
@@ -388,6 +421,8 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     reasons,
     lost: sum(coverage.map((partition) => sizeOf(partition.gaps) + sizeOf(partition.unresolved))),
     pending: sum(coverage.map((partition) => sizeOf(partition.pending))),
+    unconsumed: sum(coverage.map((partition) => sizeOf(partition.unconsumed))),
+    group: options.source?.group,
     duplicates: sum([...batches.values()].map((batch) => batch.duplicates)),
     overlaps: sum(coverage.map((partition) => partition.overlaps)),
     unreadableOnFailure,

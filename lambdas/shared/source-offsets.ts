@@ -22,6 +22,13 @@ export interface PartitionOffsets {
 export interface SourceOffsets {
   /** Where the offsets were read: `local topic log`, `kafka <brokers>`. */
   readonly source: string;
+  /**
+   * The consumer group whose committed offsets these are, when it can still consume what lies past
+   * them (a broker's group; the local topic log ends with its run, so it names none). Produced
+   * offsets at or past a partition's committed offset that no file holds are then "not yet
+   * consumed", not lost; a partition the group never committed on is not consumed at all.
+   */
+  readonly group?: string;
   readonly partitions: readonly PartitionOffsets[];
 }
 
@@ -49,8 +56,13 @@ export const readSourceOffsets = async (store: ObjectStore): Promise<SourceOffse
   const body = await store.get(PRODUCED_OFFSETS_KEY);
   if (body === undefined) return undefined;
   const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as Partial<SourceOffsets>;
-  if (typeof parsed.source !== 'string' || !Array.isArray(parsed.partitions) || !parsed.partitions.every(isPartitionOffsets)) {
-    throw new Error(`${PRODUCED_OFFSETS_KEY} is not a record of source offsets ({"source", "partitions": [{topic, partition, start, end}]})`);
+  if (
+    typeof parsed.source !== 'string' ||
+    (parsed.group !== undefined && typeof parsed.group !== 'string') ||
+    !Array.isArray(parsed.partitions) ||
+    !parsed.partitions.every(isPartitionOffsets)
+  ) {
+    throw new Error(`${PRODUCED_OFFSETS_KEY} is not a record of source offsets ({"source", "group"?, "partitions": [{topic, partition, start, end}]})`);
   }
   return parsed as SourceOffsets;
 };

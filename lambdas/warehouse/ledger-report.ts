@@ -2,8 +2,11 @@
  * The ledger from end to end: the source's produced offsets → landing (or pending in on-failure
  * records) → gold + quarantine (counted from the objects) → Bronze (every gold row, file by file)
  * → Silver → Gold, ending in one verdict line. What `streamflow report` prints and, as JSON, what
- * tests and dashboards read.
+ * tests and dashboards read. The same code for the local twin (folder, topic log or broker,
+ * DuckDB) and the deployed pipeline (S3, MSK, Snowflake): only the ports' adapters differ; without
+ * a warehouse ({@link WarehouseNotChecked}) the files and offsets are reconciled alone.
  */
+import { groupForTopic } from '../shared/contracts/consumer-groups.js';
 import { isKnownTopic } from '../shared/contracts/events.js';
 import type { Range } from '../shared/offset-ranges.js';
 import { countObjectLedger, goldDataRows, type ObjectLedger, type PartitionCoverage } from '../shared/object-ledger.js';
@@ -27,6 +30,8 @@ export interface TopicEntry {
   quarantined: number;
   /** Produced records held only by on-failure records: replay delivers them. */
   pending: number;
+  /** Produced records the consumer group has not reached yet: neither lost nor in gold. */
+  unconsumed: number;
   /** Records in neither gold nor quarantine, nor pending: produced offsets in no file, and landed records without an outcome. */
   lost: number;
   /** Gold or quarantine rows beyond their batch's records (a copied file): counted, never loaded twice into Silver. */
@@ -68,8 +73,10 @@ export interface PartitionGap {
   readonly partition: number;
   readonly produced: number;
   readonly committed?: number;
-  /** Lost: in no landing file and no on-failure record. */
+  /** Lost: in no landing file and no on-failure record, below the group's committed offset. */
   readonly gaps: readonly Range[];
+  /** In no file yet, at or past the group's committed offset: the group has not consumed them. */
+  readonly unconsumed: readonly Range[];
   /** Landed, but with no gold or quarantine row: `streamflow replay --from landing` derives them again. */
   readonly unresolved: readonly Range[];
   /** Held by on-failure records only. */
@@ -81,13 +88,22 @@ export interface LedgerReport {
   readonly lost: number;
   /** Produced records only in on-failure records: `streamflow replay --from onfailure` delivers them. */
   readonly pending: number;
+  /** Produced records the consumer group has not consumed yet (nothing lost there so far). */
+  readonly unconsumed: number;
+  /** The consumer group whose committed offsets split lost from not-yet-consumed offsets, when the source names one. */
+  readonly group?: string;
   /** Rows that reached Bronze but are missing from Silver or Gold (0 once `refresh` has run). */
   readonly lostInWarehouse: number;
   /** Where "in" was counted: the source (`local topic log`, `kafka …`), or `landing` when no source offsets are known. */
   readonly source: string;
   readonly verdict: string;
+  /**
+   * True exactly when the verdict says "Nothing lost": the command's exit code 0. Anything else
+   * (lost, pending replay, not yet consumed) exits 1.
+   */
+  readonly nothingLost: boolean;
   readonly topics: Record<string, TopicEntry>;
-  /** Topic-partitions with gaps or pending offsets. */
+  /** Topic-partitions with gaps, pending, unresolved or not yet consumed offsets. */
   readonly partitions: readonly PartitionGap[];
   /** On-failure objects that could not be read as Lambda's records. */
   readonly unreadableOnFailure: readonly string[];
@@ -99,6 +115,16 @@ export interface LedgerReport {
   readonly dqRunAt?: string;
   /** The churn model gold.churn_predictions scores with: its holdout figures (lambdas/churn/). */
   readonly churn?: ChurnModelEvaluation;
+  /**
+   * Why Bronze, Silver and Gold were not reconciled (the deployed report without Snowflake
+   * settings); `gold` then counts only the files, and the verdict never says "Nothing lost".
+   */
+  readonly warehouseNotChecked?: string;
+}
+
+/** A warehouse the report could not read, and why: the files and offsets half is checked alone. */
+export interface WarehouseNotChecked {
+  readonly notChecked: string;
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -214,7 +240,37 @@ const rangesText = (ranges: readonly Range[]): string =>
     .map((range) => (range.first === range.last ? `${range.first}` : `${range.first}–${range.last}`))
     .join(', ') + (ranges.length > 5 ? ` and ${ranges.length - 5} more ranges` : '');
 
-const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
+/** Where the group is behind, partition by partition: `user_events partition 0 offsets 40–49`. */
+const behindText = (partitions: readonly PartitionGap[]): string => {
+  const behind = partitions.filter((partition) => partition.unconsumed.length > 0);
+  return (
+    behind
+      .slice(0, 3)
+      .map((partition) => `${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)}`)
+      .join(', ') + (behind.length > 3 ? ` and ${behind.length - 3} more partitions` : '')
+  );
+};
+
+/** `group G is behind on …`, per group: a `{topic}` pattern names one group a topic (consumer-groups.ts). */
+const unconsumedText = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string => {
+  const byGroup = new Map<string, PartitionGap[]>();
+  for (const partition of report.partitions) {
+    if (partition.unconsumed.length === 0) continue;
+    const group = groupForTopic(report.group ?? '', partition.topic);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), partition]);
+  }
+  const behind = [...byGroup].map(([group, partitions]) => `group ${group} is behind on ${behindText(partitions)}`);
+  return `${n(report.unconsumed)} records (${behind.join('; ')})`;
+};
+
+/** Nothing missing from the files and offsets, nor (where it was checked) from the warehouse. */
+const balances = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): boolean =>
+  report.lost === 0 && report.pending === 0 && report.unconsumed === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0;
+
+/** Every produced offset in gold or quarantine, and every gold row in Bronze, Silver and Gold. */
+const isNothingLost = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): boolean => balances(report) && report.warehouseNotChecked === undefined;
+
+const verdictOf = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): string => {
   const topics = Object.values(report.topics);
   const entered = sumOf(topics.map((topic) => topic.in));
   const gold = sumOf(topics.map((topic) => topic.gold));
@@ -228,11 +284,15 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
   const counted =
     report.source === 'landing' ? `${n(entered)} records landed (no source offsets recorded, so gaps before landing cannot be seen)` : `${n(entered)} records produced`;
   if (report.lost === 0 && report.pending === 0 && report.lostInWarehouse === 0 && report.unreadableOnFailure.length === 0) {
-    return (
-      `Nothing lost: ${counted}, every one in gold or quarantine (${n(gold)} gold + ${n(quarantined)} quarantined` +
-      `${harmless.length > 0 ? `; ${harmless.join(', ')}: counted once` : ''}); ` +
-      `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.`
-    );
+    const warehouse =
+      report.warehouseNotChecked === undefined ? `all ${n(report.gold.rows)} gold rows in Bronze; Silver and Gold reconcile.` : `warehouse not checked: ${report.warehouseNotChecked}.`;
+    const balance =
+      `every one in gold or quarantine (${n(gold)} gold + ${n(quarantined)} quarantined` +
+      `${harmless.length > 0 ? `; ${harmless.join(', ')}: counted once` : ''}); ${warehouse}`;
+    if (isNothingLost(report)) return `Nothing lost: ${counted}, ${balance}`;
+    if (balances(report)) return `Files and offsets balance: ${counted}, ${balance}`;
+    const soFar = report.warehouseNotChecked === undefined ? 'nothing lost so far' : 'nothing lost so far in files and offsets';
+    return `Not yet consumed: ${unconsumedText(report)}; ${soFar}: of ${counted}, ${n(entered - report.unconsumed)} consumed, ${balance}`;
   }
   const causes: string[] = [];
   const gaps = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.gaps)));
@@ -250,9 +310,11 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
   }
   if (report.lostInWarehouse > 0) causes.push(`${n(report.lostInWarehouse)} Bronze rows missing downstream: run \`streamflow refresh\``);
   if (report.pending > 0) causes.push(`${n(report.pending)} records pending in on-failure records: run \`streamflow replay --from onfailure\``);
+  if (report.unconsumed > 0) causes.push(`not yet consumed: ${unconsumedText(report)}`);
   if (report.unreadableOnFailure.length > 0) {
     causes.push(`${report.unreadableOnFailure.length} on-failure objects unreadable (they may hold more): ${report.unreadableOnFailure.slice(0, 3).join(', ')}`);
   }
+  if (report.warehouseNotChecked !== undefined) causes.push(`warehouse not checked: ${report.warehouseNotChecked}`);
   const lost = report.lost + report.lostInWarehouse;
   const head = lost > 0 ? `LOST ${n(lost)} records` : `PENDING ${n(report.pending)} records`;
   return `${head} of ${counted}: ${causes.join('; ')}.`;
@@ -262,7 +324,7 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict'>): string => {
 const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
   const topics: Record<string, TopicEntry> = {};
   const entryOf = (topic: string): TopicEntry =>
-    (topics[isKnownTopic(topic) ? topic : UNROUTABLE] ??= { in: 0, landed: 0, gold: 0, quarantined: 0, pending: 0, lost: 0, duplicates: 0, overlaps: 0 });
+    (topics[isKnownTopic(topic) ? topic : UNROUTABLE] ??= { in: 0, landed: 0, gold: 0, quarantined: 0, pending: 0, unconsumed: 0, lost: 0, duplicates: 0, overlaps: 0 });
   for (const [topic, ledger] of Object.entries(objects.topics)) {
     const entry = entryOf(topic);
     entry.landed += ledger.landed;
@@ -275,6 +337,7 @@ const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
     const entry = entryOf(partition.topic);
     entry.in += partition.produced ?? partition.landed;
     entry.pending += sizeOfRanges(partition.pending);
+    entry.unconsumed += sizeOfRanges(partition.unconsumed);
     entry.overlaps += partition.overlaps;
   }
   return topics;
@@ -282,13 +345,14 @@ const topicEntries = (objects: ObjectLedger): Record<string, TopicEntry> => {
 
 const gapsOf = (partitions: readonly PartitionCoverage[]): PartitionGap[] =>
   partitions
-    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0 || partition.unresolved.length > 0)
+    .filter((partition) => partition.gaps.length > 0 || partition.pending.length > 0 || partition.unresolved.length > 0 || partition.unconsumed.length > 0)
     .map((partition) => ({
       topic: partition.topic,
       partition: partition.partition,
       produced: partition.produced ?? partition.landed,
       ...(partition.committed === undefined ? {} : { committed: partition.committed }),
       gaps: partition.gaps,
+      unconsumed: partition.unconsumed,
       unresolved: partition.unresolved,
       pending: partition.pending,
     }));
@@ -300,22 +364,42 @@ export interface LedgerSources {
   readonly onFailureStore?: ObjectStore;
 }
 
-/** Reconciles the bucket and the warehouse (which must be prepared: Bronze and control tables exist). */
-export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse, sources: LedgerSources = {}): Promise<LedgerReport> => {
-  const source = sources.source ?? (await readSourceOffsets(store));
-  const objects = await countObjectLedger(store, { ...(source ? { source } : {}), ...(sources.onFailureStore ? { onFailureStore: sources.onFailureStore } : {}) });
-  const topics = topicEntries(objects);
+/** The gold files alone, when no warehouse was read: their rows, none of them known to be in Bronze. */
+const goldFilesOnly = (countedRows: ReadonlyMap<string, number>): GoldFilesEntry => {
+  const rows = [...countedRows].filter(([key]) => loadTargetFor(key)).map(([, count]) => count);
+  return { files: rows.length, rows: sumOf(rows), loaded: 0, pending: 0, failed: 0, rowsNotInBronze: 0, rowsDuplicatedInBronze: 0, rowsWithoutFile: 0 };
+};
 
-  const gold = await reconcileGoldFiles(store, warehouse, objects.goldFileRows);
+/** Bronze, Silver and Gold against the gold files; the same queries on DuckDB and on Snowflake. */
+const warehouseHalf = async (store: ObjectStore, warehouse: Warehouse, countedRows: ReadonlyMap<string, number>) => {
+  const gold = await reconcileGoldFiles(store, warehouse, countedRows);
   const names = await existingTables(warehouse);
   const tables = await tableRows(warehouse, names);
   const stages = await reconcileStages(warehouse, new Set(names));
   const latest = await latestCheckResults(warehouse);
   const churn = await latestChurnEvaluation(warehouse);
+  return { gold, tables, stages, latest, churn };
+};
+
+/**
+ * Reconciles the bucket and the warehouse (which must be prepared: Bronze and control tables
+ * exist), or the bucket alone against the source when the warehouse is {@link WarehouseNotChecked}.
+ */
+export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse | WarehouseNotChecked, sources: LedgerSources = {}): Promise<LedgerReport> => {
+  const source = sources.source ?? (await readSourceOffsets(store));
+  const objects = await countObjectLedger(store, { ...(source ? { source } : {}), ...(sources.onFailureStore ? { onFailureStore: sources.onFailureStore } : {}) });
+  const topics = topicEntries(objects);
+
+  const { gold, tables, stages, latest, churn } =
+    'notChecked' in warehouse
+      ? { gold: goldFilesOnly(objects.goldFileRows), tables: {}, stages: [], latest: undefined, churn: undefined }
+      : await warehouseHalf(store, warehouse, objects.goldFileRows);
 
   const partial = {
     lost: objects.lost + gold.rowsNotInBronze,
     pending: objects.pending,
+    unconsumed: objects.unconsumed,
+    ...(objects.group === undefined ? {} : { group: objects.group }),
     // Only rows missing downstream: a table holding more than Bronze (a Bronze row removed) is already counted above.
     lostInWarehouse: stages.reduce((sum, stage) => sum + Math.max(0, stage.expected - stage.actual), 0),
     source: objects.source,
@@ -329,8 +413,9 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
     dq: latest?.results ?? [],
     ...(latest ? { dqRunAt: latest.checkedAt } : {}),
     ...(churn ? { churn } : {}),
+    ...('notChecked' in warehouse ? { warehouseNotChecked: warehouse.notChecked } : {}),
   };
-  return { ...partial, verdict: verdictOf(partial) };
+  return { ...partial, verdict: verdictOf(partial), nothingLost: isNothingLost(partial) };
 };
 
 /** The report as text, for a terminal. */
@@ -339,6 +424,7 @@ export const formatLedgerReport = (report: LedgerReport): string => {
   for (const [topic, entry] of Object.entries(report.topics)) {
     const notes = [
       entry.pending > 0 ? `${n(entry.pending)} pending replay` : '',
+      entry.unconsumed > 0 ? `${n(entry.unconsumed)} not yet consumed` : '',
       entry.lost > 0 ? `${n(entry.lost)} lost` : '',
       entry.overlaps > 0 ? `${n(entry.overlaps)} redelivered` : '',
       entry.duplicates > 0 ? `${n(entry.duplicates)} duplicate rows` : '',
@@ -350,6 +436,10 @@ export const formatLedgerReport = (report: LedgerReport): string => {
     if (partition.gaps.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.gaps)} (produced ${n(partition.produced)}${committed})`);
     if (partition.unresolved.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unresolved)} landed, in neither gold nor quarantine: streamflow replay --from landing`);
     if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: streamflow replay --from onfailure`);
+    if (partition.unconsumed.length > 0) {
+      const group = groupForTopic(report.group ?? '', partition.topic);
+      lines.push(`  BEHIND   ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)} not yet consumed by group ${group} (produced ${n(partition.produced)}${committed})`);
+    }
   }
   const reasons = Object.entries(report.quarantineReasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {
@@ -357,6 +447,11 @@ export const formatLedgerReport = (report: LedgerReport): string => {
     for (const [code, count] of reasons) lines.push(`  ${code.padEnd(24)} ${n(count).padStart(8)}`);
   }
   const g = report.gold;
+  if (report.warehouseNotChecked !== undefined) {
+    lines.push('', `gold → Bronze: ${n(g.files)} files, ${n(g.rows)} rows; Bronze, Silver and Gold not checked: ${report.warehouseNotChecked}`);
+    lines.push('', report.verdict);
+    return lines.join('\n');
+  }
   lines.push(
     '',
     `gold → Bronze: ${n(g.files)} files, ${n(g.rows)} rows; ${n(g.loaded)} loaded, ${n(g.pending)} pending, ${n(g.failed)} rejected` +

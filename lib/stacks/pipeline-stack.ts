@@ -14,6 +14,7 @@ import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { LOAD_PREFIXES } from '../../lambdas/shared/contracts/load-targets.js';
+import { deployedConsumerGroup, groupForTopic } from '../../lambdas/shared/contracts/consumer-groups.js';
 import { TOPICS } from '../../lambdas/shared/contracts/events.js';
 import { REFERENCE_KEYS } from '../../lambdas/shared/reference-catalog.js';
 import type { StreamFlowConfig } from '../config.js';
@@ -66,8 +67,9 @@ export class PipelineStack extends Stack {
     const onFailure = new S3OnFailureBucket(storage.importOnFailureBucket(this, 'OnFailureBucket'));
     for (const topic of [TOPICS.userEvents, TOPICS.transactions]) {
       this.consumer.consumeTopic(streaming.kafka, topic, {
-        // Fixed for the life of the mapping (Lambda cannot change it); unique per topic.
-        consumerGroupId: `${serviceName('consumer')}-${topic}`,
+        // Fixed for the life of the mapping (Lambda cannot change it); unique per topic. `streamflow
+        // report --bucket` reads the same ids for the committed offsets.
+        consumerGroupId: groupForTopic(deployedConsumerGroup(config.stage), topic),
         batchSize: config.consumer.batchSize,
         maxBatchingWindow: Duration.seconds(config.consumer.batchingWindowSeconds),
         startingPosition: StartingPosition[config.consumer.startingPosition],

@@ -1,9 +1,13 @@
 /**
  * The ledger cannot lie: for any sequence of deliveries (any batch boundaries, redeliveries that
- * overlap), discarded batches (with and without payload), deleted files and copied gold files, the
- * counts the report's verdict is made of are exactly the truth, computed here from what the
- * sequence did, offset by offset: `lost` = produced offsets with no landing copy and no gold or
- * quarantine row that are not held by an on-failure record, `pending` = offsets held only by one.
+ * overlap), discarded batches (with and without payload), deleted files, copied gold files and
+ * consumer-group commits (anywhere, backwards too, as an offset reset moves them), the counts the
+ * report's verdict is made of are exactly the truth, computed here from what the sequence did,
+ * offset by offset: `pending` = offsets held only by an on-failure record; of the offsets with no
+ * landing copy or no gold or quarantine row that are not pending, those nothing landed at or past
+ * the group's committed offset are `unconsumed` (the group has not read them yet; all of a
+ * partition it never committed on), and every other one is `lost` (all of them without a group:
+ * the local topic log ends with its run).
  * Runs on the consumer's own writer and the ESM simulator's on-failure destination, in memory.
  */
 import '../support/quiet-powertools.js';
@@ -15,6 +19,7 @@ import type { FailedBatch } from '../../lambdas/local/esm-simulator.js';
 import { OnFailureDestination } from '../../lambdas/local/onfailure-destination.js';
 import { mskEventOf } from '../../lambdas/local/msk-event.js';
 import { countObjectLedger } from '../../lambdas/shared/object-ledger.js';
+import { buildLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import type { ObjectStore, StoredObject } from '../../lambdas/shared/ports/object-store.js';
 import { NO_REFERENCE_DATA } from '../../lambdas/shared/reference-catalog.js';
 import { CUSTOMERS } from '../support/arbitraries.js';
@@ -67,13 +72,15 @@ const batchOf = (partition: number, first: number, last: number) =>
 type Step =
   | { readonly kind: 'deliver' | 'discard'; readonly partition: number; readonly from: number; readonly length: number; readonly payload: boolean }
   | { readonly kind: 'delete'; readonly prefix: 'landing/' | 'gold/' | 'quarantine/'; readonly pick: number }
-  | { readonly kind: 'copy-gold'; readonly pick: number };
+  | { readonly kind: 'copy-gold'; readonly pick: number }
+  | { readonly kind: 'commit'; readonly partition: number; readonly offset: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('deliver' as const), partition: fc.nat({ max: 1 }), from: fc.nat({ max: 24 }), length: fc.integer({ min: 1, max: 9 }), payload: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('discard' as const), partition: fc.nat({ max: 1 }), from: fc.nat({ max: 24 }), length: fc.integer({ min: 1, max: 9 }), payload: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), prefix: fc.constantFrom('landing/' as const, 'gold/' as const, 'quarantine/' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('copy-gold' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('commit' as const), partition: fc.nat({ max: 1 }), offset: fc.nat({ max: 31 }) }) },
 );
 
 /** What each object holds, as the test knows it: the offsets it lands, or has a row for. */
@@ -100,20 +107,25 @@ const failedBatchOf = (partition: number, first: number, last: number, payload: 
 };
 
 describe('the ledger against any sequence of deliveries, faults and deletions', () => {
-  it('counts exactly the offsets that are lost and those pending replay, whatever happened', async () => {
+  it('counts exactly the offsets that are lost, pending replay or not yet consumed, and its verdict says which, whatever happened', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 2 }), fc.array(stepArb, { maxLength: 25 }), async (produced, steps) => {
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 2 }), fc.array(stepArb, { maxLength: 25 }), fc.boolean(), async (produced, steps, hasGroup) => {
         // Prepare
         const store = new MemoryStore();
         const landing: Holds = new Map();
         const outcomes: Holds = new Map();
         const held: { partition: number; first: number; last: number }[] = [];
+        /** The group's committed offset per partition (the next it reads), as the last commit left it. */
+        const committed = new Map<number, number>();
         let clock = Date.UTC(2025, 2, 2);
         const destination = new OnFailureDestination({ store, clock: () => (clock += 1000) });
 
         // Act: the sequence, clamped to what each partition produced
         for (const step of steps) {
-          if (step.kind === 'deliver' || step.kind === 'discard') {
+          if (step.kind === 'commit') {
+            const end = produced[step.partition];
+            if (end !== undefined) committed.set(step.partition, Math.min(step.offset, end));
+          } else if (step.kind === 'deliver' || step.kind === 'discard') {
             const end = produced[step.partition];
             if (end === undefined || step.from >= end) continue;
             const last = Math.min(end - 1, step.from + step.length - 1);
@@ -146,23 +158,35 @@ describe('the ledger against any sequence of deliveries, faults and deletions', 
             }
           }
         }
-        const ledger = await countObjectLedger(store, {
-          source: { source: 'test', partitions: produced.map((end, partition) => ({ topic: TOPIC, partition, start: 0, end })) },
-        });
+        const source = {
+          source: 'test',
+          ...(hasGroup ? { group: 'test-group' } : {}),
+          partitions: produced.map((end, partition) => ({ topic: TOPIC, partition, start: 0, end, ...(committed.has(partition) ? { committed: committed.get(partition) } : {}) })),
+        };
+        const ledger = await countObjectLedger(store, { source });
+        // The verdict line itself, on the files and offsets alone (no warehouse in memory).
+        const { verdict, nothingLost } = await buildLedgerReport(store, { notChecked: 'in memory' }, { source });
 
         // Assess: the truth, offset by offset
         let lost = 0;
         let pending = 0;
+        let unconsumed = 0;
         for (const [partition, end] of produced.entries()) {
           const has = (holds: Holds, offset: number) => [...holds.values()].some((entry) => entry.partition === partition && entry.offsets.includes(offset));
+          const readFrom = committed.get(partition) ?? 0;
           for (let offset = 0; offset < end; offset++) {
             const landed = has(landing, offset);
             if (landed && has(outcomes, offset)) continue;
             if (!landed && held.some((range) => range.partition === partition && range.first <= offset && offset <= range.last)) pending++;
+            else if (!landed && hasGroup && offset >= readFrom) unconsumed++;
             else lost++;
           }
         }
-        expect({ lost: ledger.lost, pending: ledger.pending }).toEqual({ lost, pending });
+        expect({ lost: ledger.lost, pending: ledger.pending, unconsumed: ledger.unconsumed }).toEqual({ lost, pending, unconsumed });
+        const head = lost > 0 ? `LOST ${lost} records` : pending > 0 ? `PENDING ${pending} records` : unconsumed > 0 ? `Not yet consumed: ${unconsumed} records (group test-group` : 'Files and offsets balance';
+        expect(verdict.startsWith(head), verdict).toBe(true);
+        expect(verdict).toMatch(/warehouse not checked: in memory/);
+        expect(nothingLost).toBe(false);
         expect(ledger.unreadableOnFailure).toEqual([]);
       }),
       { numRuns: 150 },

@@ -42,8 +42,8 @@ describe('buildLedgerReport', () => {
     expect(report.lost).toBe(0);
     expect(report.lostInWarehouse).toBe(0);
     expect(report.topics).toEqual({
-      user_events: { in: 7, landed: 7, gold: 6, quarantined: 1, pending: 0, lost: 0, duplicates: 0, overlaps: 0 },
-      transactions: { in: 4, landed: 4, gold: 4, quarantined: 0, pending: 0, lost: 0, duplicates: 0, overlaps: 0 },
+      user_events: { in: 7, landed: 7, gold: 6, quarantined: 1, pending: 0, unconsumed: 0, lost: 0, duplicates: 0, overlaps: 0 },
+      transactions: { in: 4, landed: 4, gold: 4, quarantined: 0, pending: 0, unconsumed: 0, lost: 0, duplicates: 0, overlaps: 0 },
     });
     expect(report.quarantineReasons).toEqual({ missing_field: 1 });
     expect(report.gold).toMatchObject({ files: 3, rows: 10, loaded: 3, pending: 0, failed: 0, rowsNotInBronze: 0 });
@@ -91,7 +91,7 @@ describe('buildLedgerReport', () => {
     const report = await buildLedgerReport(fixture.store, fixture.warehouse);
 
     // Assess
-    expect(report.topics.transactions).toEqual({ in: 4, landed: 4, gold: 0, quarantined: 0, pending: 0, lost: 4, duplicates: 0, overlaps: 0 });
+    expect(report.topics.transactions).toEqual({ in: 4, landed: 4, gold: 0, quarantined: 0, pending: 0, unconsumed: 0, lost: 4, duplicates: 0, overlaps: 0 });
     expect(report.lost).toBe(4);
   });
 
@@ -105,7 +105,7 @@ describe('buildLedgerReport', () => {
     const report = await buildLedgerReport(fixture.store, fixture.warehouse);
 
     // Assess
-    expect(report.topics[UNROUTABLE]).toEqual({ in: 2, landed: 2, gold: 0, quarantined: 2, pending: 0, lost: 0, duplicates: 0, overlaps: 0 });
+    expect(report.topics[UNROUTABLE]).toEqual({ in: 2, landed: 2, gold: 0, quarantined: 2, pending: 0, unconsumed: 0, lost: 0, duplicates: 0, overlaps: 0 });
     expect(Object.values(report.topics).reduce((sum, topic) => sum + topic.in, 0)).toBe(13);
     expect(report.lost).toBe(0);
   });
@@ -150,10 +150,29 @@ describe('buildLedgerReport against the source offsets', () => {
     // Assess
     expect(report.source).toBe('local topic log');
     expect(report.topics.user_events).toMatchObject({ in: 9, landed: 7, lost: 2, pending: 0 });
-    expect(report.partitions).toEqual([{ topic: 'user_events', partition: 0, produced: 9, committed: 9, gaps: [{ first: 7, last: 8 }], unresolved: [], pending: [] }]);
+    expect(report.partitions).toEqual([{ topic: 'user_events', partition: 0, produced: 9, committed: 9, gaps: [{ first: 7, last: 8 }], unconsumed: [], unresolved: [], pending: [] }]);
     expect(report.lost).toBe(2);
     expect(report.verdict).toBe('LOST 2 records of 13 records produced: 2 produced offsets in no landing file and no on-failure record.');
+    expect(report.nothingLost).toBe(false);
     expect(formatLedgerReport(report)).toContain('LOST     user_events partition 0 offsets 7–8 (produced 9, committed 9)');
+  });
+
+  it('names offsets at or past a consumer group\'s committed offset that no file holds as not yet consumed, not lost', async () => {
+    // Prepare: a broker's group committed 7 of user_events partition 0; offsets 7 and 8 wait on the broker
+    await loadAndRefresh();
+    const behind = { ...source(2), group: 'streamflow-consumer', partitions: source(2).partitions.map((entry) => (entry.topic === 'user_events' ? { ...entry, committed: 7 } : entry)) };
+
+    // Act
+    const report = await buildLedgerReport(fixture.store, fixture.warehouse, { source: behind });
+
+    // Assess
+    expect(report).toMatchObject({ lost: 0, pending: 0, unconsumed: 2, group: 'streamflow-consumer', nothingLost: false });
+    expect(report.topics.user_events).toMatchObject({ in: 9, lost: 0, unconsumed: 2 });
+    expect(report.partitions).toEqual([{ topic: 'user_events', partition: 0, produced: 9, committed: 7, gaps: [], unconsumed: [{ first: 7, last: 8 }], unresolved: [], pending: [] }]);
+    expect(report.verdict).toMatch(
+      /^Not yet consumed: 2 records \(group streamflow-consumer is behind on user_events partition 0 offsets 7–8\); nothing lost so far: of 13 records produced, 11 consumed, every one in gold or quarantine /,
+    );
+    expect(formatLedgerReport(report)).toContain('BEHIND   user_events partition 0 offsets 7–8 not yet consumed by group streamflow-consumer (produced 9, committed 7)');
   });
 
   it('counts offsets held by an on-failure record as pending with the command that replays them, and nothing lost once replayed', async () => {

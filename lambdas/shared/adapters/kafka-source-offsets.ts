@@ -5,12 +5,14 @@
  * (OffsetFetch), so a report can say which produced offsets never reached a file.
  */
 import type { Admin } from 'kafkajs';
+import { groupForTopic } from '../contracts/consumer-groups.js';
 import type { PartitionOffsets, SourceOffsets } from '../source-offsets.js';
 
+/** `groupId` may be a pattern with `{topic}` (each deployed mapping has a group of its own): resolved per topic. */
 export const kafkaSourceOffsets = async (admin: Admin, options: { topics: readonly string[]; groupId: string; label: string }): Promise<SourceOffsets> => {
-  const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [...options.topics] });
   const partitions: PartitionOffsets[] = [];
   for (const topic of options.topics) {
+    const committed = await admin.fetchOffsets({ groupId: groupForTopic(options.groupId, topic), topics: [topic] });
     const group = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
     for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
       // kafkajs reports "-1" for a partition the group never committed.
@@ -18,5 +20,5 @@ export const kafkaSourceOffsets = async (admin: Admin, options: { topics: readon
       partitions.push({ topic, partition, start: Number(low), end: Number(high), ...(offset >= 0 ? { committed: offset } : {}) });
     }
   }
-  return { source: options.label, partitions };
+  return { source: options.label, group: options.groupId, partitions };
 };

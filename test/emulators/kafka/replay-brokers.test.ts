@@ -6,7 +6,7 @@
  * consumer. After load and refresh the ledger says nothing was lost; a second replay changes no
  * file and no verdict.
  */
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempFolder } from '../../support/files.js';
@@ -108,7 +108,7 @@ describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', 
     expect(reportAgain.stdout).toMatch(/^Nothing lost:/m);
   });
 
-  it('report --brokers counts "in" from the broker now, beside the group\'s committed offsets: records produced after the run show', async () => {
+  it('report --brokers counts "in" from the broker now, beside the group\'s committed offsets: records produced after the run are not yet consumed, not lost', async () => {
     // Prepare: the folder the test above replayed; three more records reach partition 0 after the run.
     const before = await streamflowCli('report', '--out', dir, '--brokers', kafka.bootstrap, '--json');
     const producer = kafka.client('late-producer').producer();
@@ -125,14 +125,53 @@ describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', 
     // Assess
     expect(before.code, before.stdout).toBe(0);
     expect((JSON.parse(before.stdout) as { source: string }).source).toBe(`kafka ${kafka.bootstrap}`);
-    // The run's recorded offsets know nothing of the late records; the broker does.
+    // The run's recorded offsets know nothing of the late records; the broker does, and they lie
+    // past the group's committed offset: not yet consumed (exit 1, as pending), nothing lost.
     expect(recorded.code).toBe(0);
     expect(live.code).toBe(1);
-    expect(live.stdout).toMatch(/LOST\s+transactions partition 0 offsets \d+–\d+ \(produced \d+, committed \d+\)/);
-    const partitions = (JSON.parse(otherGroup.stdout) as { partitions: { topic: string; partition: number; committed?: number; gaps: unknown[] }[] }).partitions;
-    expect(partitions.find((entry) => entry.topic === 'transactions' && entry.partition === 0)).toMatchObject({ gaps: [expect.anything()] });
-    expect(partitions.every((entry) => entry.committed === undefined)).toBe(true);
+    expect(live.stdout).toMatch(/BEHIND\s+transactions partition 0 offsets (\d+)–\d+ not yet consumed by group streamflow-consumer \(produced \d+, committed \1\)/);
+    expect(live.stdout).toMatch(/^Not yet consumed: 3 records \(group streamflow-consumer is behind on transactions partition 0 offsets \d+–\d+\); nothing lost so far/m);
+    expect(live.stdout).not.toMatch(/LOST/);
+    // A group that never committed has consumed nothing: what no file holds it has not reached.
+    const other = JSON.parse(otherGroup.stdout) as { lost: number; unconsumed: number; group: string; partitions: { topic: string; partition: number; committed?: number; gaps: unknown[]; unconsumed: unknown[] }[] };
+    expect(other).toMatchObject({ lost: 0, unconsumed: 3, group: 'nobody' });
+    expect(other.partitions.find((entry) => entry.topic === 'transactions' && entry.partition === 0)).toMatchObject({ gaps: [], unconsumed: [expect.anything()] });
+    expect(other.partitions.every((entry) => entry.committed === undefined)).toBe(true);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--group needs --brokers/);
+  });
+
+  it('a group that has consumed only part of a topic: what it has not reached is not yet consumed; a file deleted below its committed offset is lost, by offset', async () => {
+    // Prepare: a copy of the folder above; 40 more records on user_events partition 0 the group
+    // has not consumed, and one landing batch of user_events partition 1 (consumed) deleted with its outputs.
+    const copy = join(root.path, 'partial');
+    await cp(dir, copy, { recursive: true });
+    const producer = kafka.client('unconsumed-producer').producer();
+    await producer.connect();
+    await producer.send({ topic: 'user_events', messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: '{}', partition: 0 })) });
+    await producer.disconnect();
+    const landing = (await filesUnder(copy, 'landing')).find((path) => path.includes('user_events+1+'))!;
+    const [, first, last] = /user_events\+1\+(\d+)-(\d+)\./.exec(landing)!;
+    const batch = `user_events+1+${first}-${last}`;
+    for (const folder of ['landing', 'gold', 'quarantine']) {
+      for (const path of await filesUnder(copy, folder)) if (path.includes(batch)) await rm(join(copy, path));
+    }
+
+    // Act
+    const report = await streamflowCli('report', '--out', copy, '--brokers', kafka.bootstrap, '--json');
+    const text = await streamflowCli('report', '--out', copy, '--brokers', kafka.bootstrap);
+
+    // Assess: the deleted batch is below the committed offset of its partition: lost, exactly those offsets
+    const parsed = JSON.parse(report.stdout) as { lost: number; unconsumed: number; partitions: { topic: string; partition: number; gaps: { first: number; last: number }[]; unconsumed: { first: number; last: number }[]; committed?: number }[] };
+    expect(report.code).toBe(1);
+    expect(parsed.lost).toBe(Number(last) - Number(first) + 1);
+    expect(parsed.unconsumed).toBe(43);
+    const partition1 = parsed.partitions.find((entry) => entry.topic === 'user_events' && entry.partition === 1)!;
+    expect(partition1.gaps).toEqual([{ first: Number(first), last: Number(last) }]);
+    expect(partition1.committed).toBeGreaterThan(Number(last));
+    const partition0 = parsed.partitions.find((entry) => entry.topic === 'user_events' && entry.partition === 0)!;
+    expect(partition0).toMatchObject({ gaps: [], unconsumed: [{ first: partition0.committed, last: partition0.committed! + 39 }] });
+    expect(text.stdout).toMatch(new RegExp(`^LOST ${Number(last) - Number(first) + 1} records of .*not yet consumed: 43 records \\(group streamflow-consumer is behind on transactions partition 0 offsets \\d+–\\d+, user_events partition 0 offsets \\d+–\\d+\\)`, 'm'));
+    expect(text.stdout).toContain(`LOST     user_events partition 1 offsets ${first}–${last} (produced`);
   });
 });
