@@ -215,8 +215,9 @@ describe('countObjectLedger on hand-made files', () => {
     // Assess
     expect(ledger).toEqual({
       topics: { transactions: { landed: 5, gold: 3, quarantined: 2, lost: 0, duplicates: 0 } },
-      partitions: [{ topic: 'transactions', partition: 2, produced: undefined, committed: undefined, landed: 5, pending: [], gaps: [], unresolved: [], overlaps: 0, unproduced: 0 }],
+      partitions: [{ topic: 'transactions', partition: 2, produced: undefined, committed: undefined, landed: 5, pending: [], gaps: [], unresolved: [], unconsumed: [], overlaps: 0, unproduced: 0 }],
       source: 'landing',
+      group: undefined,
       batches: 1,
       unbalanced: [],
       reasons: { malformed_json: 1, unrecorded: 1 },
@@ -224,6 +225,7 @@ describe('countObjectLedger on hand-made files', () => {
       pending: 0,
       duplicates: 0,
       overlaps: 0,
+      unconsumed: 0,
       unreadableOnFailure: [],
       goldFileRows: new Map([['gold/transactions/dt=2025-03-01/transactions+2+10-14.csv.gz', 3]]),
     });
