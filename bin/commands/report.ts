@@ -13,7 +13,7 @@ import { logger } from '../../lambdas/shared/powertools.js';
 import { readSourceOffsets } from '../../lambdas/shared/source-offsets.js';
 import { ledgerReport } from '../../lambdas/local/warehouse-stage.js';
 import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
-import { buildLedgerReport, formatLedgerReport, type LedgerReport } from '../../lambdas/warehouse/ledger-report.js';
+import { bucketRemedies, buildLedgerReport, formatLedgerReport, type LedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import { kafkaConnectionFor } from '../cli/kafka-connection.js';
 import { missingSnowflakeEnv, snowflakeEnv } from '../cli/snowflake-env.js';
 import type { ReportFlags } from '../flags/report.js';
@@ -36,7 +36,7 @@ const bucketReport = async ({ bucket, onFailureBucket, source, group }: Extract<
   const onFailureStore = onFailureBucket === undefined ? undefined : new S3ObjectStore(s3, onFailureBucket);
   const { kafka, label } = await kafkaConnectionFor(source, 'streamflow-ledger');
   const offsets = await kafkaLedgerOffsets(kafka, { groupId: group, label });
-  const sources = { source: offsets, ...(onFailureStore ? { onFailureStore } : {}) };
+  const sources = { source: offsets, remedies: bucketRemedies(bucket, onFailureBucket), ...(onFailureStore ? { onFailureStore } : {}) };
   const missing = missingSnowflakeEnv();
   try {
     if (missing.length > 0) return await buildLedgerReport(store, { notChecked: `no Snowflake connection settings (${missing.join(', ')}; set them as for \`streamflow sql deploy\`)` }, sources);

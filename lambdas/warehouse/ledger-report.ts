@@ -120,7 +120,38 @@ export interface LedgerReport {
    * settings); `gold` then counts only the files, and the verdict never says "Nothing lost".
    */
   readonly warehouseNotChecked?: string;
+  /** What the verdict and the partition lines tell the reader to do about each finding. */
+  readonly remedies: LedgerRemedies;
 }
+
+/**
+ * What mends each finding, said as the verdict says it: the twin's commands for a folder, the
+ * deployed pipeline's own paths (its loader, its tasks, `replay --bucket`) for a bucket.
+ */
+export interface LedgerRemedies {
+  readonly replayLanding: string;
+  readonly replayOnFailure: string;
+  readonly load: string;
+  readonly reload: string;
+  readonly refresh: string;
+}
+
+export const FOLDER_REMEDIES: LedgerRemedies = {
+  replayLanding: 'run `streamflow replay --from landing`',
+  replayOnFailure: 'run `streamflow replay --from onfailure`',
+  load: 'run `streamflow load`',
+  reload: 'run `streamflow load --reload gold/ --force`',
+  refresh: 'run `streamflow refresh`',
+};
+
+/** The deployed stage's remedies: replay rebuilds in the bucket; loads and refreshes are the stack's own. */
+export const bucketRemedies = (bucket: string, onFailureBucket: string | undefined): LedgerRemedies => ({
+  replayLanding: `run \`streamflow replay --from landing --bucket ${bucket}\``,
+  replayOnFailure: `run \`streamflow replay --from onfailure --bucket ${bucket}${onFailureBucket === undefined ? '' : ` --onfailure-bucket ${onFailureBucket}`}\``,
+  load: "the loader's next tick loads them (or invoke the loader function with `{}` now)",
+  reload: 'invoke the loader function with `{"reload": "gold/", "force": true}`',
+  refresh: 'the refresh tasks run when their streams have data: look for failed runs in TASK_HISTORY',
+});
 
 /** A warehouse the report could not read, and why: the files and offsets half is checked alone. */
 export interface WarehouseNotChecked {
@@ -298,18 +329,18 @@ const verdictOf = (report: Omit<LedgerReport, 'verdict' | 'nothingLost'>): strin
   const gaps = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.gaps)));
   if (gaps > 0) causes.push(`${n(gaps)} produced offsets in no landing file and no on-failure record`);
   const inNeither = sumOf(report.partitions.map((partition) => sizeOfRanges(partition.unresolved)));
-  if (inNeither > 0) causes.push(`${n(inNeither)} landed records in neither gold nor quarantine: run \`streamflow replay --from landing\``);
+  if (inNeither > 0) causes.push(`${n(inNeither)} landed records in neither gold nor quarantine: ${report.remedies.replayLanding}`);
   if (report.gold.rowsNotInBronze > 0) {
     const short = report.gold.files - report.gold.loaded - report.gold.pending - report.gold.failed;
     const files = [
-      report.gold.pending > 0 ? `${report.gold.pending} files not loaded yet: run \`streamflow load\`` : '',
+      report.gold.pending > 0 ? `${report.gold.pending} files not loaded yet: ${report.remedies.load}` : '',
       report.gold.failed > 0 ? `${report.gold.failed} files rejected: see bronze.load_history` : '',
-      short > 0 ? `${short} files with fewer rows in Bronze than in the file: run \`streamflow load --reload gold/ --force\`` : '',
+      short > 0 ? `${short} files with fewer rows in Bronze than in the file: ${report.remedies.reload}` : '',
     ].filter(Boolean);
     causes.push(`${n(report.gold.rowsNotInBronze)} gold rows not in Bronze${files.length > 0 ? ` (${files.join('; ')})` : ''}`);
   }
-  if (report.lostInWarehouse > 0) causes.push(`${n(report.lostInWarehouse)} Bronze rows missing downstream: run \`streamflow refresh\``);
-  if (report.pending > 0) causes.push(`${n(report.pending)} records pending in on-failure records: run \`streamflow replay --from onfailure\``);
+  if (report.lostInWarehouse > 0) causes.push(`${n(report.lostInWarehouse)} Bronze rows missing downstream: ${report.remedies.refresh}`);
+  if (report.pending > 0) causes.push(`${n(report.pending)} records pending in on-failure records: ${report.remedies.replayOnFailure}`);
   if (report.unconsumed > 0) causes.push(`not yet consumed: ${unconsumedText(report)}`);
   if (report.unreadableOnFailure.length > 0) {
     causes.push(`${report.unreadableOnFailure.length} on-failure objects unreadable (they may hold more): ${report.unreadableOnFailure.slice(0, 3).join(', ')}`);
@@ -362,6 +393,8 @@ export interface LedgerSources {
   readonly source?: SourceOffsets;
   /** Where on-failure records are. @default the store */
   readonly onFailureStore?: ObjectStore;
+  /** @default {@link FOLDER_REMEDIES} */
+  readonly remedies?: LedgerRemedies;
 }
 
 /** The gold files alone, when no warehouse was read: their rows, none of them known to be in Bronze. */
@@ -414,6 +447,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
     ...(latest ? { dqRunAt: latest.checkedAt } : {}),
     ...(churn ? { churn } : {}),
     ...('notChecked' in warehouse ? { warehouseNotChecked: warehouse.notChecked } : {}),
+    remedies: sources.remedies ?? FOLDER_REMEDIES,
   };
   return { ...partial, verdict: verdictOf(partial), nothingLost: isNothingLost(partial) };
 };
@@ -434,8 +468,8 @@ export const formatLedgerReport = (report: LedgerReport): string => {
   for (const partition of report.partitions) {
     const committed = partition.committed === undefined ? '' : `, committed ${n(partition.committed)}`;
     if (partition.gaps.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.gaps)} (produced ${n(partition.produced)}${committed})`);
-    if (partition.unresolved.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unresolved)} landed, in neither gold nor quarantine: streamflow replay --from landing`);
-    if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: streamflow replay --from onfailure`);
+    if (partition.unresolved.length > 0) lines.push(`  LOST     ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unresolved)} landed, in neither gold nor quarantine: ${report.remedies.replayLanding}`);
+    if (partition.pending.length > 0) lines.push(`  PENDING  ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.pending)}: ${report.remedies.replayOnFailure}`);
     if (partition.unconsumed.length > 0) {
       const group = groupForTopic(report.group ?? '', partition.topic);
       lines.push(`  BEHIND   ${partition.topic} partition ${partition.partition} offsets ${rangesText(partition.unconsumed)} not yet consumed by group ${group} (produced ${n(partition.produced)}${committed})`);

@@ -7,7 +7,7 @@ import { replay } from '../../lambdas/local/replay.js';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
 import { writeSourceOffsets, type SourceOffsets } from '../../lambdas/shared/source-offsets.js';
 import { logger } from '../../lambdas/shared/powertools.js';
-import { buildLedgerReport, formatLedgerReport, UNROUTABLE } from '../../lambdas/warehouse/ledger-report.js';
+import { bucketRemedies, buildLedgerReport, formatLedgerReport, UNROUTABLE } from '../../lambdas/warehouse/ledger-report.js';
 import { runTaskGraph } from '../../lambdas/warehouse/run-task-graph.js';
 import { mskEvent } from '../support/msk-event.js';
 import { consumeBatch, openWarehouseFixture, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
@@ -193,6 +193,21 @@ describe('buildLedgerReport against the source offsets', () => {
     expect(replayed.onFailure).toMatchObject({ objects: 1, records: 2 });
     expect(after).toMatchObject({ lost: 0, pending: 0, lostInWarehouse: 0 });
     expect(after.verdict).toMatch(/^Nothing lost: 13 records produced, every one in gold or quarantine \(12 gold \+ 1 quarantined\)/);
+  });
+
+  it("tells a deployed stage's reader the stack's own remedies, not the twin's commands", async () => {
+    // Prepare: nothing loaded yet, and two produced records only in an on-failure record
+    await writeSourceOffsets(fixture.store, source(2));
+    await new OnFailureDestination({ store: fixture.store }).send(discarded());
+
+    // Act: reported for a bucket, as `report --bucket` does
+    const report = await buildLedgerReport(fixture.store, fixture.warehouse, { remedies: bucketRemedies('sf-data', 'sf-onfailure') });
+
+    // Assess
+    expect(report.verdict).toContain("files not loaded yet: the loader's next tick loads them");
+    expect(report.verdict).toContain('run `streamflow replay --from onfailure --bucket sf-data --onfailure-bucket sf-onfailure`');
+    expect(report.verdict).not.toContain('streamflow load');
+    expect(formatLedgerReport(report)).toMatch(/PENDING .*: run `streamflow replay --from onfailure --bucket sf-data/);
   });
 
   it('reads a copied gold file as duplicate rows, counted once, not as lost', async () => {
