@@ -2,16 +2,21 @@
 import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { echartsSource } from '../../lambdas/dashboard/echarts-source.js';
-import { LiveDashboard, readWarehouseView } from '../../lambdas/local/live-dashboard.js';
+import { LiveDashboard, readWarehouseView, type WarehouseView } from '../../lambdas/local/live-dashboard.js';
+import { withWarehouse } from '../../lambdas/local/warehouse-stage.js';
 import { startLiveServer } from '../../lambdas/local/live-server.js';
 import type { ObjectStore } from '../../lambdas/shared/ports/object-store.js';
 
 /** How often the warehouse file's modification time is checked. */
 const WATCH_INTERVAL_MS = 2000;
 
+/** Opens the file only to read it, so a run or refresh of another process can write it in between. */
+const readFolderView = (store: ObjectStore, warehouseFile: string): Promise<WarehouseView> =>
+  withWarehouse(warehouseFile, (warehouse) => readWarehouseView(store, warehouse));
+
 export const serveFolder = async (options: { readonly store: ObjectStore; readonly warehouseFile: string; readonly port: number }): Promise<void> => {
   const dashboard = new LiveDashboard();
-  dashboard.setWarehouse(await readWarehouseView(options.store, options.warehouseFile));
+  dashboard.setWarehouse(await readFolderView(options.store, options.warehouseFile));
   const server = await startLiveServer({ port: options.port, current: () => dashboard.current(), echarts: await echartsSource() });
   process.stderr.write(`serving ${server.url} (Ctrl-C to stop)\n`);
   const stop = new AbortController();
@@ -23,7 +28,7 @@ export const serveFolder = async (options: { readonly store: ObjectStore; readon
     const modified = (await stat(options.warehouseFile).catch(() => undefined))?.mtimeMs;
     if (stop.signal.aborted || modified === undefined || modified === seen) continue;
     try {
-      dashboard.setWarehouse(await readWarehouseView(options.store, options.warehouseFile));
+      dashboard.setWarehouse(await readFolderView(options.store, options.warehouseFile));
       seen = modified;
     } catch (error) {
       // Another process holds the file (a run or refresh writing it): keep the last numbers, retry.

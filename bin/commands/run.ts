@@ -9,7 +9,8 @@ import { brokerGroupPositions, recordBrokerOffsets } from '../../lambdas/local/b
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { isRunOutDir, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
-import { ledgerReport, loadAndRefresh } from '../../lambdas/local/warehouse-stage.js';
+import { loadAndRefresh, withWarehouse } from '../../lambdas/local/warehouse-stage.js';
+import { buildLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
 import { progressBar, type Progress } from '../cli/progress.js';
@@ -41,10 +42,12 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
     progress.finish();
   }
 
-  const warehouseFile = join(outDir, 'warehouse.duckdb');
-  const warehouse = await loadAndRefresh({ store, warehouseFile, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
-  const report = await ledgerReport({ store, warehouseFile });
-  const dashboard = await generateDashboard({ store, warehouseFile, outDir, report });
+  // One open for the three stages: each close would checkpoint the file again.
+  const { warehouse, report, dashboard } = await withWarehouse(join(outDir, 'warehouse.duckdb'), async (opened) => {
+    const stages = await loadAndRefresh({ store, warehouse: opened, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
+    const ledger = await buildLedgerReport(store, opened);
+    return { warehouse: stages, report: ledger, dashboard: await generateDashboard({ store, warehouse: opened, outDir, report: ledger }) };
+  });
   printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: flags.json });
   // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
   (flags.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);

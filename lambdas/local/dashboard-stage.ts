@@ -1,16 +1,16 @@
 /**
- * The dashboard half of the local twin, for the CLI: open the run's warehouse, reconcile the
+ * The dashboard half of the local twin, for the CLI: on the run's open warehouse, reconcile the
  * ledger unless the caller already has it (`streamflow run` does), and write the dashboard.
  */
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { writeDashboard } from '../dashboard/write-dashboard.js';
 import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report.js';
-import { withWarehouse } from './warehouse-stage.js';
 
 export interface DashboardStageOptions {
   readonly store: ObjectStore;
-  readonly warehouseFile: string;
+  /** Open and prepared (lambdas/local/warehouse-stage.ts `withWarehouse`); left open. */
+  readonly warehouse: Warehouse;
   readonly outDir: string;
   /** The ledger, when the caller has just built it. */
   readonly report?: LedgerReport;
@@ -27,9 +27,7 @@ const assertViewsExist = async (warehouse: Warehouse): Promise<void> => {
 };
 
 /** Writes `outDir/dashboard/index.html` from the warehouse; resolves to its path. */
-export const generateDashboard = (options: DashboardStageOptions): Promise<string> =>
-  withWarehouse(options.warehouseFile, async (warehouse) => {
-    await assertViewsExist(warehouse);
-    const report = options.report ?? (await buildLedgerReport(options.store, warehouse));
-    return writeDashboard({ warehouse, report, outDir: options.outDir });
-  });
+export const generateDashboard = async ({ store, warehouse, outDir, report }: DashboardStageOptions): Promise<string> => {
+  await assertViewsExist(warehouse);
+  return writeDashboard({ warehouse, report: report ?? (await buildLedgerReport(store, warehouse)), outDir });
+};

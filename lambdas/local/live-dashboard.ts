@@ -10,9 +10,9 @@ import type { DashboardPage } from '../dashboard/page-model.js';
 import { buildPages } from '../dashboard/pages/index.js';
 import { operationsPage } from '../dashboard/pages/operations.js';
 import type { ObjectStore } from '../shared/ports/object-store.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
 import { buildLedgerReport } from '../warehouse/ledger-report.js';
 import type { OperationsSnapshot } from './live-metrics.js';
-import { withWarehouse } from './warehouse-stage.js';
 
 export interface LiveDocument {
   readonly version: number;
@@ -40,8 +40,10 @@ export interface WarehouseView {
 }
 
 /** Reads what the pages show from the warehouse (views must exist: after a first refresh). */
-export const readWarehouseView = (store: ObjectStore, warehouseFile: string): Promise<WarehouseView> =>
-  withWarehouse(warehouseFile, async (warehouse) => ({ data: await loadDashboardData(warehouse), report: await buildLedgerReport(store, warehouse) }));
+export const readWarehouseView = async (store: ObjectStore, warehouse: Warehouse): Promise<WarehouseView> => ({
+  data: await loadDashboardData(warehouse),
+  report: await buildLedgerReport(store, warehouse),
+});
 
 /** Holds the latest pages; `current()` is what the server sends. */
 export class LiveDashboard {

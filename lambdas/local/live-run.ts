@@ -13,7 +13,7 @@ import { ingest, type IngestSummary } from './ingest.js';
 import type { LiveDashboard } from './live-dashboard.js';
 import { readWarehouseView } from './live-dashboard.js';
 import { LiveMetrics, type RefreshCycle } from './live-metrics.js';
-import { loadAndRefresh } from './warehouse-stage.js';
+import { loadAndRefresh, withWarehouse } from './warehouse-stage.js';
 
 /** Pause between the end of one load/refresh cycle and the start of the next. */
 export const DEFAULT_CYCLE_PAUSE_MS = 1000;
@@ -60,45 +60,52 @@ export interface LiveRunResult {
   readonly cycles: readonly RefreshCycle[];
 }
 
-export const runLive = async (options: LiveRunOptions): Promise<LiveRunResult> => {
-  const metrics = new LiveMetrics();
-  let streaming = true;
-  const ingestion = ingest({
-    store: options.store,
-    source: paced(options.source, options.rate, options.signal),
-    esm: options.esm,
-    partitions: options.partitions,
-    clock: Date.now,
-    produceChunk: Math.max(1, Math.ceil(options.rate / ROUNDS_PER_SECOND)),
-    onProgress: options.onProgress,
-    onRound: (round) => {
-      metrics.onRound(round);
-      options.dashboard?.setOperations(metrics.snapshot());
-    },
-  }).finally(() => {
-    streaming = false;
-  });
+/**
+ * The warehouse stays open for the whole run: a cycle that reopened it would re-create the macros,
+ * and each close checkpoints the write-ahead log into the file, on the freshness path.
+ */
+export const runLive = (options: LiveRunOptions): Promise<LiveRunResult> =>
+  withWarehouse(options.warehouseFile, async (warehouse) => {
+    const metrics = new LiveMetrics();
+    let streaming = true;
+    const ingestion = ingest({
+      store: options.store,
+      source: paced(options.source, options.rate, options.signal),
+      esm: options.esm,
+      partitions: options.partitions,
+      clock: Date.now,
+      produceChunk: Math.max(1, Math.ceil(options.rate / ROUNDS_PER_SECOND)),
+      onProgress: options.onProgress,
+      onRound: (round) => {
+        metrics.onRound(round);
+        options.dashboard?.setOperations(metrics.snapshot());
+      },
+    }).finally(() => {
+      streaming = false;
+    });
 
-  const cycle = async (): Promise<void> => {
-    const finish = metrics.startCycle();
-    const stage = await loadAndRefresh({ store: options.store, warehouseFile: options.warehouseFile });
-    const done = finish({ filesLoaded: stage.files.loaded, rowsLoaded: Object.values(stage.rowsLoaded).reduce((a, b) => a + b, 0) });
-    options.onCycle?.(done);
-    if (options.dashboard) {
-      options.dashboard.setWarehouse(await readWarehouseView(options.store, options.warehouseFile));
-      options.dashboard.setOperations(metrics.snapshot());
-    }
-  };
-  const cycles = (async () => {
-    while (streaming) {
+    const cycle = async (): Promise<void> => {
+      const finish = metrics.startCycle();
+      const stage = await loadAndRefresh({ store: options.store, warehouse });
+      const done = finish({ filesLoaded: stage.files.loaded, rowsLoaded: Object.values(stage.rowsLoaded).reduce((a, b) => a + b, 0) });
+      options.onCycle?.(done);
+      if (options.dashboard) {
+        options.dashboard.setWarehouse(await readWarehouseView(options.store, warehouse));
+        options.dashboard.setOperations(metrics.snapshot());
+      }
+    };
+    const cycles = (async () => {
+      while (streaming) {
+        await cycle();
+        await sleep(options.cyclePauseMs ?? DEFAULT_CYCLE_PAUSE_MS);
+      }
+      // The last events reached the bucket after the last cycle began: one more makes them visible.
       await cycle();
-      await sleep(options.cyclePauseMs ?? DEFAULT_CYCLE_PAUSE_MS);
-    }
-    // The last events reached the bucket after the last cycle began: one more makes them visible.
-    await cycle();
-  })();
+    })();
 
-  const summary = await ingestion;
-  await cycles;
-  return { summary, cycles: metrics.snapshot().cycles };
-};
+    // Both settle before the warehouse closes: a failed ingestion must not close it under a running cycle.
+    await Promise.allSettled([ingestion, cycles]);
+    const summary = await ingestion;
+    await cycles;
+    return { summary, cycles: metrics.snapshot().cycles };
+  });

@@ -13,6 +13,7 @@ import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, refreshStatements } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
 import { consumeStreams, ensureStreamOffsets, streamsWithData } from './local-streams.js';
+import { markViewCurrent, modelsFingerprint, viewIsCurrent } from './local-views.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
   TASK_GRAPH,
@@ -82,12 +83,25 @@ const countRows = async (session: WarehouseSession, table: string): Promise<numb
   return count?.rows ?? 0;
 };
 
-const runStep = async (session: WarehouseSession, dialect: SqlDialect, task: string, step: ModelStep, sqlDir: string): Promise<StepRun> => {
+/** Where a model task runs: its dialect and SQL, and (DuckDB) the fingerprint its views are kept under. */
+interface StepContext {
+  readonly dialect: SqlDialect;
+  readonly task: string;
+  readonly sqlDir: string;
+  readonly viewsFingerprint: string | undefined;
+}
+
+const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, viewsFingerprint }: StepContext, step: ModelStep): Promise<StepRun> => {
   const started = performance.now();
   const table = tableOf(step.model);
+  const keepsView = step.materialization.kind === 'view' && viewsFingerprint !== undefined;
+  if (keepsView && (await viewIsCurrent(session, table, viewsFingerprint))) {
+    return { task, model: step.model, materialization: 'view', rowsChanged: 0, ms: Math.round(performance.now() - started) };
+  }
   const modelSql = await readModel(step.model, dialect, sqlDir);
   const ensure = ensureStatements(step, modelSql);
   for (const statement of ensure) await session.execute(statement);
+  if (keepsView) await markViewCurrent(session, table, viewsFingerprint);
   // A table an older version created lacks the model's new columns, which the MERGE names.
   await migrateTablesCreatedBy(session, ensure);
 
@@ -121,10 +135,11 @@ const runStep = async (session: WarehouseSession, dialect: SqlDialect, task: str
   };
 };
 
-const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string): Promise<StepRun[]> =>
+const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, viewsFingerprint: string | undefined): Promise<StepRun[]> =>
   warehouse.transaction(async (session) => {
     const runs: StepRun[] = [];
-    for (const step of task.steps) runs.push(await runStep(session, warehouse.dialect, task.name, step, sqlDir));
+    const context: StepContext = { dialect: warehouse.dialect, task: task.name, sqlDir, viewsFingerprint };
+    for (const step of task.steps) runs.push(await runStep(session, context, step));
     // Commits with the task's changes, as a Snowflake stream's offset moves with its consumer's commit.
     await consumeStreams(session, changesFromOf(task));
     return runs;
@@ -148,13 +163,18 @@ export const runTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOp
   await ensureStreamOffsets(warehouse);
   if (options.fullRefresh) await dropModelTables(warehouse, graph);
 
+  // Locally a view is kept while no model changed (local-views.ts); Snowflake's are deployed, not run here.
+  const viewsFingerprint =
+    warehouse.dialect === 'duckdb'
+      ? modelsFingerprint(await Promise.all(modelStepsOf(graph).map((step) => readModel(step.model, warehouse.dialect, sqlDir))))
+      : undefined;
   const tasks: TaskRun[] = [];
   const steps: StepRun[] = [];
   let checks: DataQualityResult[] = [];
   for (const task of taskOrder(graph)) {
     options.onTask?.(task.name);
     const started = performance.now();
-    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir)));
+    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, viewsFingerprint)));
     else checks = await runChecks(warehouse, await loadChecks(warehouse.dialect, sqlDir), runId);
     tasks.push({ task: task.name, ms: Math.round(performance.now() - started) });
   }

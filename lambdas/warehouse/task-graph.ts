@@ -41,8 +41,9 @@ export type Materialization =
     }
   /**
    * A view over the model: always current, so nothing to refresh (measure views, customer
-   * analytics). Created at deployment in Snowflake; replaced on every local run, which is cheap
-   * and picks up an edited model. Views come after the tables and views they read.
+   * analytics). Created at deployment in Snowflake; locally, replaced by a run when any model's
+   * SQL changed since it was created (local-views.ts), which picks up an edited model. Views come
+   * after the tables and views they read.
    */
   | { readonly kind: 'view' };
 

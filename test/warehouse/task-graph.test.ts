@@ -1,5 +1,5 @@
 import '../support/quiet-powertools.js';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
@@ -90,6 +90,29 @@ describe('the task graph', () => {
     for (const view of views) expect(view, view.model).not.toHaveProperty('rows');
     const [events] = await fixture.warehouse.query<{ n: number }>('select count(*) as n from gold.fact_user_activity');
     expect(run.steps.find((step) => step.model === 'gold/fact_user_activity')).toMatchObject({ rows: events!.n });
+  });
+
+  it('keeps its views while no model changed, and re-creates them all when one did (DuckDB twin)', async () => {
+    // Prepare: DuckDB gives a re-created view a new oid
+    const viewOids = async (): Promise<string[]> =>
+      (await fixture.warehouse.query<{ oid: number }>("select view_oid as oid from duckdb_views() where schema_name = 'gold' order by view_name")).map((row) => String(row.oid));
+    await runTaskGraph(fixture.warehouse);
+    const created = await viewOids();
+    const edited = join(fixture.dir, 'edited-sql');
+    await cp(SQL_DIR, edited, { recursive: true });
+    const model = join(edited, 'models', 'gold', 'agg_daily_revenue.sql');
+    await writeFile(model, `${await readFile(model, 'utf8')}\n-- an edit to a table's model, not to any view's\n`);
+
+    // Act
+    await runTaskGraph(fixture.warehouse);
+    const kept = await viewOids();
+    await runTaskGraph(fixture.warehouse, { sqlDir: edited });
+
+    // Assess
+    expect(created.length).toBeGreaterThan(20);
+    expect(kept).toEqual(created);
+    expect((await viewOids()).filter((oid) => created.includes(oid))).toEqual([]);
+    expect(await fixture.warehouse.query('select count(*) as n from gold.measure_total_revenue')).not.toEqual([{ n: 0 }]);
   });
 
   it('is idempotent: a second run changes no row', async () => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await publishReferenceData(store);
   const source = generateEventStream({ events: 4000, seed: 7, window: eventWindow(new Date('2025-06-30T00:00:00Z'), 10), dirtyRate: 0.05 });
   await ingest({ store, source, esm: { ...DEFAULT_ESM_SETTINGS, batchSize: 150 }, partitions: 2 });
-  first = await loadAndRefresh({ store, warehouseFile });
+  first = await withWarehouse(warehouseFile, (warehouse) => loadAndRefresh({ store, warehouse }));
   report = await ledgerReport({ store, warehouseFile });
 });
 
@@ -148,7 +148,7 @@ describe('the warehouse stage of a local run', () => {
 
   it('refreshes when a load added rows, as the triggered tasks do, and not when it added none', async () => {
     // Act: everything is loaded already
-    const again = await loadAndRefresh({ store, warehouseFile });
+    const again = await withWarehouse(warehouseFile, (warehouse) => loadAndRefresh({ store, warehouse }));
 
     // Assess
     expect(first.triggeredBy).toEqual(expect.arrayContaining(['bronze.raw_user_events_stream', 'bronze.raw_transactions_stream']));

@@ -41,17 +41,33 @@ revenue as (
 
 ),
 
+-- one row per session, user and day: what the distinct counts need, a quarter of the events, so the
+-- range join to the periods (each day falls in several) multiplies days, not events
+session_days as (
+
+    select
+        events.event_date,
+        events.session_id,
+        events.user_id,
+        count_if(events.event_type = 'purchase') as purchase_events
+
+    from events
+
+    group by events.event_date, events.session_id, events.user_id
+
+),
+
 activity as (
 
     select
         periods.period,
-        count(distinct events.session_id) as sessions,
-        count(distinct iff(events.event_type = 'purchase', events.session_id, null)) as converted_sessions,
-        count(distinct events.user_id) as unique_users
+        count(distinct session_days.session_id) as sessions,
+        count(distinct iff(session_days.purchase_events > 0, session_days.session_id, null)) as converted_sessions,
+        count(distinct session_days.user_id) as unique_users
 
     from periods
-    inner join events
-        on events.event_date between periods.period_start and periods.period_end
+    inner join session_days
+        on session_days.event_date between periods.period_start and periods.period_end
 
     group by periods.period
 
