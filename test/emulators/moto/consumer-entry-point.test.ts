@@ -6,7 +6,7 @@ import { validUserEventArb } from '../../support/arbitraries.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { mskEvent } from '../../support/msk-event.js';
 import { describeOnEmulator } from '../support/emulators.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { awsEnvironmentFor, type Moto, startMoto } from '../support/moto.js';
 
 /** Loads the Lambda entry point afresh, so it reads the environment as a new container would. */
 const loadHandlerModule = async () => {
@@ -35,10 +35,7 @@ describeOnEmulator('moto', "consumer Lambda entry point (handler.ts) against mot
     // SDK streams every upload with its default CRC32 trailer, as it does in Lambda.
     const bucket = await moto.createBucket('consumer-entry');
     vi.stubEnv('BUCKET_NAME', bucket);
-    vi.stubEnv('AWS_REGION', moto.clientConfig.region);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', moto.clientConfig.credentials.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', moto.clientConfig.credentials.secretAccessKey);
-    vi.stubEnv('AWS_ENDPOINT_URL_S3', moto.endpoint);
+    for (const [name, value] of Object.entries(awsEnvironmentFor(moto))) vi.stubEnv(name, value);
     const [record] = fc.sample(validUserEventArb, { numRuns: 1, seed: 201 });
     const { handler } = await loadHandlerModule();
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vite
 import { S3ObjectStore } from '../../../lambdas/shared/adapters/s3-object-store.js';
 import { putReferenceData } from '../../support/warehouse-fixtures.js';
 import { describeOnEmulator } from '../support/emulators.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { awsEnvironmentFor, type Moto, startMoto } from '../support/moto.js';
 import { COMMANDS } from '../../../bin/cli/commands.js';
 
 /** AWS's published on-failure records (test/fixtures/aws/README.md) under Lambda's key layout. */
@@ -26,10 +26,7 @@ describeOnEmulator('moto', "streamflow replay --bucket --onfailure-bucket agains
   beforeEach(() => {
     printed = [];
     // The command builds `new S3Client({})`, as on a laptop with an AWS profile: only the endpoint differs.
-    vi.stubEnv('AWS_REGION', moto.clientConfig.region);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', moto.clientConfig.credentials.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', moto.clientConfig.credentials.secretAccessKey);
-    vi.stubEnv('AWS_ENDPOINT_URL_S3', moto.endpoint);
+    for (const [name, value] of Object.entries(awsEnvironmentFor(moto))) vi.stubEnv(name, value);
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });

@@ -30,7 +30,7 @@ import { describeOnEmulator } from '../support/emulators.js';
 import { FAKESNOW_SESSION_NOPS, applyOnFakesnow } from '../support/fakesnow-plan.js';
 import { fakesnowWarehouse, startFakesnow } from '../support/fakesnow.js';
 import { startKafka, type RunningKafka } from '../support/kafka.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { awsEnvironmentFor, type Moto, startMoto } from '../support/moto.js';
 
 const EVENTS = 600;
 const GROUP = 'report-bucket-consumer';
@@ -63,10 +63,7 @@ describeOnEmulator('kafka', 'streamflow report --bucket with a plaintext Apache 
     beforeEach(() => {
       printed = [];
       // The command builds `new S3Client({})`, as on a laptop with an AWS profile: only the endpoint differs.
-      vi.stubEnv('AWS_REGION', moto.clientConfig.region);
-      vi.stubEnv('AWS_ACCESS_KEY_ID', moto.clientConfig.credentials.accessKeyId);
-      vi.stubEnv('AWS_SECRET_ACCESS_KEY', moto.clientConfig.credentials.secretAccessKey);
-      vi.stubEnv('AWS_ENDPOINT_URL_S3', moto.endpoint);
+      for (const [name, value] of Object.entries(awsEnvironmentFor(moto))) vi.stubEnv(name, value);
       for (const name of SNOWFLAKE_SETTINGS) vi.stubEnv(name, '');
       vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
     });

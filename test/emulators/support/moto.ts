@@ -21,6 +21,17 @@ export interface MotoClientConfig {
   readonly credentials: typeof MOTO_CREDENTIALS;
 }
 
+/**
+ * The environment an SDK client built as `new S3Client({})` reads (as in Lambda, or on a laptop
+ * with an AWS profile), pointed at this moto: stub each entry for code that builds its own client.
+ */
+export const awsEnvironmentFor = (moto: Pick<Moto, 'endpoint' | 'clientConfig'>): Readonly<Record<string, string>> => ({
+  AWS_REGION: moto.clientConfig.region,
+  AWS_ACCESS_KEY_ID: moto.clientConfig.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: moto.clientConfig.credentials.secretAccessKey,
+  AWS_ENDPOINT_URL_S3: moto.endpoint,
+});
+
 export interface Moto {
   readonly endpoint: string;
   /** Endpoint, region and credentials for any `@aws-sdk/client-*` constructor. */
