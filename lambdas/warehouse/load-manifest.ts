@@ -25,7 +25,7 @@ export const MANIFEST_FILE_COLUMNS: readonly FileColumn[] = [
   { name: 'rows_loaded', type: 'bigint' },
   { name: 'errors_seen', type: 'bigint' },
   { name: 'first_error', type: 'varchar' },
-  /** When the loader submitted the version: later versions of a key supersede earlier ones. */
+  /** When the loader submitted the version: a key's version submitted last supersedes the others (compared only with each other). */
   { name: 'submitted_at', type: 'timestamp' },
 ];
 
@@ -74,28 +74,38 @@ const MANIFEST = `${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`;
 const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
 
 /**
- * Deletes a table's rows of superseded versions. Bronze rows carry the key, not the ETag, so a
- * version is told by time: a version starts when it was first submitted, and its pipe loads it
- * after that (`_loaded_at` is the pipe's scan time), so a row loaded before a later version of
- * its key started belongs to an earlier version. The rare race the other way (an earlier version
- * still queued when the later one is submitted) leaves its rows in place, never deletes the
- * current version's; Silver keeps one row per natural key either way. Only keys that gained a
- * manifest row in `manifestRows` and have more than one version are looked at, so the usual run
- * (new keys only) deletes from an empty set. DELETE … USING and QUALIFY, which both engines take
+ * Deletes a table's rows of superseded versions. Every Bronze row loaded by a pipe carries its
+ * version folder in `_source_version`, and so does every manifest row (its own pipe fills it the
+ * same way), so a row is judged by the version it came from, never by when it was loaded: clocks
+ * of loaders and of Snowflake, and the moment a version's manifest lands, do not matter. A key's
+ * newest version is its loaded version submitted last (manifest times compared only with each
+ * other; ties by folder, so every run picks the same). The rows deleted are those of the key's
+ * other manifest versions, and rows with no version (loaded in copy mode, or by a pipe before
+ * this column existed) once the key has one. Rows of a version with no manifest row yet stay: its
+ * manifest is on its way (the loader PUTs data first), and a version dated later than the newest
+ * known one would be deleted wrongly. Only keys that gained manifest rows (`manifestRows`) or
+ * Bronze rows (`bronzeRows`, so a version loading after a later one is still removed) are looked
+ * at. DELETE … USING and QUALIFY, which both engines take
  * (https://docs.snowflake.com/en/sql-reference/sql/delete, https://docs.snowflake.com/en/sql-reference/constructs/qualify).
  */
-const supersededRowsStatement = (table: string, manifestRows: string): string => `delete from ${table}
+const supersededRowsStatement = (table: string, manifestRows: string, bronzeRows: string): string => `delete from ${table}
 using (
-    select file_key, etag, min(submitted_at) as started_at
+    select file_key, _source_version as version,
+        row_number() over (partition by file_key order by min(submitted_at) desc, _source_version desc) as recency
     from ${MANIFEST}
     where status = 'loaded'
         and target_table = '${table}'
-        and file_key in (select file_key from ${manifestRows} as arrived)
-    group by file_key, etag
-    qualify count(*) over (partition by file_key) > 1
+        and _source_version is not null
+        and file_key in (
+            select file_key from ${manifestRows} as arrived_manifest
+            union all
+            select _source_file from ${bronzeRows} as arrived_rows
+        )
+    group by file_key, _source_version
 ) as version
 where version.file_key = ${table}._source_file
-    and version.started_at > ${table}._loaded_at`;
+    and ((version.recency = 1 and ${table}._source_version is null)
+        or (version.recency > 1 and ${table}._source_version = version.version))`;
 
 /**
  * Folds manifest rows into the load history: the latest row per version, a loaded record never
@@ -119,8 +129,15 @@ when not matched then insert (file_key, etag, target_table, status, rows_parsed,
     values (manifest.file_key, manifest.etag, manifest.target_table, manifest.status, manifest.rows_parsed, manifest.rows_loaded,
         manifest.errors_seen, manifest.first_error, manifest.submitted_at)`;
 
-/** The upkeep step: replace-on-reload for every Bronze table, then the history. */
-export const manifestUpkeepStatements = (manifestRows: string = MANIFEST): string[] => [
-  ...BRONZE_TABLES.map((bronze) => supersededRowsStatement(`${bronze.table.schema}.${bronze.table.name}`, manifestRows)),
+/**
+ * The upkeep step: replace-on-reload for every Bronze table, then the history. `manifestRows` and
+ * `bronzeRowsOf(table)` are the rows that arrived since the last run: the tables themselves
+ * (DuckDB; a full re-check is idempotent) or their streams' inserted rows (Snowflake).
+ */
+export const manifestUpkeepStatements = (manifestRows: string = MANIFEST, bronzeRowsOf: (table: string) => string = (table) => table): string[] => [
+  ...BRONZE_TABLES.map((bronze) => {
+    const table = `${bronze.table.schema}.${bronze.table.name}`;
+    return supersededRowsStatement(table, manifestRows, bronzeRowsOf(table));
+  }),
   historyMergeStatement(manifestRows),
 ];
