@@ -31,7 +31,8 @@ const shared = (statement: string, sourceFile: RegExp, loadedAt: string): string
     .replace(`, ${loadedAt}\n`, ', <loaded at>\n')
     .replace(/\nfiles = \([^)]*\)/, '')
     .replace(/\nforce = true$/, '')
-    .replace(/^( {4}from ).*$/m, '$1<stage>');
+    .replace(/^( {4}from ).*$/m, '$1<stage>')
+    .replace(/^on_error = (continue|skip_file)$/m, 'on_error = <by design>');
 
 describe('sql deploy in snowpipe mode', () => {
   it("gives every Bronze table a pipe whose COPY is the loader's COPY over the table's stage folder", () => {
@@ -47,6 +48,14 @@ describe('sql deploy in snowpipe mode', () => {
         shared(loader, /case split_part\(metadata\$filename[^]*?\n {4}end/, 'current_timestamp'),
       );
     }
+  });
+
+  it('skips a whole file on error in every pipe (a pipe cannot roll back a partial load), where the loader continues and checks', () => {
+    const pipes = snowpipe.filter((statement) => statement.startsWith('create pipe '));
+    expect(pipes).toHaveLength(BRONZE_TABLES.length + 1);
+    for (const pipe of pipes) expect(pipe).toMatch(/\non_error = skip_file$/);
+    const table = BRONZE_TABLES[0]!;
+    expect(copyStatement(table.table, table.fileColumns, '@bronze.csv_stage/x/y/', [stagedNameFor(0, 'a.csv', 'gold/a.csv')])).toMatch(/\non_error = continue\n/);
   });
 
   it('fills _source_version from the version folder in every pipe, the manifest’s too; the loader’s COPY leaves it NULL', () => {

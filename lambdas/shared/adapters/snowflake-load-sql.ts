@@ -59,11 +59,13 @@ interface CopySource {
   readonly loadedAt: string;
   /** `_source_version`: a pipe's version folder; absent in copy mode, whose COPY leaves it NULL. */
   readonly sourceVersion?: string;
+  /** ON_ERROR: the loader counts errors and rolls back itself; a pipe commits per file, so it skips the whole file. */
+  readonly onError: 'continue' | 'skip_file';
   /** Clauses after the file format: the loader names its files; a pipe may not (see {@link pipeCopyStatement}). */
   readonly trailer: readonly string[];
 }
 
-/** The one COPY text both load paths render: target, column list, transformation, file format, ON_ERROR. */
+/** The one COPY text both load paths render: target, column list, transformation, file format. */
 const renderCopy = (table: TableName, columns: readonly FileColumn[], source: CopySource): string => {
   const target = `${plainIdentifier(table.schema)}.${plainIdentifier(table.name)}`;
   const metadata = [source.sourceFile, 'metadata$file_row_number', source.loadedAt, ...(source.sourceVersion === undefined ? [] : [source.sourceVersion])];
@@ -74,7 +76,7 @@ from (
     select ${[...fields, ...metadata].join(', ')}
     from ${source.from}
 )
-${[...source.trailer.slice(0, 1), `file_format = (format_name = '${CSV_FORMAT}')`, 'on_error = continue', ...source.trailer.slice(1)].join('\n')}`;
+${[...source.trailer.slice(0, 1), `file_format = (format_name = '${CSV_FORMAT}')`, `on_error = ${source.onError}`, ...source.trailer.slice(1)].join('\n')}`;
 };
 
 /**
@@ -91,6 +93,7 @@ export const copyStatement = (table: TableName, columns: readonly FileColumn[], 
     // METADATA$FILENAME carries the stage path; its last segment is the name we gave the file.
     sourceFile: `case split_part(metadata$filename, '/', -1)\n${files.map((file) => `        when '${file.name}' then '${file.sourceFile}'`).join('\n')}\n    end`,
     loadedAt: 'current_timestamp',
+    onError: 'continue',
     trailer: [`files = (${files.map((file) => `'${file.name}'`).join(', ')})`, 'force = true'],
   });
 
@@ -119,7 +122,11 @@ export const pipeNameFor = (table: TableName): string => `${plainIdentifier(tabl
  * (https://docs.snowflake.com/en/user-guide/querying-metadata) turned into the UTC wall clock that
  * every other `_loaded_at` holds: a pipe runs with no session of ours, and an account's TIMEZONE
  * defaults to America/Los_Angeles, so a bare cast would shift it by hours from the copy-mode rows
- * beside it and from what Silver's `loaded_at` and the freshness check read.
+ * beside it and from what Silver's `loaded_at` and the freshness check read. ON_ERROR = SKIP_FILE,
+ * Snowpipe's own default (https://docs.snowflake.com/en/user-guide/data-load-snowpipe-errors): a
+ * pipe commits what it loads with nobody to check the counts and roll back, so a file with a bad
+ * row loads not at all rather than in part, as copy mode's rollback leaves it; the ledger's
+ * per-file comparison then finds its rows missing from Bronze.
  */
 export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn[]): string => {
   const keyStart = plainIdentifier(table.name).length + VERSION_FOLDER_LENGTH + 3;
@@ -128,6 +135,7 @@ export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn
     sourceFile: `substr(metadata$filename, ${keyStart}, length(metadata$filename) - length(split_part(metadata$filename, '/', -1)) - ${keyStart})`,
     loadedAt: PIPE_LOADED_AT,
     sourceVersion: "split_part(metadata$filename, '/', 2)",
+    onError: 'skip_file',
     trailer: [],
   });
 };
