@@ -129,6 +129,36 @@ when not matched then insert (file_key, etag, target_table, status, rows_parsed,
     values (manifest.file_key, manifest.etag, manifest.target_table, manifest.status, manifest.rows_parsed, manifest.rows_loaded,
         manifest.errors_seen, manifest.first_error, manifest.submitted_at)`;
 
+/** How far back each upkeep run reads the pipes' load history for files they rejected. */
+export const PIPE_FAILURE_LOOKBACK_HOURS = 1;
+
+/**
+ * Snowflake only: a file its pipe rejected (ON_ERROR = SKIP_FILE) loaded no row, yet its manifest
+ * row, written before the pipe ran, says `loaded`. COPY_HISTORY reports such a file as `Load
+ * failed` (https://docs.snowflake.com/en/sql-reference/functions/copy_history); its path's second
+ * segment is the version folder, as in METADATA$FILENAME, which the manifest's `_source_version`
+ * turns back into key and ETag. The history row becomes `failed` with the pipe's counts and first
+ * error, as copy mode records a file COPY rejects. Only pipe loads of the last
+ * {@link PIPE_FAILURE_LOOKBACK_HOURS} hours are read, on every run the streams trigger.
+ */
+const pipeFailuresStatement = (table: string): string => `merge into ${HISTORY} as history
+using (
+    select manifest.file_key, manifest.etag, pipe_load.row_parsed, pipe_load.error_count, pipe_load.first_error_message
+    from table(information_schema.copy_history(table_name => '${table}', start_time => dateadd('hour', -${PIPE_FAILURE_LOOKBACK_HOURS}, current_timestamp()))) as pipe_load
+    join ${MANIFEST} as manifest
+        on manifest._source_version = split_part(pipe_load.file_name, '/', 2)
+        and manifest.target_table = '${table}'
+    where pipe_load.pipe_name is not null
+        and upper(pipe_load.status) = 'LOAD FAILED'
+    qualify row_number() over (partition by manifest.file_key, manifest.etag order by pipe_load.last_load_time desc) = 1
+) as failure
+on history.file_key = failure.file_key and history.etag = failure.etag
+when matched and history.status = 'loaded' then update set status = 'failed', rows_parsed = failure.row_parsed, rows_loaded = 0,
+    errors_seen = failure.error_count, first_error = failure.first_error_message`;
+
+/** The Snowflake-only step after {@link manifestUpkeepStatements}: pipe rejections into the load history, per Bronze table. */
+export const pipeFailureStatements = (): string[] => BRONZE_TABLES.map((bronze) => pipeFailuresStatement(`${bronze.table.schema}.${bronze.table.name}`));
+
 /**
  * The upkeep step: replace-on-reload for every Bronze table, then the history. `manifestRows` and
  * `bronzeRowsOf(table)` are the rows that arrived since the last run: the tables themselves

@@ -15,7 +15,7 @@ import { BRONZE_TABLES, bronzeTableDdl } from '../shared/contracts/bronze-tables
 import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
 import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';
-import { LOAD_MANIFEST, MANIFEST_FILE_COLUMNS, manifestUpkeepStatements } from './load-manifest.js';
+import { LOAD_MANIFEST, MANIFEST_FILE_COLUMNS, manifestUpkeepStatements, pipeFailureStatements } from './load-manifest.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
@@ -106,12 +106,12 @@ const BRONZE_TABLE_NAMES = BRONZE_TABLES.map((bronze) => `${bronze.table.schema}
 
 /**
  * Snowpipe mode's first step of the root task: replace-on-reload and the load history from the
- * manifest (load-manifest.ts), reading the manifest's and the Bronze tables' new rows through
+ * manifest, then the files the pipes rejected (load-manifest.ts), reading the manifest's and the Bronze tables' new rows through
  * streams of their own, which also trigger the graph: a version that loads after a later one of
  * its key is removed on the run its rows start.
  */
 export const manifestPrelude = (): RootPrelude => ({
-  statements: manifestUpkeepStatements(insertedRowsOf(MANIFEST_STREAM), (table) => insertedRowsOf(upkeepStreamFor(table))),
+  statements: [...manifestUpkeepStatements(insertedRowsOf(MANIFEST_STREAM), (table) => insertedRowsOf(upkeepStreamFor(table))), ...pipeFailureStatements()],
   streams: [MANIFEST_STREAM, ...BRONZE_TABLE_NAMES.map(upkeepStreamFor)],
 });
 

@@ -111,8 +111,24 @@ describe('sql deploy in snowpipe mode', () => {
     expect(body).toContain(`from (select * from ${MANIFEST_STREAM} where metadata$action = 'INSERT') as manifest`);
   });
 
+  it('then marks failed, from each Bronze table’s COPY_HISTORY, the versions whose file its pipe rejected', () => {
+    const body = rootTask(snowpipe);
+    // the end of the manifest's history merge, its only insert
+    const historyMerge = body.indexOf('when not matched then insert (file_key, etag, target_table');
+    for (const bronze of BRONZE_TABLES) {
+      const table = `bronze.${bronze.table.name}`;
+      const failures = body.indexOf(`from table(information_schema.copy_history(table_name => '${table}', start_time => dateadd('hour', -1, current_timestamp()))) as pipe_load`);
+      expect(failures, table).toBeGreaterThan(historyMerge);
+      expect(failures).toBeLessThan(body.indexOf('merge into silver.stg_user_events'));
+    }
+    expect(historyMerge).toBeGreaterThan(0);
+    expect(body).toContain("on manifest._source_version = split_part(pipe_load.file_name, '/', 2)");
+    expect(body).toContain("and upper(pipe_load.status) = 'LOAD FAILED'");
+    expect(body).toContain("when matched and history.status = 'loaded' then update set status = 'failed', rows_parsed = failure.row_parsed, rows_loaded = 0,");
+  });
+
   it('renders none of it in copy mode, whose root stays on the warehouse', () => {
-    expect(copy.filter((statement) => /pipe|load_manifest|upkeep_stream/.test(statement))).toEqual([]);
+    expect(copy.filter((statement) => /pipe|load_manifest|upkeep_stream|copy_history/.test(statement))).toEqual([]);
     expect(rootTask(copy)).toMatch(/^ {4}warehouse = STREAMFLOW_WH$/m);
   });
 });
