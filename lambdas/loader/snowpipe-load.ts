@@ -47,6 +47,7 @@ export const snowpipeLoadTable = async (context: SnowpipeLoadContext, target: Lo
     etag: object.etag,
     table,
     submittedAt,
+    lastModified: object.lastModified,
     ...fields,
   });
 

@@ -25,8 +25,10 @@ export const MANIFEST_FILE_COLUMNS: readonly FileColumn[] = [
   { name: 'rows_loaded', type: 'bigint' },
   { name: 'errors_seen', type: 'bigint' },
   { name: 'first_error', type: 'varchar' },
-  /** When the loader submitted the version: a key's version submitted last supersedes the others (compared only with each other). */
+  /** When the loader submitted the version: the load history's `loaded_at`. */
   { name: 'submitted_at', type: 'timestamp' },
+  /** The object's LastModified in the bucket: a key's version written last supersedes the others. */
+  { name: 'last_modified', type: 'timestamp' },
 ];
 
 /** One row per file version handled in Snowpipe mode, with the load metadata its pipe fills as every pipe does. */
@@ -46,6 +48,7 @@ export interface ManifestEntry {
   readonly errorsSeen: number | null;
   readonly firstError: string | null;
   readonly submittedAt: Date;
+  readonly lastModified: Date;
 }
 
 const MANIFEST_COLUMNS: readonly Column<ManifestEntry>[] = [
@@ -58,6 +61,7 @@ const MANIFEST_COLUMNS: readonly Column<ManifestEntry>[] = [
   { name: 'errors_seen', type: 'bigint', nullable: true, read: (entry) => entry.errorsSeen },
   { name: 'first_error', type: 'varchar', nullable: true, read: (entry) => entry.firstError },
   { name: 'submitted_at', type: 'timestamp', nullable: false, read: (entry) => entry.submittedAt },
+  { name: 'last_modified', type: 'timestamp', nullable: false, read: (entry) => entry.lastModified },
 ];
 
 /** A manifest file in the project's CSV dialect (header line first, as bronze.csv_format skips it). */
@@ -78,8 +82,10 @@ const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
  * version folder in `_source_version`, and so does every manifest row (its own pipe fills it the
  * same way), so a row is judged by the version it came from, never by when it was loaded: clocks
  * of loaders and of Snowflake, and the moment a version's manifest lands, do not matter. A key's
- * newest version is its loaded version submitted last (manifest times compared only with each
- * other; ties by folder, so every run picks the same). The rows deleted are those of the key's
+ * newest version is its loaded version the bucket wrote last (its LastModified, one clock for
+ * every version, where the loaders' own submission times could invert two versions handled at
+ * once; ties, within S3's one-second resolution, by folder, so every run picks the same; a
+ * manifest row from before `last_modified` existed counts its `submitted_at`). The rows deleted are those of the key's
  * other manifest versions, and rows with no version (loaded in copy mode, or by a pipe before
  * this column existed) once the key has one. Rows of a version with no manifest row yet stay: its
  * manifest is on its way (the loader PUTs data first), and a version dated later than the newest
@@ -91,7 +97,7 @@ const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
 const supersededRowsStatement = (table: string, manifestRows: string, bronzeRows: string): string => `delete from ${table}
 using (
     select file_key, _source_version as version,
-        row_number() over (partition by file_key order by min(submitted_at) desc, _source_version desc) as recency
+        row_number() over (partition by file_key order by max(coalesce(last_modified, submitted_at)) desc, _source_version desc) as recency
     from ${MANIFEST}
     where status = 'loaded'
         and target_table = '${table}'

@@ -26,10 +26,11 @@ const pipeLoads = (eventId: string, etag: string | null, loadedAt: string) =>
     [eventId, KEY, loadedAt, etag === null ? null : folderOf(etag)],
   );
 
-const submitted = (etag: string, at: string, status = 'loaded') =>
+/** A manifest row as its pipe loads it; the object was written `lastModified` (by default when it was submitted). */
+const submitted = (etag: string, at: string, status = 'loaded', lastModified = at) =>
   fixture.warehouse.execute(
-    "insert into bronze.load_manifest (file_key, etag, target_table, status, rows_parsed, rows_loaded, errors_seen, submitted_at, _source_version) values (?, ?, 'bronze.raw_user_events', ?, 1, 1, 0, cast(? as timestamp), ?)",
-    [KEY, etag, status, at, folderOf(etag)],
+    "insert into bronze.load_manifest (file_key, etag, target_table, status, rows_parsed, rows_loaded, errors_seen, submitted_at, last_modified, _source_version) values (?, ?, 'bronze.raw_user_events', ?, 1, 1, 0, cast(? as timestamp), cast(? as timestamp), ?)",
+    [KEY, etag, status, at, lastModified, folderOf(etag)],
   );
 
 /**
@@ -100,6 +101,21 @@ describe('the manifest upkeep step of Snowpipe mode, on DuckDB', () => {
     expect(await eventIds()).toEqual(['e-new']);
   });
 
+  it('orders a key’s versions by when the bucket wrote them, not by when each loader submitted them', async () => {
+    // Prepare: a tick listed version 1 and reached its table late; meanwhile version 2 was written
+    // and an S3-event loader submitted it first
+    await submitted('"v2"', '2026-01-01 10:00:16', 'loaded', '2026-01-01 10:00:05');
+    await submitted('"v1"', '2026-01-01 10:00:30', 'loaded', '2026-01-01 10:00:00');
+    await pipeLoads('e-new', '"v2"', '2026-01-01 10:00:40');
+    await pipeLoads('e-old', '"v1"', '2026-01-01 10:00:50');
+
+    // Act
+    await upkeep();
+
+    // Assess
+    expect(await eventIds()).toEqual(['e-new']);
+  });
+
   it('removes a key’s copy-mode rows (no version) once the key has a version loaded in snowpipe mode', async () => {
     // Prepare: loaded in copy mode, then the deployment switched to snowpipe and the key was reloaded
     await pipeLoads('e-copy', null, '2026-01-01 00:00:20');
@@ -143,11 +159,11 @@ describe('the manifest upkeep step of Snowpipe mode, on DuckDB', () => {
 describe('manifest files and version folders', () => {
   it('writes a header line and one CSV line per entry, and names one folder per (key, ETag)', () => {
     const csv = manifestCsv([
-      { key: KEY, etag: '"v1"', table: 'bronze.raw_user_events', status: 'failed', rowsParsed: null, rowsLoaded: null, errorsSeen: null, firstError: 'bad, "quoted"', submittedAt: new Date('2026-01-01T00:00:00Z') },
+      { key: KEY, etag: '"v1"', table: 'bronze.raw_user_events', status: 'failed', rowsParsed: null, rowsLoaded: null, errorsSeen: null, firstError: 'bad, "quoted"', submittedAt: new Date('2026-01-01T00:00:00Z'), lastModified: new Date('2025-12-31T23:59:58Z') },
     ]);
     expect(csv).toBe(
-      'file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at\n' +
-        `${KEY},"""v1""",bronze.raw_user_events,failed,,,,"bad, ""quoted""",2026-01-01T00:00:00.000Z\n`,
+      'file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at,last_modified\n' +
+        `${KEY},"""v1""",bronze.raw_user_events,failed,,,,"bad, ""quoted""",2026-01-01T00:00:00.000Z,2025-12-31T23:59:58.000Z\n`,
     );
     expect(versionFolderFor(KEY, '"v1"')).toMatch(/^[0-9a-f]{16}$/);
     expect(versionFolderFor(KEY, '"v1"')).toBe(versionFolderFor(KEY, '"v1"'));
