@@ -80,19 +80,19 @@ const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
 /**
  * Deletes a table's rows of superseded versions. Every Bronze row loaded by a pipe carries its
  * version folder in `_source_version`, and so does every manifest row (its own pipe fills it the
- * same way), so a row is judged by the version it came from, never by when it was loaded: clocks
- * of loaders and of Snowflake, and the moment a version's manifest lands, do not matter. A key's
- * newest version is its loaded version the bucket wrote last (its LastModified, one clock for
- * every version, where the loaders' own submission times could invert two versions handled at
- * once; ties, within S3's one-second resolution, by folder, so every run picks the same; a
- * manifest row from before `last_modified` existed counts its `submitted_at`). The rows deleted are those of the key's
- * other manifest versions, and rows with no version (loaded in copy mode, or by a pipe before
- * this column existed) once the key has one. Rows of a version with no manifest row yet stay: its
- * manifest is on its way (the loader PUTs data first), and a version dated later than the newest
- * known one would be deleted wrongly. Only keys that gained manifest rows (`manifestRows`) or
- * Bronze rows (`bronzeRows`, so a version loading after a later one is still removed) are looked
- * at. DELETE … USING and QUALIFY, which both engines take
- * (https://docs.snowflake.com/en/sql-reference/sql/delete, https://docs.snowflake.com/en/sql-reference/constructs/qualify).
+ * same way), so a row is judged by the version it came from, never by when it was loaded: the
+ * clocks of loaders and of Snowflake, and when a version's manifest lands, do not matter. A key's
+ * newest version is its loaded version the bucket wrote last: LastModified is one clock for every
+ * version, where two loaders' submission times can invert two versions handled at once (ties,
+ * within S3's one-second resolution, by folder, so every run picks the same; a manifest row from
+ * before `last_modified` existed counts its `submitted_at`). Deleted: the rows of the key's other
+ * manifest versions, and its rows with no version (loaded in copy mode, or by a pipe before this
+ * column existed) once it has one. Rows of a version with no manifest row yet stay: its manifest
+ * is on its way (the loader PUTs data first), and it may be the key's current version. Only keys
+ * that gained manifest rows (`manifestRows`) or Bronze rows (`bronzeRows`, so an earlier version
+ * whose file loads after a later one's is still removed) are looked at. DELETE … USING and
+ * QUALIFY, which both engines take (https://docs.snowflake.com/en/sql-reference/sql/delete,
+ * https://docs.snowflake.com/en/sql-reference/constructs/qualify).
  */
 const supersededRowsStatement = (table: string, manifestRows: string, bronzeRows: string): string => `delete from ${table}
 using (
