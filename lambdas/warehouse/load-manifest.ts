@@ -90,9 +90,8 @@ const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
  * column existed) once it has one. Rows of a version with no manifest row yet stay: its manifest
  * is on its way (the loader PUTs data first), and it may be the key's current version. Only keys
  * that gained manifest rows (`manifestRows`) or Bronze rows (`bronzeRows`, so an earlier version
- * whose file loads after a later one's is still removed) are looked at. DELETE … USING and
- * QUALIFY, which both engines take (https://docs.snowflake.com/en/sql-reference/sql/delete,
- * https://docs.snowflake.com/en/sql-reference/constructs/qualify).
+ * whose file loads after a later one's is still removed) are looked at. DELETE … USING, which
+ * both engines take (https://docs.snowflake.com/en/sql-reference/sql/delete).
  */
 const supersededRowsStatement = (table: string, manifestRows: string, bronzeRows: string): string => `delete from ${table}
 using (
