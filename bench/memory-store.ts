@@ -6,9 +6,11 @@ import type { ObjectStore, StoredObject } from '../lambdas/shared/ports/object-s
 
 export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, Uint8Array>();
+  private readonly written = new Map<string, Date>();
 
   put(key: string, body: Uint8Array, _contentType: string): Promise<void> {
     this.objects.set(key, body);
+    this.written.set(key, new Date());
     return Promise.resolve();
   }
 
@@ -18,11 +20,15 @@ export class MemoryObjectStore implements ObjectStore {
 
   list(prefix: string): Promise<StoredObject[]> {
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-    return Promise.resolve(keys.map((key) => ({ key, size: this.objects.get(key)!.byteLength, etag: '' })));
+    return Promise.resolve(keys.map((key) => ({ key, size: this.objects.get(key)!.byteLength, etag: '', lastModified: this.written.get(key)! })));
   }
 
   /** Drops every object under `prefix`. */
   clear(prefix: string): void {
-    for (const key of this.objects.keys()) if (key.startsWith(prefix)) this.objects.delete(key);
+    for (const key of this.objects.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      this.objects.delete(key);
+      this.written.delete(key);
+    }
   }
 }

@@ -30,9 +30,9 @@ export interface SnowpipeLoadContext {
 }
 
 /**
- * A version's manifest file: one path per version, so its first bytes (and its first
- * `submitted_at`, which the upkeep dates the version by) are the ones the pipe loads; a later
- * loader's PUT of the same path is skipped (OVERWRITE = FALSE), its submission too.
+ * A version's manifest file: one path per version, under the version's folder (which its pipe
+ * writes to `_source_version`, as the data's pipe does), so its first bytes are the ones the pipe
+ * loads; a later loader's PUT of the same path is skipped (OVERWRITE = FALSE), its submission too.
  */
 const manifestPathFor = (entry: ManifestEntry): string => pipePathFor(versionFolderFor(entry.key, entry.etag), entry.key, 'manifest.csv');
 
@@ -47,6 +47,7 @@ export const snowpipeLoadTable = async (context: SnowpipeLoadContext, target: Lo
     etag: object.etag,
     table,
     submittedAt,
+    lastModified: object.lastModified,
     ...fields,
   });
 
@@ -79,7 +80,8 @@ export const snowpipeLoadTable = async (context: SnowpipeLoadContext, target: Lo
     }
   }
 
-  // Data first, then the manifest that says they were submitted: the upkeep dates versions by it.
+  // Data first, then the manifest that says they were submitted: once a version is in the manifest,
+  // the upkeep deletes the key's other versions' rows, so a manifest must never name data that was not sent.
   if (paths.length > 0) await context.pipes.submit(target.bronze.table, paths);
   if (entries.length > 0) {
     const manifests = entries.map((recorded) => ({ path: manifestPathFor(recorded), csv: manifestCsv([recorded]) }));

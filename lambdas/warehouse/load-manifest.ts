@@ -25,8 +25,10 @@ export const MANIFEST_FILE_COLUMNS: readonly FileColumn[] = [
   { name: 'rows_loaded', type: 'bigint' },
   { name: 'errors_seen', type: 'bigint' },
   { name: 'first_error', type: 'varchar' },
-  /** When the loader submitted the version: later versions of a key supersede earlier ones. */
+  /** When the loader submitted the version: the load history's `loaded_at`. */
   { name: 'submitted_at', type: 'timestamp' },
+  /** The object's LastModified in the bucket: a key's version written last supersedes the others. */
+  { name: 'last_modified', type: 'timestamp' },
 ];
 
 /** One row per file version handled in Snowpipe mode, with the load metadata its pipe fills as every pipe does. */
@@ -46,6 +48,7 @@ export interface ManifestEntry {
   readonly errorsSeen: number | null;
   readonly firstError: string | null;
   readonly submittedAt: Date;
+  readonly lastModified: Date;
 }
 
 const MANIFEST_COLUMNS: readonly Column<ManifestEntry>[] = [
@@ -58,6 +61,7 @@ const MANIFEST_COLUMNS: readonly Column<ManifestEntry>[] = [
   { name: 'errors_seen', type: 'bigint', nullable: true, read: (entry) => entry.errorsSeen },
   { name: 'first_error', type: 'varchar', nullable: true, read: (entry) => entry.firstError },
   { name: 'submitted_at', type: 'timestamp', nullable: false, read: (entry) => entry.submittedAt },
+  { name: 'last_modified', type: 'timestamp', nullable: false, read: (entry) => entry.lastModified },
 ];
 
 /** A manifest file in the project's CSV dialect (header line first, as bronze.csv_format skips it). */
@@ -74,28 +78,39 @@ const MANIFEST = `${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`;
 const HISTORY = `${LOAD_HISTORY.table.schema}.${LOAD_HISTORY.table.name}`;
 
 /**
- * Deletes a table's rows of superseded versions. Bronze rows carry the key, not the ETag, so a
- * version is told by time: a version starts when it was first submitted, and its pipe loads it
- * after that (`_loaded_at` is the pipe's scan time), so a row loaded before a later version of
- * its key started belongs to an earlier version. The rare race the other way (an earlier version
- * still queued when the later one is submitted) leaves its rows in place, never deletes the
- * current version's; Silver keeps one row per natural key either way. Only keys that gained a
- * manifest row in `manifestRows` and have more than one version are looked at, so the usual run
- * (new keys only) deletes from an empty set. DELETE … USING and QUALIFY, which both engines take
- * (https://docs.snowflake.com/en/sql-reference/sql/delete, https://docs.snowflake.com/en/sql-reference/constructs/qualify).
+ * Deletes a table's rows of superseded versions. Every Bronze row loaded by a pipe carries its
+ * version folder in `_source_version`, and so does every manifest row (its own pipe fills it the
+ * same way), so a row is judged by the version it came from, never by when it was loaded: the
+ * clocks of loaders and of Snowflake, and when a version's manifest lands, do not matter. A key's
+ * newest version is its loaded version the bucket wrote last: LastModified is one clock for every
+ * version, where two loaders' submission times can invert two versions handled at once (ties,
+ * within S3's one-second resolution, by folder, so every run picks the same; a manifest row from
+ * before `last_modified` existed counts its `submitted_at`). Deleted: the rows of the key's other
+ * manifest versions, and its rows with no version (loaded in copy mode, or by a pipe before this
+ * column existed) once it has one. Rows of a version with no manifest row yet stay: its manifest
+ * is on its way (the loader PUTs data first), and it may be the key's current version. Only keys
+ * that gained manifest rows (`manifestRows`) or Bronze rows (`bronzeRows`, so an earlier version
+ * whose file loads after a later one's is still removed) are looked at. DELETE … USING, which
+ * both engines take (https://docs.snowflake.com/en/sql-reference/sql/delete).
  */
-const supersededRowsStatement = (table: string, manifestRows: string): string => `delete from ${table}
+const supersededRowsStatement = (table: string, manifestRows: string, bronzeRows: string): string => `delete from ${table}
 using (
-    select file_key, etag, min(submitted_at) as started_at
+    select file_key, _source_version as version,
+        row_number() over (partition by file_key order by max(coalesce(last_modified, submitted_at)) desc, _source_version desc) as recency
     from ${MANIFEST}
     where status = 'loaded'
         and target_table = '${table}'
-        and file_key in (select file_key from ${manifestRows} as arrived)
-    group by file_key, etag
-    qualify count(*) over (partition by file_key) > 1
+        and _source_version is not null
+        and file_key in (
+            select file_key from ${manifestRows} as arrived_manifest
+            union all
+            select _source_file from ${bronzeRows} as arrived_rows
+        )
+    group by file_key, _source_version
 ) as version
 where version.file_key = ${table}._source_file
-    and version.started_at > ${table}._loaded_at`;
+    and ((version.recency = 1 and ${table}._source_version is null)
+        or (version.recency > 1 and ${table}._source_version = version.version))`;
 
 /**
  * Folds manifest rows into the load history: the latest row per version, a loaded record never
@@ -119,8 +134,45 @@ when not matched then insert (file_key, etag, target_table, status, rows_parsed,
     values (manifest.file_key, manifest.etag, manifest.target_table, manifest.status, manifest.rows_parsed, manifest.rows_loaded,
         manifest.errors_seen, manifest.first_error, manifest.submitted_at)`;
 
-/** The upkeep step: replace-on-reload for every Bronze table, then the history. */
-export const manifestUpkeepStatements = (manifestRows: string = MANIFEST): string[] => [
-  ...BRONZE_TABLES.map((bronze) => supersededRowsStatement(`${bronze.table.schema}.${bronze.table.name}`, manifestRows)),
+/** How far back each upkeep run reads the pipes' load history for files they rejected. */
+export const PIPE_FAILURE_LOOKBACK_HOURS = 1;
+
+/**
+ * Snowflake only: a file its pipe rejected (ON_ERROR = SKIP_FILE) loaded no row, yet its manifest
+ * row, written before the pipe ran, says `loaded`. COPY_HISTORY reports such a file as `Load
+ * failed` (https://docs.snowflake.com/en/sql-reference/functions/copy_history); its path's second
+ * segment is the version folder, as in METADATA$FILENAME, which the manifest's `_source_version`
+ * turns back into key and ETag. The history row becomes `failed` with the pipe's counts and first
+ * error, as copy mode records a file COPY rejects. Only pipe loads of the last
+ * {@link PIPE_FAILURE_LOOKBACK_HOURS} hours are read, on every run the streams trigger.
+ */
+const pipeFailuresStatement = (table: string): string => `merge into ${HISTORY} as history
+using (
+    select manifest.file_key, manifest.etag, pipe_load.row_parsed, pipe_load.error_count, pipe_load.first_error_message
+    from table(information_schema.copy_history(table_name => '${table}', start_time => dateadd('hour', -${PIPE_FAILURE_LOOKBACK_HOURS}, current_timestamp()))) as pipe_load
+    join ${MANIFEST} as manifest
+        on manifest._source_version = split_part(pipe_load.file_name, '/', 2)
+        and manifest.target_table = '${table}'
+    where pipe_load.pipe_name is not null
+        and upper(pipe_load.status) = 'LOAD FAILED'
+    qualify row_number() over (partition by manifest.file_key, manifest.etag order by pipe_load.last_load_time desc) = 1
+) as failure
+on history.file_key = failure.file_key and history.etag = failure.etag
+when matched and history.status = 'loaded' then update set status = 'failed', rows_parsed = failure.row_parsed, rows_loaded = 0,
+    errors_seen = failure.error_count, first_error = failure.first_error_message`;
+
+/** The Snowflake-only step after {@link manifestUpkeepStatements}: pipe rejections into the load history, per Bronze table. */
+export const pipeFailureStatements = (): string[] => BRONZE_TABLES.map((bronze) => pipeFailuresStatement(`${bronze.table.schema}.${bronze.table.name}`));
+
+/**
+ * The upkeep step: replace-on-reload for every Bronze table, then the history. `manifestRows` and
+ * `bronzeRowsOf(table)` are the rows that arrived since the last run: the tables themselves
+ * (DuckDB; a full re-check is idempotent) or their streams' inserted rows (Snowflake).
+ */
+export const manifestUpkeepStatements = (manifestRows: string = MANIFEST, bronzeRowsOf: (table: string) => string = (table) => table): string[] => [
+  ...BRONZE_TABLES.map((bronze) => {
+    const table = `${bronze.table.schema}.${bronze.table.name}`;
+    return supersededRowsStatement(table, manifestRows, bronzeRowsOf(table));
+  }),
   historyMergeStatement(manifestRows),
 ];

@@ -15,7 +15,7 @@ import { BRONZE_TABLES, bronzeTableDdl } from '../shared/contracts/bronze-tables
 import { CONTROL_TABLES, DQ_RESULTS, LOAD_HISTORY, controlTableDdl } from './control-tables.js';
 import { CHURN_TABLES } from '../churn/churn-tables.js';
 import { loadChecks } from './dq-checks.js';
-import { LOAD_MANIFEST, MANIFEST_FILE_COLUMNS, manifestUpkeepStatements } from './load-manifest.js';
+import { LOAD_MANIFEST, MANIFEST_FILE_COLUMNS, manifestUpkeepStatements, pipeFailureStatements } from './load-manifest.js';
 import { modelColumnsOf } from './model-columns.js';
 import { prepareWarehouse } from './prepare-warehouse.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
@@ -96,14 +96,30 @@ export const pipeGrantStatements = (): string[] => [
 export const MANIFEST_STREAM = streamNameFor(`${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`);
 
 /**
+ * The stream the upkeep reads a Bronze table's new rows from: one of its own, because the Silver
+ * steps' stream on the same table may be drained by another task's transaction, and a stream's
+ * offset moves for whichever DML reads it (https://docs.snowflake.com/en/user-guide/streams-intro).
+ */
+export const upkeepStreamFor = (table: string): string => `${table}_upkeep_stream`;
+
+const BRONZE_TABLE_NAMES = BRONZE_TABLES.map((bronze) => `${bronze.table.schema}.${bronze.table.name}`);
+
+/**
  * Snowpipe mode's first step of the root task: replace-on-reload and the load history from the
- * manifest (load-manifest.ts), reading the manifest's new rows through its stream, which also
- * triggers the graph.
+ * manifest, then the files the pipes rejected (load-manifest.ts), reading the manifest's and the Bronze tables' new rows through
+ * streams of their own, which also trigger the graph: a version that loads after a later one of
+ * its key is removed on the run its rows start.
  */
 export const manifestPrelude = (): RootPrelude => ({
-  statements: manifestUpkeepStatements(insertedRowsOf(MANIFEST_STREAM)),
-  streams: [MANIFEST_STREAM],
+  statements: [...manifestUpkeepStatements(insertedRowsOf(MANIFEST_STREAM), (table) => insertedRowsOf(upkeepStreamFor(table))), ...pipeFailureStatements()],
+  streams: [MANIFEST_STREAM, ...BRONZE_TABLE_NAMES.map(upkeepStreamFor)],
 });
+
+/** Snowpipe mode's streams: the manifest's and one per Bronze table for the upkeep. */
+const upkeepStreamStatements = (): string[] => [
+  `create stream if not exists ${MANIFEST_STREAM} on table ${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`,
+  ...BRONZE_TABLE_NAMES.map((table) => `create stream if not exists ${upkeepStreamFor(table)} on table ${table}`),
+];
 
 /** Least privilege for the loader: read, append and replace rows of Bronze tables; claim and record files. */
 export const loaderGrantStatements = (): string[] => [
@@ -158,7 +174,7 @@ export const snowflakeDeployPlan = async (options: DeployOptions): Promise<Deplo
     ],
     pipes: () => (snowpipe ? pipeStatements() : []),
     model_tables: () => [...models.values()].flatMap(deployStatementsFor),
-    streams: () => [...streamStatements(graph), ...(snowpipe ? [`create stream if not exists ${MANIFEST_STREAM} on table ${LOAD_MANIFEST.table.schema}.${LOAD_MANIFEST.table.name}`] : [])],
+    streams: () => [...streamStatements(graph), ...(snowpipe ? upkeepStreamStatements() : [])],
     tasks: () => taskGraphStatements(graph, models, checks, taskOptions),
     loader_grants: () => [...loaderGrantStatements(), ...(snowpipe ? pipeGrantStatements() : [])],
   };

@@ -88,8 +88,11 @@ describe('the loader in snowpipe mode, at the pipe-ingest port (recording stand-
     expect(manifests).toHaveLength(gold.length);
     const userEvents = manifests.find((file) => file.path.includes('/gold/user_events/') && file.path.includes('+0+0-'))!;
     expect(userEvents.path).toMatch(/^[0-9a-f]{16}\/gold\/user_events\/dt=[^/]+\/user_events\+0\+0-3\.csv\.gz\/manifest\.csv$/);
-    expect(userEvents.bytes.split('\n')[0]).toBe('file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at');
+    expect(userEvents.bytes.split('\n')[0]).toBe('file_key,etag,target_table,status,rows_parsed,rows_loaded,errors_seen,first_error,submitted_at,last_modified');
     expect(userEvents.bytes).toMatch(/\ngold\/user_events\/[^,]+,[^,]+,bronze\.raw_user_events,loaded,3,3,0,,20\d\d-/);
+    // …and when the bucket wrote it, which orders the key's versions
+    const written = (await store.list('gold/')).find((object) => userEvents.path.includes(`/${object.key}/`))!;
+    expect(userEvents.bytes.trimEnd().split(',').at(-1)).toBe(written.lastModified.toISOString());
   });
 
   it('submits the same path when the same file version comes again (another loader, a redelivered event), a new path for a new version', async () => {

@@ -40,7 +40,7 @@ class MemoryStore implements ObjectStore {
   }
   list(prefix: string): Promise<StoredObject[]> {
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-    return Promise.resolve(keys.map((key) => ({ key, size: this.objects.get(key)!.length, etag: key })));
+    return Promise.resolve(keys.map((key) => ({ key, size: this.objects.get(key)!.length, etag: key, lastModified: new Date(0) })));
   }
 }
 

@@ -35,6 +35,21 @@ export const describeObjectStoreContract = (label: string, store: () => ObjectSt
       expect(Buffer.from(read!).equals(Buffer.from(body))).toBe(true);
     });
 
+    it(`lists when each object was last written, on the store's clock${suffix}`, async () => {
+      // Prepare: S3's LastModified has whole seconds, so allow a second either side
+      const key = `${prefix()}gold/written.csv`;
+      const before = Date.now() - 1000;
+
+      // Act
+      await store().put(key, bytes('a,b\n'), 'text/csv');
+      const [object] = await store().list(key);
+
+      // Assess
+      expect(object?.lastModified).toBeInstanceOf(Date);
+      expect(object!.lastModified.getTime()).toBeGreaterThanOrEqual(before);
+      expect(object!.lastModified.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    });
+
     it(`replaces an existing object when the same key is put again${suffix}`, async () => {
       // Prepare
       const key = `${prefix()}gold/batch.csv.gz`;

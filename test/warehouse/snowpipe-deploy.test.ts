@@ -8,25 +8,31 @@ import { describe, expect, it } from 'vitest';
 import { PIPE_LOADED_AT, copyStatement, pipeCopyStatement, pipeFolderFor, pipeNameFor, pipePathFor, stagedNameFor } from '../../lambdas/shared/adapters/snowflake-load-sql.js';
 import { BRONZE_TABLES } from '../../lambdas/shared/contracts/bronze-tables.js';
 import { DEFAULT_DEPLOY_VARIABLES } from '../../lambdas/warehouse/deploy-variables.js';
-import { MANIFEST_STREAM, snowflakeDeployPlan } from '../../lambdas/warehouse/snowflake-deploy.js';
+import { MANIFEST_STREAM, snowflakeDeployPlan, upkeepStreamFor } from '../../lambdas/warehouse/snowflake-deploy.js';
 
 const snowpipe = (await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES, loadMode: 'snowpipe' })).flatMap((script) => script.statements);
 const copy = (await snowflakeDeployPlan({ variables: DEFAULT_DEPLOY_VARIABLES })).flatMap((script) => script.statements);
 
 const rootTask = (statements: readonly string[]): string => statements.find((statement) => statement.startsWith('create or replace task silver.refresh_silver'))!;
 
+/** How a pipe's COPY fills `_source_version`: the version folder, the second segment of the path. */
+const PIPE_SOURCE_VERSION = "split_part(metadata$filename, '/', 2)";
+
 /**
  * A COPY with the parts that differ by design put aside: the loader names its files (FILES, and
  * FORCE for its fresh folders) and maps each staged name to its key; a pipe reads its folder and
- * takes the key from the path (and the time from the scan, as CREATE PIPE asks).
+ * takes the key and the version from the path (and the time from the scan, as CREATE PIPE asks).
  */
 const shared = (statement: string, sourceFile: RegExp, loadedAt: string): string =>
   statement
+    .replace(`, ${PIPE_SOURCE_VERSION}\n`, '\n')
+    .replace(', _source_version)\n', ')\n')
     .replace(sourceFile, '<source file>')
     .replace(`, ${loadedAt}\n`, ', <loaded at>\n')
     .replace(/\nfiles = \([^)]*\)/, '')
     .replace(/\nforce = true$/, '')
-    .replace(/^( {4}from ).*$/m, '$1<stage>');
+    .replace(/^( {4}from ).*$/m, '$1<stage>')
+    .replace(/^on_error = (continue|skip_file)$/m, 'on_error = <by design>');
 
 describe('sql deploy in snowpipe mode', () => {
   it("gives every Bronze table a pipe whose COPY is the loader's COPY over the table's stage folder", () => {
@@ -42,6 +48,24 @@ describe('sql deploy in snowpipe mode', () => {
         shared(loader, /case split_part\(metadata\$filename[^]*?\n {4}end/, 'current_timestamp'),
       );
     }
+  });
+
+  it('skips a whole file on error in every pipe (a pipe cannot roll back a partial load), where the loader continues and checks', () => {
+    const pipes = snowpipe.filter((statement) => statement.startsWith('create pipe '));
+    expect(pipes).toHaveLength(BRONZE_TABLES.length + 1);
+    for (const pipe of pipes) expect(pipe).toMatch(/\non_error = skip_file$/);
+    const table = BRONZE_TABLES[0]!;
+    expect(copyStatement(table.table, table.fileColumns, '@bronze.csv_stage/x/y/', [stagedNameFor(0, 'a.csv', 'gold/a.csv')])).toMatch(/\non_error = continue\n/);
+  });
+
+  it('fills _source_version from the version folder in every pipe, the manifest’s too; the loader’s COPY leaves it NULL', () => {
+    for (const statement of snowpipe.filter((candidate) => candidate.startsWith('create pipe '))) {
+      expect(statement).toMatch(/, _loaded_at, _source_version\)\n/);
+      expect(statement).toContain(`, ${PIPE_SOURCE_VERSION}\n`);
+    }
+    expect(snowpipe.filter((statement) => statement.startsWith('create pipe '))).toHaveLength(BRONZE_TABLES.length + 1);
+    const table = BRONZE_TABLES[0]!;
+    expect(copyStatement(table.table, table.fileColumns, '@bronze.csv_stage/x/y/', [stagedNameFor(0, 'a.csv', 'gold/a.csv')])).not.toContain('_source_version');
   });
 
   it('takes the key from the path between <table>/<16-hex version folder>/ and the file name', () => {
@@ -69,7 +93,14 @@ describe('sql deploy in snowpipe mode', () => {
 
   it('starts the root task with the manifest upkeep, triggers it on the manifest stream too, and runs it serverless', () => {
     const root = rootTask(snowpipe);
-    expect(root).toContain(`when system$stream_has_data('${MANIFEST_STREAM}')\n        or system$stream_has_data('bronze.raw_user_events_stream')`);
+    expect(root).toContain(`when system$stream_has_data('${MANIFEST_STREAM}')\n        or system$stream_has_data('bronze.raw_user_events_upkeep_stream')`);
+    for (const bronze of BRONZE_TABLES) {
+      const table = `bronze.${bronze.table.name}`;
+      expect(snowpipe).toContain(`create stream if not exists ${upkeepStreamFor(table)} on table ${table}`);
+      expect(root).toContain(`system$stream_has_data('${upkeepStreamFor(table)}')`);
+      expect(root).toContain(`select _source_file from (select * from ${upkeepStreamFor(table)} where metadata$action = 'INSERT') as arrived_rows`);
+    }
+    expect(root).toContain("system$stream_has_data('bronze.raw_user_events_stream')");
     expect(root).toContain('user_task_managed_initial_warehouse_size');
     expect(root).not.toMatch(/^ {4}warehouse = /m);
     const body = root.slice(root.indexOf('begin\n'));
@@ -80,8 +111,24 @@ describe('sql deploy in snowpipe mode', () => {
     expect(body).toContain(`from (select * from ${MANIFEST_STREAM} where metadata$action = 'INSERT') as manifest`);
   });
 
+  it('then marks failed, from each Bronze table’s COPY_HISTORY, the versions whose file its pipe rejected', () => {
+    const body = rootTask(snowpipe);
+    // the end of the manifest's history merge, its only insert
+    const historyMerge = body.indexOf('when not matched then insert (file_key, etag, target_table');
+    for (const bronze of BRONZE_TABLES) {
+      const table = `bronze.${bronze.table.name}`;
+      const failures = body.indexOf(`from table(information_schema.copy_history(table_name => '${table}', start_time => dateadd('hour', -1, current_timestamp()))) as pipe_load`);
+      expect(failures, table).toBeGreaterThan(historyMerge);
+      expect(failures).toBeLessThan(body.indexOf('merge into silver.stg_user_events'));
+    }
+    expect(historyMerge).toBeGreaterThan(0);
+    expect(body).toContain("on manifest._source_version = split_part(pipe_load.file_name, '/', 2)");
+    expect(body).toContain("and upper(pipe_load.status) = 'LOAD FAILED'");
+    expect(body).toContain("when matched and history.status = 'loaded' then update set status = 'failed', rows_parsed = failure.row_parsed, rows_loaded = 0,");
+  });
+
   it('renders none of it in copy mode, whose root stays on the warehouse', () => {
-    expect(copy.filter((statement) => /pipe|load_manifest/.test(statement))).toEqual([]);
+    expect(copy.filter((statement) => /pipe|load_manifest|upkeep_stream|copy_history/.test(statement))).toEqual([]);
     expect(rootTask(copy)).toMatch(/^ {4}warehouse = STREAMFLOW_WH$/m);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { assertSafeKey, type ObjectStore, type StoredObject } from '../ports/object-store.js';
 
@@ -48,14 +48,16 @@ export class FolderObjectStore implements ObjectStore {
       const key = join(folder, entry).split(sep).join('/');
       if (!key.startsWith(prefix) || key.endsWith('.partial')) continue;
       let body: Buffer;
+      let lastModified: Date;
       try {
         body = await readFile(join(this.root, key));
+        lastModified = (await stat(join(this.root, key))).mtime;
       } catch (error) {
         // A folder, or a file removed since the listing: neither is an object.
         if (isMissing(error)) continue;
         throw error;
       }
-      objects.push({ key, size: body.length, etag: createHash('md5').update(body).digest('hex') });
+      objects.push({ key, size: body.length, etag: createHash('md5').update(body).digest('hex'), lastModified });
     }
     return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }

@@ -33,7 +33,8 @@ export class S3ObjectStore implements ObjectStore {
       );
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined) continue;
-        objects.push({ key: item.Key, size: item.Size ?? 0, etag: (item.ETag ?? '').replaceAll('"', '') });
+        // ListObjectsV2 always reports LastModified; the SDK's type makes every field optional.
+        objects.push({ key: item.Key, size: item.Size ?? 0, etag: (item.ETag ?? '').replaceAll('"', ''), lastModified: item.LastModified ?? new Date(0) });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

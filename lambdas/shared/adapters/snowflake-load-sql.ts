@@ -57,21 +57,26 @@ interface CopySource {
   readonly sourceFile: string;
   /** `_loaded_at`. */
   readonly loadedAt: string;
+  /** `_source_version`: a pipe's version folder; absent in copy mode, whose COPY leaves it NULL. */
+  readonly sourceVersion?: string;
+  /** ON_ERROR: the loader counts errors and rolls back itself; a pipe commits per file, so it skips the whole file. */
+  readonly onError: 'continue' | 'skip_file';
   /** Clauses after the file format: the loader names its files; a pipe may not (see {@link pipeCopyStatement}). */
   readonly trailer: readonly string[];
 }
 
-/** The one COPY text both load paths render: target, column list, transformation, file format, ON_ERROR. */
+/** The one COPY text both load paths render: target, column list, transformation, file format. */
 const renderCopy = (table: TableName, columns: readonly FileColumn[], source: CopySource): string => {
   const target = `${plainIdentifier(table.schema)}.${plainIdentifier(table.name)}`;
-  const names = [...columns.map((column) => plainIdentifier(column.name)), ...LOAD_METADATA_COLUMNS.map((column) => column.name)];
+  const metadata = [source.sourceFile, 'metadata$file_row_number', source.loadedAt, ...(source.sourceVersion === undefined ? [] : [source.sourceVersion])];
+  const names = [...columns.map((column) => plainIdentifier(column.name)), ...LOAD_METADATA_COLUMNS.slice(0, metadata.length).map((column) => column.name)];
   const fields = columns.map((_, index) => `$${index + 1}`);
   return `copy into ${target} (${names.join(', ')})
 from (
-    select ${[...fields, source.sourceFile, 'metadata$file_row_number', source.loadedAt].join(', ')}
+    select ${[...fields, ...metadata].join(', ')}
     from ${source.from}
 )
-${[...source.trailer.slice(0, 1), `file_format = (format_name = '${CSV_FORMAT}')`, 'on_error = continue', ...source.trailer.slice(1)].join('\n')}`;
+${[...source.trailer.slice(0, 1), `file_format = (format_name = '${CSV_FORMAT}')`, `on_error = ${source.onError}`, ...source.trailer.slice(1)].join('\n')}`;
 };
 
 /**
@@ -88,6 +93,7 @@ export const copyStatement = (table: TableName, columns: readonly FileColumn[], 
     // METADATA$FILENAME carries the stage path; its last segment is the name we gave the file.
     sourceFile: `case split_part(metadata$filename, '/', -1)\n${files.map((file) => `        when '${file.name}' then '${file.sourceFile}'`).join('\n')}\n    end`,
     loadedAt: 'current_timestamp',
+    onError: 'continue',
     trailer: [`files = (${files.map((file) => `'${file.name}'`).join(', ')})`, 'force = true'],
   });
 
@@ -109,13 +115,18 @@ export const pipeNameFor = (table: TableName): string => `${plainIdentifier(tabl
  * COPY does not take: the pipe's own load metadata, which never loads a path twice within 14 days,
  * is what keeps a version from loading twice. Files sit at `<table>/<version folder>/<object
  * key>/<file name>` (the name keeps the extension that tells gzip), so `_source_file` is
- * METADATA$FILENAME between the two known-length leading segments and the last one. `_loaded_at` is
+ * METADATA$FILENAME between the two known-length leading segments and the last one, and
+ * `_source_version` the second segment, which the reload upkeep tells versions apart by. `_loaded_at` is
  * METADATA$START_SCAN_TIME (CREATE PIPE warns that CURRENT_TIMESTAMP in a pipe's COPY is evaluated
  * when the pipe is compiled, not when a file loads), a TIMESTAMP_LTZ
  * (https://docs.snowflake.com/en/user-guide/querying-metadata) turned into the UTC wall clock that
  * every other `_loaded_at` holds: a pipe runs with no session of ours, and an account's TIMEZONE
- * defaults to America/Los_Angeles, so a bare cast would shift it by hours and the reload upkeep
- * (lambdas/warehouse/load-manifest.ts), which compares it with UTC times, would misjudge versions.
+ * defaults to America/Los_Angeles, so a bare cast would shift it by hours from the copy-mode rows
+ * beside it and from what Silver's `loaded_at` and the freshness check read. ON_ERROR = SKIP_FILE,
+ * Snowpipe's own default (https://docs.snowflake.com/en/user-guide/data-load-snowpipe-errors): a
+ * pipe commits what it loads with nobody to check the counts and roll back, so a file with a bad
+ * row loads not at all rather than in part, as copy mode's rollback leaves it; the ledger's
+ * per-file comparison then finds its rows missing from Bronze.
  */
 export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn[]): string => {
   const keyStart = plainIdentifier(table.name).length + VERSION_FOLDER_LENGTH + 3;
@@ -123,6 +134,8 @@ export const pipeCopyStatement = (table: TableName, columns: readonly FileColumn
     from: pipeFolderFor(table),
     sourceFile: `substr(metadata$filename, ${keyStart}, length(metadata$filename) - length(split_part(metadata$filename, '/', -1)) - ${keyStart})`,
     loadedAt: PIPE_LOADED_AT,
+    sourceVersion: "split_part(metadata$filename, '/', 2)",
+    onError: 'skip_file',
     trailer: [],
   });
 };

@@ -220,4 +220,10 @@ export const LOAD_METADATA_COLUMNS: readonly { name: string; type: ColumnType }[
   { name: '_source_file', type: 'varchar' },
   { name: '_source_row_number', type: 'bigint' },
   { name: '_loaded_at', type: 'timestamp' },
+  /**
+   * Snowpipe mode: the version folder the row's file was staged under (a hash of key and ETag,
+   * lambdas/warehouse/load-manifest.ts), which tells a key's versions apart without comparing
+   * clocks. NULL in copy mode, which replaces a key's rows inside the loader's own transaction.
+   */
+  { name: '_source_version', type: 'varchar' },
 ];

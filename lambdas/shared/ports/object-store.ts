@@ -8,6 +8,11 @@ export interface StoredObject {
    * promised to repeat for identical bytes, so a rewritten file may reload (replacing its rows).
    */
   readonly etag: string;
+  /**
+   * When the object was last written (S3's LastModified; the file's mtime in a folder): one clock
+   * for every version of a key, the store's, which Snowpipe mode orders a key's versions by.
+   */
+  readonly lastModified: Date;
 }
 
 export interface ObjectStore {
