@@ -26,10 +26,22 @@ export const ensureStreamOffsets = async (warehouse: Warehouse): Promise<void> =
   await warehouse.execute(`create table if not exists ${STREAM_OFFSETS} (stream varchar primary key, fingerprint varchar not null)`);
 };
 
-/** Moves the streams on `tables` to the tables' current state: call inside the consuming task's transaction. */
-export const consumeStreams = async (session: WarehouseSession, tables: readonly string[]): Promise<void> => {
+/** Fingerprints a trigger check read, by table. */
+export type CheckedFingerprints = ReadonlyMap<string, string>;
+
+/**
+ * Moves the streams on `tables` to the tables' current state: call inside the consuming task's
+ * transaction. A table in `checked` moves to the state its trigger check read instead, without
+ * hashing it again (a full-table hash: 0.1-0.15 s for a Bronze table of a million rows). Pass only
+ * tables no task of the run writes: a change committed since the check then only makes the stream
+ * have data once more (one more idempotent run), it never hides a change.
+ */
+export const consumeStreams = async (session: WarehouseSession, tables: readonly string[], checked: CheckedFingerprints = new Map()): Promise<void> => {
   for (const table of tables) {
-    await session.execute(`insert or replace into ${STREAM_OFFSETS} select ?, fingerprint from (${fingerprintOf(table)})`, [streamNameFor(table)]);
+    const stream = streamNameFor(table);
+    const seen = checked.get(table);
+    if (seen === undefined) await session.execute(`insert or replace into ${STREAM_OFFSETS} select ?, fingerprint from (${fingerprintOf(table)})`, [stream]);
+    else await session.execute(`insert or replace into ${STREAM_OFFSETS} values (?, ?)`, [stream, seen]);
   }
 };
 
@@ -41,16 +53,19 @@ const exists = async (warehouse: Warehouse, table: string): Promise<boolean> => 
 
 /**
  * The streams on `tables` that have data: their table changed since their consumer last
- * committed. A table the graph has not created yet (Silver before the first run) is empty.
+ * committed; and the fingerprints read. A table the graph has not created yet (Silver before the
+ * first run) is empty.
  */
-export const streamsWithData = async (warehouse: Warehouse, tables: readonly string[]): Promise<string[]> => {
-  const pending: string[] = [];
+export const streamsWithData = async (warehouse: Warehouse, tables: readonly string[]): Promise<{ withData: string[]; checked: CheckedFingerprints }> => {
+  const withData: string[] = [];
+  const checked = new Map<string, string>();
   for (const table of tables) {
     const stream = streamNameFor(table);
     if (!(await exists(warehouse, table))) continue;
     const [current] = await warehouse.query<{ fingerprint: string }>(fingerprintOf(table));
     const [recorded] = await warehouse.query<{ fingerprint: string }>(`select fingerprint from ${STREAM_OFFSETS} where stream = ?`, [stream]);
-    if ((current?.fingerprint ?? EMPTY) !== (recorded?.fingerprint ?? EMPTY)) pending.push(stream);
+    checked.set(table, current?.fingerprint ?? EMPTY);
+    if ((current?.fingerprint ?? EMPTY) !== (recorded?.fingerprint ?? EMPTY)) withData.push(stream);
   }
-  return pending;
+  return { withData, checked };
 };

@@ -12,7 +12,7 @@ import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, refreshStatements } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
-import { consumeStreams, ensureStreamOffsets, streamsWithData } from './local-streams.js';
+import { consumeStreams, ensureStreamOffsets, streamsWithData, type CheckedFingerprints } from './local-streams.js';
 import { markViewCurrent, modelsFingerprint, viewIsCurrent } from './local-views.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
@@ -135,13 +135,13 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
   };
 };
 
-const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, viewsFingerprint: string | undefined): Promise<StepRun[]> =>
+const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, viewsFingerprint: string | undefined, checked: CheckedFingerprints): Promise<StepRun[]> =>
   warehouse.transaction(async (session) => {
     const runs: StepRun[] = [];
     const context: StepContext = { dialect: warehouse.dialect, task: task.name, sqlDir, viewsFingerprint };
     for (const step of task.steps) runs.push(await runStep(session, context, step));
     // Commits with the task's changes, as a Snowflake stream's offset moves with its consumer's commit.
-    await consumeStreams(session, changesFromOf(task));
+    await consumeStreams(session, changesFromOf(task), checked);
     return runs;
   });
 
@@ -155,8 +155,14 @@ export const dropModelTables = async (warehouse: Warehouse, graph: readonly Task
   }
 };
 
-/** Runs refresh_silver -> refresh_gold -> dq_checks (or the given graph) once. */
-export const runTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TaskGraphRun> => {
+/** The fingerprints of tables no task of `graph` writes (Bronze): those its consumers may record as checked. */
+const unwrittenBy = (graph: readonly Task[], checked: CheckedFingerprints): CheckedFingerprints => {
+  const written = new Set(modelStepsOf(graph).map((step) => `${tableOf(step.model).schema}.${tableOf(step.model).name}`));
+  return new Map([...checked].filter(([table]) => !written.has(table)));
+};
+
+/** The graph run; its consumers record the `checked` fingerprints instead of hashing those tables again. */
+const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions, checked: CheckedFingerprints): Promise<TaskGraphRun> => {
   const graph = options.graph ?? TASK_GRAPH;
   const sqlDir = options.sqlDir ?? SQL_DIR;
   const runId = options.runId ?? randomUUID();
@@ -174,12 +180,15 @@ export const runTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOp
   for (const task of taskOrder(graph)) {
     options.onTask?.(task.name);
     const started = performance.now();
-    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, viewsFingerprint)));
+    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, viewsFingerprint, checked)));
     else checks = await runChecks(warehouse, await loadChecks(warehouse.dialect, sqlDir), runId);
     tasks.push({ task: task.name, ms: Math.round(performance.now() - started) });
   }
   return { runId, tasks, steps, checks };
 };
+
+/** Runs refresh_silver -> refresh_gold -> dq_checks (or the given graph) once. */
+export const runTaskGraph = (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TaskGraphRun> => runGraph(warehouse, options, new Map());
 
 /** A triggered run: the streams that had data, and the graph's run when there were any. */
 export interface TriggeredRun {
@@ -195,7 +204,8 @@ export interface TriggeredRun {
  */
 export const runTriggeredTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TriggeredRun> => {
   await ensureStreamOffsets(warehouse);
-  const triggeredBy = await streamsWithData(warehouse, triggerTablesOf(options.graph ?? TASK_GRAPH));
+  const graph = options.graph ?? TASK_GRAPH;
+  const { withData: triggeredBy, checked } = await streamsWithData(warehouse, triggerTablesOf(graph));
   if (triggeredBy.length === 0) return { triggeredBy };
-  return { triggeredBy, run: await runTaskGraph(warehouse, options) };
+  return { triggeredBy, run: await runGraph(warehouse, options, unwrittenBy(graph, checked)) };
 };

@@ -249,6 +249,21 @@ describe('countObjectLedger on hand-made files', () => {
     expect(({} as Record<string, unknown>).landed).toBeUndefined();
   });
 
+  it('counts every record of a file of several gzip members, whose trailer declares only the last member', async () => {
+    // Prepare: `cat a.gz b.gz`, a valid gzip file; the read-back sizes its gunzip buffer from the trailer
+    const records = landing(3000).split('\n').filter(Boolean);
+    const [head, tail] = [records.slice(0, 2990).join('\n') + '\n', records.slice(2990).join('\n') + '\n'];
+    await store.put('landing/user_events/dt=2025-03-01/user_events+0+0-2999.ndjson.gz', Buffer.concat([gzipSync(head), gzipSync(tail)]), 'application/gzip');
+    await store.put('gold/user_events/dt=2025-03-01/user_events+0+0-2999.csv.gz', Buffer.concat([gzipSync(gold(2990)), gzipSync(gold(10).replace(/^.*\n/, ''))]), 'application/gzip');
+
+    // Act
+    const ledger = await countObjectLedger(store);
+
+    // Assess
+    expect(ledger.topics.user_events).toMatchObject({ landed: 3000, gold: 3000, lost: 0 });
+    expect(ledger.unbalanced).toEqual([]);
+  });
+
   it('ignores files whose names are not batch names and counts an empty store as balanced', async () => {
     // Prepare
     await put('landing/notes/readme.txt.gz', 'hello\n');

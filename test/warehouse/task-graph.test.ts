@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
 import { logger } from '../../lambdas/shared/powertools.js';
+import type { WarehouseSession, WarehouseValue } from '../../lambdas/shared/ports/warehouse.js';
 import { runTaskGraph, runTriggeredTaskGraph, taskOrder } from '../../lambdas/warehouse/run-task-graph.js';
 import { SQL_DIR } from '../../lambdas/warehouse/sql-files.js';
 import { modelStepsOf, streamsOf, tableOf, TASK_GRAPH, triggerStreamsOf, type Task } from '../../lambdas/warehouse/task-graph.js';
@@ -60,6 +61,30 @@ describe('the task graph', () => {
     expect(idle).toEqual({ triggeredBy: [] });
     expect(afterNewRows.triggeredBy).toEqual(['bronze.raw_user_events_stream']);
     expect(await fixture.warehouse.query("select event_id from gold.fact_user_activity where event_id = 'E-9'")).toEqual([{ event_id: 'E-9' }]);
+  });
+
+  it('hashes a Bronze table once a triggered run: refresh_silver records the fingerprint the trigger check read (DuckDB twin)', async () => {
+    // Prepare: the warehouse, recording every statement, inside transactions too
+    const statements: string[] = [];
+    const recorded = <T extends WarehouseSession>(session: T): T =>
+      new Proxy(session, {
+        get: (target, name, receiver) => {
+          if (name === 'query' || name === 'execute') return (sql: string, params?: readonly WarehouseValue[]) => (statements.push(sql), target[name](sql, params));
+          if (name === 'transaction') return <R>(work: (inner: WarehouseSession) => Promise<R>) => fixture.warehouse.transaction((inner) => work(recorded(inner)));
+          return Reflect.get(target, name, receiver) as unknown;
+        },
+      });
+    const hashesOfRawUserEvents = () => statements.filter((sql) => sql.includes('from bronze.raw_user_events as changed')).length;
+
+    // Act
+    const run = await runTriggeredTaskGraph(recorded(fixture.warehouse));
+    const hashedInRun = hashesOfRawUserEvents();
+    const idle = await runTriggeredTaskGraph(recorded(fixture.warehouse));
+
+    // Assess: the check's hash only, and the stream consumed all the same
+    expect(run.triggeredBy).toContain('bronze.raw_user_events_stream');
+    expect(hashedInRun).toBe(1);
+    expect(idle).toEqual({ triggeredBy: [] });
   });
 
   it('retries a failed refresh_gold on the next trigger, with no new Bronze data: the Silver streams still have it', async () => {
