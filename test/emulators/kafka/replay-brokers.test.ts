@@ -109,11 +109,16 @@ describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', 
   });
 
   it('report --brokers counts "in" from the broker now, beside the group\'s committed offsets: records produced after the run are not yet consumed, not lost', async () => {
-    // Prepare: the folder the test above replayed; three more records reach partition 0 after the run.
+    // Prepare: the folder the test above replayed; three more records reach, after the run, a
+    // transactions partition the group has committed on (one the run's few transactions landed from:
+    // which ones the producer's keys hash to is the seed's business, so the test asks the folder).
     const before = await streamflowCli('report', '--out', dir, '--brokers', kafka.bootstrap, '--json');
+    const consumedFrom = (await filesUnder(dir, 'landing')).map((path) => /transactions\+(\d+)\+/.exec(path)?.[1]).find((found) => found !== undefined);
+    const partition = Number(consumedFrom);
+    expect(Number.isInteger(partition), 'a transactions partition the run consumed').toBe(true);
     const producer = kafka.client('late-producer').producer();
     await producer.connect();
-    await producer.send({ topic: 'transactions', messages: ['a', 'b', 'c'].map((key) => ({ key, value: '{}', partition: 0 })) });
+    await producer.send({ topic: 'transactions', messages: ['a', 'b', 'c'].map((key) => ({ key, value: '{}', partition })) });
     await producer.disconnect();
 
     // Act
@@ -129,13 +134,13 @@ describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', 
     // past the group's committed offset: not yet consumed (exit 1, as pending), nothing lost.
     expect(recorded.code).toBe(0);
     expect(live.code).toBe(1);
-    expect(live.stdout).toMatch(/BEHIND\s+transactions partition 0 offsets (\d+)–\d+ not yet consumed by group streamflow-consumer \(produced \d+, committed \1\)/);
-    expect(live.stdout).toMatch(/^Not yet consumed: 3 records \(group streamflow-consumer is behind on transactions partition 0 offsets \d+–\d+\); nothing lost so far/m);
+    expect(live.stdout).toMatch(new RegExp(`BEHIND\\s+transactions partition ${partition} offsets (\\d+)–\\d+ not yet consumed by group streamflow-consumer \\(produced \\d+, committed \\1\\)`));
+    expect(live.stdout).toMatch(new RegExp(`^Not yet consumed: 3 records \\(group streamflow-consumer is behind on transactions partition ${partition} offsets \\d+–\\d+\\); nothing lost so far`, 'm'));
     expect(live.stdout).not.toMatch(/LOST/);
     // A group that never committed has consumed nothing: what no file holds it has not reached.
     const other = JSON.parse(otherGroup.stdout) as { lost: number; unconsumed: number; group: string; partitions: { topic: string; partition: number; committed?: number; gaps: unknown[]; unconsumed: unknown[] }[] };
     expect(other).toMatchObject({ lost: 0, unconsumed: 3, group: 'nobody' });
-    expect(other.partitions.find((entry) => entry.topic === 'transactions' && entry.partition === 0)).toMatchObject({ gaps: [], unconsumed: [expect.anything()] });
+    expect(other.partitions.find((entry) => entry.topic === 'transactions' && entry.partition === partition)).toMatchObject({ gaps: [], unconsumed: [expect.anything()] });
     expect(other.partitions.every((entry) => entry.committed === undefined)).toBe(true);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--group needs --brokers/);
@@ -171,7 +176,7 @@ describeOnEmulator('kafka', 'streamflow replay --brokers against Apache Kafka', 
     expect(partition1.committed).toBeGreaterThan(Number(last));
     const partition0 = parsed.partitions.find((entry) => entry.topic === 'user_events' && entry.partition === 0)!;
     expect(partition0).toMatchObject({ gaps: [], unconsumed: [{ first: partition0.committed, last: partition0.committed! + 39 }] });
-    expect(text.stdout).toMatch(new RegExp(`^LOST ${Number(last) - Number(first) + 1} records of .*not yet consumed: 43 records \\(group streamflow-consumer is behind on transactions partition 0 offsets \\d+–\\d+, user_events partition 0 offsets \\d+–\\d+\\)`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^LOST ${Number(last) - Number(first) + 1} records of .*not yet consumed: 43 records \\(group streamflow-consumer is behind on transactions partition \\d+ offsets \\d+–\\d+, user_events partition 0 offsets \\d+–\\d+\\)`, 'm'));
     expect(text.stdout).toContain(`LOST     user_events partition 1 offsets ${first}–${last} (produced`);
   });
 });
