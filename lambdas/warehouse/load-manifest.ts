@@ -14,29 +14,6 @@ import { csvHeader, csvRow } from '../shared/csv.js';
 import { BRONZE_TABLES } from '../shared/contracts/bronze-tables.js';
 import { LOAD_HISTORY, type ControlTable } from './control-tables.js';
 
-/** The columns of a manifest file, in file order: what its pipe's COPY lists. */
-export const MANIFEST_FILE_COLUMNS: readonly FileColumn[] = [
-  { name: 'file_key', type: 'varchar' },
-  { name: 'etag', type: 'varchar' },
-  { name: 'target_table', type: 'varchar' },
-  /** `loaded` (submitted to the table's pipe) or `failed` (rejected by the loader's checks). */
-  { name: 'status', type: 'varchar' },
-  { name: 'rows_parsed', type: 'bigint' },
-  { name: 'rows_loaded', type: 'bigint' },
-  { name: 'errors_seen', type: 'bigint' },
-  { name: 'first_error', type: 'varchar' },
-  /** When the loader submitted the version: the load history's `loaded_at`. */
-  { name: 'submitted_at', type: 'timestamp' },
-  /** The object's LastModified in the bucket: a key's version written last supersedes the others. */
-  { name: 'last_modified', type: 'timestamp' },
-];
-
-/** One row per file version handled in Snowpipe mode, with the load metadata its pipe fills as every pipe does. */
-export const LOAD_MANIFEST: ControlTable = {
-  table: { schema: 'bronze', name: 'load_manifest' },
-  columns: [...MANIFEST_FILE_COLUMNS, ...LOAD_METADATA_COLUMNS],
-};
-
 /** What the loader records for one file version. */
 export interface ManifestEntry {
   readonly key: string;
@@ -51,18 +28,31 @@ export interface ManifestEntry {
   readonly lastModified: Date;
 }
 
+/** The columns of a manifest file, in file order, and how the loader writes each. */
 const MANIFEST_COLUMNS: readonly Column<ManifestEntry>[] = [
   { name: 'file_key', type: 'varchar', nullable: false, read: (entry) => entry.key },
   { name: 'etag', type: 'varchar', nullable: false, read: (entry) => entry.etag },
   { name: 'target_table', type: 'varchar', nullable: false, read: (entry) => entry.table },
+  /** `loaded` (submitted to the table's pipe) or `failed` (rejected by the loader's checks). */
   { name: 'status', type: 'varchar', nullable: false, read: (entry) => entry.status },
   { name: 'rows_parsed', type: 'bigint', nullable: true, read: (entry) => entry.rowsParsed },
   { name: 'rows_loaded', type: 'bigint', nullable: true, read: (entry) => entry.rowsLoaded },
   { name: 'errors_seen', type: 'bigint', nullable: true, read: (entry) => entry.errorsSeen },
   { name: 'first_error', type: 'varchar', nullable: true, read: (entry) => entry.firstError },
+  /** When the loader submitted the version: the load history's `loaded_at`. */
   { name: 'submitted_at', type: 'timestamp', nullable: false, read: (entry) => entry.submittedAt },
+  /** The object's LastModified in the bucket: a key's version written last supersedes the others. */
   { name: 'last_modified', type: 'timestamp', nullable: false, read: (entry) => entry.lastModified },
 ];
+
+/** The manifest file's columns as its pipe's COPY lists them: the ones {@link manifestCsv} writes. */
+export const MANIFEST_FILE_COLUMNS: readonly FileColumn[] = MANIFEST_COLUMNS.map(({ name, type }) => ({ name, type }));
+
+/** One row per file version handled in Snowpipe mode, with the load metadata its pipe fills as every pipe does. */
+export const LOAD_MANIFEST: ControlTable = {
+  table: { schema: 'bronze', name: 'load_manifest' },
+  columns: [...MANIFEST_FILE_COLUMNS, ...LOAD_METADATA_COLUMNS],
+};
 
 /** A manifest file in the project's CSV dialect (header line first, as bronze.csv_format skips it). */
 export const manifestCsv = (entries: readonly ManifestEntry[]): string =>
