@@ -1,48 +1,45 @@
 /**
- * The local twin's stand-in for Snowflake streams, so that it triggers the task graph when the
- * cloud would: when a stream the graph reads has data (see triggerStreamsOf in task-graph.ts).
- * A stream's offset here is a fingerprint of its table (row count and a hash of every row),
- * recorded by the task that consumes the stream inside the task's own transaction, as Snowflake
- * moves a stream's offset only when the consuming transaction commits
- * (https://docs.snowflake.com/en/user-guide/streams-intro). The stream has data while its
- * table's fingerprint differs from the recorded one: a failed task records nothing, so its
- * streams keep their data and trigger the next run. DuckDB SQL: only the local runner uses this.
+ * The local twin's Snowflake streams: a view named as the stream (`bronze.raw_user_events_stream`)
+ * holding the rows of its table that its consumer has not committed yet, so the twin's tasks run
+ * the very statements Snowflake's do, reading only new rows instead of re-reading whole tables.
+ *
+ * A row's "position" is the load that wrote it: every load stamps its rows with a load time of its
+ * own (`_loaded_at` in Bronze, carried into Silver as `loaded_at`), and the stream's offset is the
+ * set of load times its consumer took. The consuming task records the load times it read inside
+ * its own transaction, as Snowflake moves a stream's offset only when the consuming transaction
+ * commits (https://docs.snowflake.com/en/user-guide/streams-intro): a failed task records nothing,
+ * so its streams keep their rows and trigger the next run. A set, not a high-water mark, because
+ * loads need not commit in the order of their load times. Like the task bodies (which read only
+ * a stream's inserts), a stream here shows inserted rows; a row deleted by a reload is not a change
+ * the models act on. DuckDB SQL: only the local runner uses this.
  */
 import type { Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
 import { streamNameFor } from './task-graph.js';
 
-/** One row per stream: the fingerprint of its table when its consumer last committed. */
-export const STREAM_OFFSETS = 'local_streams.offsets';
+/** One row per (stream, load) the stream's consumer has committed. */
+export const CONSUMED_LOADS = 'local_streams.consumed_loads';
 
-/** What an empty table's fingerprint is, and so a stream never consumed on an empty table. */
-const EMPTY = '0:0';
+/** Where the load time lives: Bronze's load metadata, or the lineage column Silver models keep. */
+const LOAD_TIME_COLUMN: Readonly<Record<string, string>> = { bronze: '_loaded_at', silver: 'loaded_at' };
 
-const fingerprintOf = (table: string): string =>
-  `select count(*) || ':' || coalesce(sum(hash(changed)), 0) as fingerprint from ${table} as changed`;
+/** Rows stamped by no load (written outside the loader) count as one load of their own, read once. */
+const UNSTAMPED = "timestamp '1970-01-01 00:00:00'";
+
+/** A row's load time in `table`, read through `alias`. */
+const loadTimeOf = (table: string, alias: string): string => {
+  const column = LOAD_TIME_COLUMN[table.split('.')[0]!];
+  if (!column) throw new Error(`${table}: a local stream reads Bronze or Silver tables, whose rows carry their load time`);
+  return `coalesce(${alias}.${column}, ${UNSTAMPED})`;
+};
 
 /** Creates the offsets table (outside the schemas the ledger reports) when missing. */
 export const ensureStreamOffsets = async (warehouse: Warehouse): Promise<void> => {
   await warehouse.execute('create schema if not exists local_streams');
-  await warehouse.execute(`create table if not exists ${STREAM_OFFSETS} (stream varchar primary key, fingerprint varchar not null)`);
-};
-
-/** Fingerprints a trigger check read, by table. */
-export type CheckedFingerprints = ReadonlyMap<string, string>;
-
-/**
- * Moves the streams on `tables` to the tables' current state: call inside the consuming task's
- * transaction. A table in `checked` moves to the state its trigger check read instead, without
- * hashing it again (a full-table hash: 0.1-0.15 s for a Bronze table of a million rows). Pass only
- * tables no task of the run writes: a change committed since the check then only makes the stream
- * have data once more (one more idempotent run), it never hides a change.
- */
-export const consumeStreams = async (session: WarehouseSession, tables: readonly string[], checked: CheckedFingerprints = new Map()): Promise<void> => {
-  for (const table of tables) {
-    const stream = streamNameFor(table);
-    const seen = checked.get(table);
-    if (seen === undefined) await session.execute(`insert or replace into ${STREAM_OFFSETS} select ?, fingerprint from (${fingerprintOf(table)})`, [stream]);
-    else await session.execute(`insert or replace into ${STREAM_OFFSETS} values (?, ?)`, [stream, seen]);
-  }
+  // The fingerprints an earlier version kept: without them every stream reads its table once more.
+  await warehouse.execute('drop table if exists local_streams.offsets');
+  await warehouse.execute(
+    `create table if not exists ${CONSUMED_LOADS} (stream varchar not null, loaded_at timestamp not null, primary key (stream, loaded_at))`,
+  );
 };
 
 const exists = async (warehouse: Warehouse, table: string): Promise<boolean> => {
@@ -51,21 +48,44 @@ const exists = async (warehouse: Warehouse, table: string): Promise<boolean> => 
   return rows.length > 0;
 };
 
-/**
- * The streams on `tables` that have data: their table changed since their consumer last
- * committed; and the fingerprints read. A table the graph has not created yet (Silver before the
- * first run) is empty.
- */
-export const streamsWithData = async (warehouse: Warehouse, tables: readonly string[]): Promise<{ withData: string[]; checked: CheckedFingerprints }> => {
-  const withData: string[] = [];
-  const checked = new Map<string, string>();
+/** (Re-)creates the stream view on each table: its rows from loads the stream's consumer has not committed. */
+export const createStreams = async (session: WarehouseSession, tables: readonly string[]): Promise<void> => {
   for (const table of tables) {
     const stream = streamNameFor(table);
-    if (!(await exists(warehouse, table))) continue;
-    const [current] = await warehouse.query<{ fingerprint: string }>(fingerprintOf(table));
-    const [recorded] = await warehouse.query<{ fingerprint: string }>(`select fingerprint from ${STREAM_OFFSETS} where stream = ?`, [stream]);
-    checked.set(table, current?.fingerprint ?? EMPTY);
-    if ((current?.fingerprint ?? EMPTY) !== (recorded?.fingerprint ?? EMPTY)) withData.push(stream);
+    await session.execute(
+      `create or replace view ${stream} as
+select * from ${table} as changed
+where not exists (select 1 from ${CONSUMED_LOADS} as consumed where consumed.stream = '${stream}' and consumed.loaded_at = ${loadTimeOf(table, 'changed')})`,
+    );
   }
-  return { withData, checked };
+};
+
+/** Moves the streams on `tables` past every row they hold: call inside the consuming task's transaction, after its reads. */
+export const consumeStreams = async (session: WarehouseSession, tables: readonly string[]): Promise<void> => {
+  for (const table of tables) {
+    const stream = streamNameFor(table);
+    await session.execute(`insert or ignore into ${CONSUMED_LOADS} select distinct '${stream}', ${loadTimeOf(table, 'unread')} from ${stream} as unread`);
+  }
+};
+
+/** Forgets what the streams on `tables` consumed (a full refresh reads every row again). */
+export const resetStreams = async (warehouse: Warehouse, tables: readonly string[]): Promise<void> => {
+  for (const table of tables) await warehouse.execute(`delete from ${CONSUMED_LOADS} where stream = ?`, [streamNameFor(table)]);
+};
+
+/**
+ * The streams on `tables` that have data, as SYSTEM$STREAM_HAS_DATA tells Snowflake's triggered
+ * root. A table the graph has not created yet (Silver before the first run) has no stream yet.
+ */
+export const streamsWithData = async (warehouse: Warehouse, tables: readonly string[]): Promise<string[]> => {
+  const present: string[] = [];
+  for (const table of tables) if (await exists(warehouse, table)) present.push(table);
+  await createStreams(warehouse, present);
+  const withData: string[] = [];
+  for (const table of present) {
+    const stream = streamNameFor(table);
+    const [row] = await warehouse.query<{ has_data: boolean }>(`select exists (select 1 from ${stream}) as has_data`);
+    if (row?.has_data) withData.push(stream);
+  }
+  return withData;
 };

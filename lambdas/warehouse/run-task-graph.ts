@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDialect, Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
 import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
-import { duplicateKeysQuery, ensureStatements, refreshStatements } from './render-step.js';
+import { duplicateKeysQuery, ensureStatements, refreshStatements, sourceSqlFor, type RenderOptions } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
-import { consumeStreams, ensureStreamOffsets, streamsWithData, type CheckedFingerprints } from './local-streams.js';
+import { consumeStreams, createStreams, ensureStreamOffsets, resetStreams, streamsWithData } from './local-streams.js';
 import { markViewCurrent, modelsFingerprint, viewIsCurrent } from './local-views.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
@@ -83,6 +83,9 @@ const countRows = async (session: WarehouseSession, table: string): Promise<numb
   return count?.rows ?? 0;
 };
 
+/** An incremental step reads its upstream table's stream (local-streams.ts), as its Snowflake task does. */
+const READ_STREAMS: RenderOptions = { readChangesFromStreams: true };
+
 /** Where a model task runs: its dialect and SQL, and (DuckDB) the fingerprint its views are kept under. */
 interface StepContext {
   readonly dialect: SqlDialect;
@@ -105,7 +108,7 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
   // A table an older version created lacks the model's new columns, which the MERGE names.
   await migrateTablesCreatedBy(session, ensure);
 
-  const duplicates = duplicateKeysQuery(step, modelSql);
+  const duplicates = duplicateKeysQuery(step, sourceSqlFor(step, modelSql, READ_STREAMS));
   if (duplicates) {
     const [row] = await session.query<{ duplicate_keys: number }>(duplicates);
     // DuckDB would apply duplicate source rows one after another; Snowflake rejects such a MERGE.
@@ -117,9 +120,7 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
 
   const columns = await tableColumns(session, table.schema, table.name);
   let rowsChanged = 0;
-  // Locally the MERGE reads the whole upstream table (no streams); the result is the same, since
-  // it inserts only the keys that are missing and updates only rows that changed.
-  for (const statement of refreshStatements(step, modelSql, columns, { readChangesFromStreams: false })) {
+  for (const statement of refreshStatements(step, modelSql, columns, READ_STREAMS)) {
     rowsChanged += await session.execute(statement);
   }
   // A view is not counted: counting one runs its whole query (measure views read all of Gold), for a figure nothing reads.
@@ -135,13 +136,15 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
   };
 };
 
-const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, viewsFingerprint: string | undefined, checked: CheckedFingerprints): Promise<StepRun[]> =>
+const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, viewsFingerprint: string | undefined): Promise<StepRun[]> =>
   warehouse.transaction(async (session) => {
     const runs: StepRun[] = [];
     const context: StepContext = { dialect: warehouse.dialect, task: task.name, sqlDir, viewsFingerprint };
+    // In Snowflake the streams are deployed; here they are views over tables an earlier task may have just created.
+    await createStreams(session, changesFromOf(task));
     for (const step of task.steps) runs.push(await runStep(session, context, step));
     // Commits with the task's changes, as a Snowflake stream's offset moves with its consumer's commit.
-    await consumeStreams(session, changesFromOf(task), checked);
+    await consumeStreams(session, changesFromOf(task));
     return runs;
   });
 
@@ -155,19 +158,15 @@ export const dropModelTables = async (warehouse: Warehouse, graph: readonly Task
   }
 };
 
-/** The fingerprints of tables no task of `graph` writes (Bronze): those its consumers may record as checked. */
-const unwrittenBy = (graph: readonly Task[], checked: CheckedFingerprints): CheckedFingerprints => {
-  const written = new Set(modelStepsOf(graph).map((step) => `${tableOf(step.model).schema}.${tableOf(step.model).name}`));
-  return new Map([...checked].filter(([table]) => !written.has(table)));
-};
-
-/** The graph run; its consumers record the `checked` fingerprints instead of hashing those tables again. */
-const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions, checked: CheckedFingerprints): Promise<TaskGraphRun> => {
+const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions): Promise<TaskGraphRun> => {
   const graph = options.graph ?? TASK_GRAPH;
   const sqlDir = options.sqlDir ?? SQL_DIR;
   const runId = options.runId ?? randomUUID();
   await ensureStreamOffsets(warehouse);
-  if (options.fullRefresh) await dropModelTables(warehouse, graph);
+  if (options.fullRefresh) {
+    await dropModelTables(warehouse, graph);
+    await resetStreams(warehouse, triggerTablesOf(graph));
+  }
 
   // Locally a view is kept while no model changed (local-views.ts); Snowflake's are deployed, not run here.
   const viewsFingerprint =
@@ -180,7 +179,7 @@ const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions, chec
   for (const task of taskOrder(graph)) {
     options.onTask?.(task.name);
     const started = performance.now();
-    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, viewsFingerprint, checked)));
+    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, viewsFingerprint)));
     else checks = await runChecks(warehouse, await loadChecks(warehouse.dialect, sqlDir), runId);
     tasks.push({ task: task.name, ms: Math.round(performance.now() - started) });
   }
@@ -188,7 +187,7 @@ const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions, chec
 };
 
 /** Runs refresh_silver -> refresh_gold -> dq_checks (or the given graph) once. */
-export const runTaskGraph = (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TaskGraphRun> => runGraph(warehouse, options, new Map());
+export const runTaskGraph = (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TaskGraphRun> => runGraph(warehouse, options);
 
 /** A triggered run: the streams that had data, and the graph's run when there were any. */
 export interface TriggeredRun {
@@ -205,7 +204,7 @@ export interface TriggeredRun {
 export const runTriggeredTaskGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions = {}): Promise<TriggeredRun> => {
   await ensureStreamOffsets(warehouse);
   const graph = options.graph ?? TASK_GRAPH;
-  const { withData: triggeredBy, checked } = await streamsWithData(warehouse, triggerTablesOf(graph));
+  const triggeredBy = await streamsWithData(warehouse, triggerTablesOf(graph));
   if (triggeredBy.length === 0) return { triggeredBy };
-  return { triggeredBy, run: await runGraph(warehouse, options, unwrittenBy(graph, checked)) };
+  return { triggeredBy, run: await runGraph(warehouse, options) };
 };

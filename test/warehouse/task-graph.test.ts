@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
 import { logger } from '../../lambdas/shared/powertools.js';
-import type { WarehouseSession, WarehouseValue } from '../../lambdas/shared/ports/warehouse.js';
 import { runTaskGraph, runTriggeredTaskGraph, taskOrder } from '../../lambdas/warehouse/run-task-graph.js';
 import { SQL_DIR } from '../../lambdas/warehouse/sql-files.js';
 import { modelStepsOf, streamsOf, tableOf, TASK_GRAPH, triggerStreamsOf, type Task } from '../../lambdas/warehouse/task-graph.js';
@@ -63,28 +62,43 @@ describe('the task graph', () => {
     expect(await fixture.warehouse.query("select event_id from gold.fact_user_activity where event_id = 'E-9'")).toEqual([{ event_id: 'E-9' }]);
   });
 
-  it('hashes a Bronze table once a triggered run: refresh_silver records the fingerprint the trigger check read (DuckDB twin)', async () => {
-    // Prepare: the warehouse, recording every statement, inside transactions too
-    const statements: string[] = [];
-    const recorded = <T extends WarehouseSession>(session: T): T =>
-      new Proxy(session, {
-        get: (target, name, receiver) => {
-          if (name === 'query' || name === 'execute') return (sql: string, params?: readonly WarehouseValue[]) => (statements.push(sql), target[name](sql, params));
-          if (name === 'transaction') return <R>(work: (inner: WarehouseSession) => Promise<R>) => fixture.warehouse.transaction((inner) => work(recorded(inner)));
-          return Reflect.get(target, name, receiver) as unknown;
-        },
-      });
-    const hashesOfRawUserEvents = () => statements.filter((sql) => sql.includes('from bronze.raw_user_events as changed')).length;
+  it('reads only the loads its streams have not consumed, late-committed ones too; a full refresh reads every row again (DuckDB twin)', async () => {
+    // Prepare: a first run consumes the scenario's loads; then a Silver row is removed behind the
+    // graph's back (only a refresh that re-read all of Bronze would bring it back)
+    const stream = 'bronze.raw_user_events_stream';
+    const inStream = async () => (await fixture.warehouse.query<{ id: string }>(`select trim(event_id) as id from ${stream} order by 1`)).map((row) => row.id);
+    await runTaskGraph(fixture.warehouse);
+    const [removed] = await fixture.warehouse.query<{ id: string }>('select event_id as id from silver.stg_user_events order by 1 limit 1');
+    await fixture.warehouse.execute('delete from silver.stg_user_events where event_id = ?', [removed!.id]);
+    const emptyAfterRun = await inStream();
+    await consumeBatch(fixture.store, 'user_events', [userEvent('E-9', 2)], { firstOffset: 60 });
+    await runLoader({ kind: 'pending' }, deps);
+    // a load that commits after a later one, with an earlier load time: a stream's offset is a set, not a high-water mark
+    await fixture.warehouse.execute(
+      `insert into bronze.raw_user_events select * replace ('E-8' as event_id, 'late' as _source_file, timestamp '2000-01-01 00:00:00' as _loaded_at)
+       from bronze.raw_user_events where trim(event_id) = 'E-9'`,
+    );
+    const beforeRun = await inStream();
 
     // Act
-    const run = await runTriggeredTaskGraph(recorded(fixture.warehouse));
-    const hashedInRun = hashesOfRawUserEvents();
-    const idle = await runTriggeredTaskGraph(recorded(fixture.warehouse));
+    const run = await runTriggeredTaskGraph(fixture.warehouse);
+    const afterRun = await inStream();
+    const silverIds = async () => (await fixture.warehouse.query<{ id: string }>('select event_id as id from silver.stg_user_events')).map((row) => row.id);
+    const incremental = await silverIds();
+    await runTaskGraph(fixture.warehouse, { fullRefresh: true });
 
-    // Assess: the check's hash only, and the stream consumed all the same
-    expect(run.triggeredBy).toContain('bronze.raw_user_events_stream');
-    expect(hashedInRun).toBe(1);
-    expect(idle).toEqual({ triggeredBy: [] });
+    // Assess
+    expect(emptyAfterRun).toEqual([]);
+    expect(beforeRun).toEqual(['E-8', 'E-9']);
+    expect(run.run?.steps.find((step) => step.model === 'silver/stg_user_events')).toMatchObject({ rowsChanged: 2 });
+    expect(afterRun).toEqual([]);
+    expect(incremental).toEqual(expect.arrayContaining(['E-8', 'E-9']));
+    expect(incremental).not.toContain(removed!.id);
+    expect(await silverIds()).toContain(removed!.id);
+    expect(await fixture.warehouse.query("select event_id from gold.fact_user_activity where event_id in ('E-8', 'E-9') order by 1")).toEqual([
+      { event_id: 'E-8' },
+      { event_id: 'E-9' },
+    ]);
   });
 
   it('retries a failed refresh_gold on the next trigger, with no new Bronze data: the Silver streams still have it', async () => {
