@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CATALOG, DuckDbWarehouse } from '../../lambdas/shared/adapters/duckdb-warehouse.js';
@@ -45,6 +46,21 @@ describe('DuckDbWarehouse', () => {
     // Assess
     expect(database?.name).toBe('streamflow_dw');
     expect(schemas.map((row) => row.schema_name)).toEqual(expect.arrayContaining(['bronze', 'silver', 'gold']));
+  });
+
+  it('spills into a folder of its own per open warehouse, removed when it closes (two runs once removed each other\'s spill files)', async () => {
+    // Prepare: a second warehouse file, as another run beside this one would open
+    const other = await DuckDbWarehouse.open(`${folder.path}/other.duckdb`);
+    const spillOf = async (of: DuckDbWarehouse) => (await of.query<{ dir: string }>("select current_setting('temp_directory') as dir"))[0]!.dir;
+    const [mine, theirs] = [await spillOf(warehouse), await spillOf(other)];
+
+    // Act
+    await other.close();
+
+    // Assess
+    expect(mine).not.toBe(theirs);
+    expect(existsSync(mine)).toBe(true);
+    expect(existsSync(theirs)).toBe(false);
   });
 
   it('loads a gzipped CSV like COPY INTO: counts, NULL versus empty string, UTC timestamps, row numbers', async () => {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -76,6 +77,8 @@ const isConflict = (error: unknown): boolean =>
 /** One DuckDB instance per warehouse file in this process: DuckDB allows a single writer per file. */
 interface SharedInstance {
   readonly instance: DuckDBInstance;
+  /** Where this instance alone spills (removed when it closes). */
+  readonly spillDir: string;
   users: number;
 }
 const instances = new Map<string, Promise<SharedInstance>>();
@@ -88,13 +91,15 @@ const instances = new Map<string, Promise<SharedInstance>>();
  * the buffer manager only, so RSS runs some 250 MB above it).
  * STREAMFLOW_DUCKDB_MEMORY_LIMIT / STREAMFLOW_DUCKDB_THREADS override them.
  */
-const duckDbConfig = (): Record<string, string> => ({
+const duckDbConfig = (spillDir: string): Record<string, string> => ({
   // Measured at 1M events (refresh --full, 2 shared cores): 1GB 922 MB peak RSS; 500MB 728-744 MB;
   // 400MB 643-706 MB for ~3 % more CPU and wall than 500MB (two paired runs; it spills ~70 MB more).
   // The load needs no more since CSV_BUFFER_BYTES (it failed here at 512 MiB reads).
   memory_limit: process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '400MB',
   threads: process.env.STREAMFLOW_DUCKDB_THREADS ?? String(availableParallelism()),
-  temp_directory: join(tmpdir(), 'streamflow-duckdb-spill'),
+  // One folder per instance: DuckDB removes the spill files it finds in its temp directory, so two
+  // runs sharing one folder failed ("Could not remove file .../duckdb_temp_storage_S192K-0.tmp").
+  temp_directory: spillDir,
 });
 
 /** DuckDB's words for a file it cannot read as a database: not one at all, cut short, or a block whose checksum fails. */
@@ -123,13 +128,14 @@ const openFailureMessage = (file: string, reason: string): string => {
 
 const openInstance = async (file: string): Promise<SharedInstance> => {
   await mkdir(dirname(file), { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:', duckDbConfig());
+  const spillDir = await mkdtemp(join(tmpdir(), 'streamflow-duckdb-spill-'));
+  const instance = await DuckDBInstance.create(':memory:', duckDbConfig(spillDir));
   const connection = await instance.connect();
   try {
     // Attached under the warehouse's name, whatever the file is called, so SQL reads like Snowflake's.
     await connection.run(`attach ${sqlString(file)} as ${CATALOG}`);
   } catch (error) {
-    instance.closeSync();
+    closeInstance({ instance, spillDir });
     throw new Error(openFailureMessage(file, (error as Error).message), { cause: error });
   } finally {
     connection.closeSync();
@@ -141,11 +147,16 @@ const openInstance = async (file: string): Promise<SharedInstance> => {
     for (const macro of snowflakeCompatMacros(`${CATALOG}.main`)) await setup.run(macro);
   } catch (error) {
     setup.closeSync();
-    instance.closeSync();
+    closeInstance({ instance, spillDir });
     throw error;
   }
   setup.closeSync();
-  return { instance, users: 0 };
+  return { instance, spillDir, users: 0 };
+};
+
+const closeInstance = ({ instance, spillDir }: Pick<SharedInstance, 'instance' | 'spillDir'>): void => {
+  instance.closeSync();
+  rmSync(spillDir, { recursive: true, force: true });
 };
 
 /** Serialises calls on one connection: DuckDB runs one statement at a time per connection. */
@@ -372,7 +383,7 @@ export class DuckDbWarehouse implements Warehouse {
     shared.users -= 1;
     if (shared.users === 0) {
       instances.delete(path);
-      shared.instance.closeSync();
+      closeInstance(shared);
     }
   }
 
