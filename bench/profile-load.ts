@@ -106,9 +106,12 @@ for (let pass = 1; pass <= passes; pass++) {
     await prepareWarehouse(warehouse);
     spans.clear();
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const summary = await runLoader(loaderRequestOf(scheduledTick()), { store: timedStore(new FolderObjectStore(runDir)), warehouse: timedWarehouse(warehouse), logger, checker: workers ?? IN_THREAD_CHECKS });
     const wallMs = performance.now() - started;
-    console.log(`pass ${pass}: ${summary.loaded} files loaded, ${summary.failed} rejected, ${wallMs.toFixed(0)} ms wall`);
+    const cpu = process.cpuUsage(cpuBefore);
+    // CPU of the whole process: this thread, the check workers and DuckDB's threads.
+    console.log(`pass ${pass}: ${summary.loaded} files loaded, ${summary.failed} rejected, ${wallMs.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`);
     for (const [label, span] of [...spans].sort((a, b) => b[1].ms - a[1].ms)) {
       console.log(`  ${label.padEnd(48)} ${span.ms.toFixed(0).padStart(7)} ms  x${span.count}`);
     }
