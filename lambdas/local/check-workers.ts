@@ -102,10 +102,12 @@ export class CheckWorkers implements FileChecker {
     });
   }
 
+  /** Ends the workers; a check still running rejects (its load is being abandoned). */
   async close(): Promise<void> {
     this.closed = true;
     const lanes = this.lanes ?? [];
     this.lanes = undefined;
+    for (const lane of lanes) for (const pending of lane.pending.values()) pending.reject(new Error('the check workers were closed before the check finished'));
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
   }
 

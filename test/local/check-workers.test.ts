@@ -74,4 +74,17 @@ describe('check workers (the local twin loader on worker threads)', () => {
     expect(onWorkers).toMatchObject({ rejected: expect.stringContaining('is not a readable gzip file') as string });
     expect(onWorkers).toEqual(inThread);
   });
+
+  it('rejects a check still running when the workers are closed, instead of leaving it pending forever', async () => {
+    // Prepare
+    const closing = new CheckWorkers({ workers: 1, inThreadFirst: 0 });
+    const check = expect(closing.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow('closed before the check finished');
+
+    // Act
+    await closing.close();
+
+    // Assess
+    await check;
+    await expect(closing.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow('closed');
+  });
 });
