@@ -19,7 +19,8 @@ import {
   type Warehouse,
 } from '../shared/ports/warehouse.js';
 import { NO_REFERENCE_DATA, type ReferenceCatalog } from '../shared/reference-catalog.js';
-import { fileToLoad } from './file-to-csv.js';
+import { readAhead } from '../shared/read-ahead.js';
+import type { CheckedFile, FileChecker } from './file-checker.js';
 import { claimFiles, completeFiles, fileVersion, recordFailure, releaseClaims, type FailedFile } from './load-history.js';
 import type { LoadTarget } from '../shared/contracts/load-targets.js';
 import { RejectedFileError, type RejectedRows } from './rejected-file.js';
@@ -42,6 +43,7 @@ export interface TableLoadContext {
   readonly logger: Logger;
   readonly catalog: () => Promise<ReferenceCatalog>;
   readonly maxInflatedBytes: number;
+  readonly checker: FileChecker;
   readonly leaseSeconds: number;
   readonly now: () => Date;
   /** A token no other load uses: its claims in the load history. */
@@ -82,20 +84,6 @@ const claimWithRetry = async (context: TableLoadContext, objects: readonly Store
   }
 };
 
-/**
- * The file to load. Converting is pure, so whatever it throws is about this file's content: a
- * rejection of the file, never a failed invocation that would stop every later tick at this file.
- */
-export const checkedFile = (key: string, body: Uint8Array, target: LoadTarget, catalog: ReferenceCatalog, maxInflatedBytes: number) => {
-  try {
-    return fileToLoad(key, body, target, { catalog, maxInflatedBytes });
-  } catch (error) {
-    if (error instanceof RejectedFileError) throw error;
-    throw new RejectedFileError(`${key} cannot be converted for loading: ${(error as Error).message.slice(0, 200)}`);
-  }
-};
-
-
 /** A file ready to stage, with the rows the loader counted in it (gold files). */
 interface ReadyFile {
   readonly object: StoredObject;
@@ -103,8 +91,17 @@ interface ReadyFile {
   readonly rows?: number;
 }
 
+/** The object's bytes checked for loading, or `undefined` when it is gone from the store. */
+const readAndCheck = async (context: TableLoadContext, target: LoadTarget, object: StoredObject): Promise<CheckedFile | undefined> => {
+  const body = await context.store.get(object.key);
+  if (body === undefined) return undefined;
+  // Only gold rows reference the catalog; reference and quarantine files have contracts of their own.
+  const catalog = target.gold ? await context.catalog() : NO_REFERENCE_DATA;
+  return context.checker.check(object.key, body, catalog, context.maxInflatedBytes);
+};
+
 export const loadTable = async (context: TableLoadContext, target: LoadTarget, objects: readonly StoredObject[]): Promise<FileOutcome[]> => {
-  const { store, warehouse, logger } = context;
+  const { warehouse, logger } = context;
   const table = bronzeName(target);
   const outcomes: FileOutcome[] = [];
 
@@ -132,21 +129,23 @@ export const loadTable = async (context: TableLoadContext, target: LoadTarget, o
 
   try {
     const ready: ReadyFile[] = [];
-    for (const object of claimed) {
-      const body = await store.get(object.key);
-      if (body === undefined) {
-        outcomes.push({ status: 'skipped', key: object.key, etag: object.etag, reason: 'missing' });
-        continue;
-      }
+    // Files are read and checked ahead, as many at once as the checker checks (on other cores when
+    // it has worker threads), and handled here in order.
+    for (const { item: object, loaded } of readAhead(claimed, 2 * context.checker.parallelism, (object) => readAndCheck(context, target, object))) {
+      let checked: CheckedFile | undefined;
       try {
-        // Only gold rows reference the catalog; reference and quarantine files have contracts of their own.
-        const checked = checkedFile(object.key, body, target, target.gold ? await context.catalog() : NO_REFERENCE_DATA, context.maxInflatedBytes);
-        const counted = checked.rows === undefined ? {} : { rows: checked.rows };
-        ready.push({ object, file: { source: checked.source, sourceFile: object.key, ...counted }, ...counted });
+        checked = await loaded;
       } catch (error) {
         if (!(error instanceof RejectedFileError)) throw error;
         await fail(object, error.message, error.rows);
+        continue;
       }
+      if (checked === undefined) {
+        outcomes.push({ status: 'skipped', key: object.key, etag: object.etag, reason: 'missing' });
+        continue;
+      }
+      const counted = checked.rows === undefined ? {} : { rows: checked.rows };
+      ready.push({ object, file: { source: checked.source, sourceFile: object.key, ...counted }, ...counted });
     }
     outcomes.push(...(await loadReady(context, target, ready, fail)));
   } finally {

@@ -13,6 +13,7 @@ import type { PipeIngest } from '../shared/ports/pipe-ingest.js';
 import { NO_REFERENCE_DATA, loadReferenceCatalog, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { MAX_FILES_PER_COPY } from '../shared/adapters/snowflake-load-sql.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from './file-to-csv.js';
+import { IN_THREAD_CHECKS, type FileChecker } from './file-checker.js';
 import { DEFAULT_LEASE_SECONDS, fileVersion, handledFiles } from './load-history.js';
 import { loadTable, type FileOutcome } from './load-table.js';
 import { snowpipeLoadTable } from './snowpipe-load.js';
@@ -27,6 +28,11 @@ export interface LoaderDeps {
   readonly logger: Logger;
   /** Most bytes one object may inflate to; a file past it is rejected. @default DEFAULT_MAX_INFLATED_BYTES (128 MiB) */
   readonly maxInflatedBytes?: number;
+  /**
+   * Where copy mode checks each file before it loads (the local twin passes worker threads:
+   * lambdas/local/check-workers.ts). @default IN_THREAD_CHECKS
+   */
+  readonly checker?: FileChecker;
   /** How long a claim on a file holds before another load may take it over. @default DEFAULT_LEASE_SECONDS (900) */
   readonly leaseSeconds?: number;
   /** The clock claims and leases are measured by. @default () => new Date() */
@@ -150,6 +156,7 @@ export const runLoader = async (request: LoaderRequest, deps: LoaderDeps): Promi
         return NO_REFERENCE_DATA;
       })),
     maxInflatedBytes: deps.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+    checker: deps.checker ?? IN_THREAD_CHECKS,
     leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
     now: deps.now ?? (() => new Date()),
     force,

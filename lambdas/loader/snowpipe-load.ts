@@ -17,7 +17,8 @@ import { pipePathFor } from '../shared/adapters/snowflake-load-sql.js';
 import type { LoadTarget } from '../shared/contracts/load-targets.js';
 import { NO_REFERENCE_DATA, type ReferenceCatalog } from '../shared/reference-catalog.js';
 import { LOAD_MANIFEST, manifestCsv, versionFolderFor, type ManifestEntry } from '../warehouse/load-manifest.js';
-import { bronzeName, checkedFile, type FileOutcome } from './load-table.js';
+import { checkedFile } from './file-checker.js';
+import { bronzeName, type FileOutcome } from './load-table.js';
 import { RejectedFileError } from './rejected-file.js';
 
 export interface SnowpipeLoadContext {

@@ -21,6 +21,7 @@ import { buildLedgerReport, type LedgerReport } from '../warehouse/ledger-report
 import { prepareWarehouse } from '../warehouse/prepare-warehouse.js';
 import { runTaskGraph, runTriggeredTaskGraph, type StepRun, type TaskGraphRun } from '../warehouse/run-task-graph.js';
 import { trainChurnModel, type TrainingOutcome } from '../churn/train-churn-model.js';
+import { CheckWorkers } from './check-workers.js';
 import { localLambdaContext } from './lambda-context.js';
 
 /** What is happening now, for a progress line. */
@@ -87,8 +88,15 @@ export const withWarehouse = async <T>(warehouseFile: string, work: (warehouse: 
   }
 };
 
-const invokeLoader = (store: ObjectStore, warehouse: Warehouse, event: LoaderEvent): Promise<LoaderSummary> =>
-  makeLoaderHandler({ store, warehouse, logger, metrics })(event, localLambdaContext('streamflow-loader'));
+/** One loader invocation, its files checked on worker threads (check-workers.ts) that end with it. */
+const invokeLoader = async (store: ObjectStore, warehouse: Warehouse, event: LoaderEvent): Promise<LoaderSummary> => {
+  const checker = new CheckWorkers();
+  try {
+    return await makeLoaderHandler({ store, warehouse, logger, metrics, checker })(event, localLambdaContext('streamflow-loader'));
+  } finally {
+    await checker.close();
+  }
+};
 
 /** `streamflow load`: loads pending files (or what `event` asks for) into Bronze. */
 export const loadFiles = (options: LoadOptions): Promise<LoaderSummary> =>

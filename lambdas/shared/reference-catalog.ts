@@ -11,15 +11,32 @@ export interface ReferenceCatalog {
   readonly available: boolean;
   hasUser(userId: string): boolean;
   hasProduct(productId: string): boolean;
+  /** Its ids as plain data, which a worker thread can be sent (functions cannot): {@link catalogFromIds} rebuilds it. */
+  readonly ids: CatalogIds;
+}
+
+/** A catalog as structured-clone data; empty sets when no reference data was found. */
+export interface CatalogIds {
+  readonly available: boolean;
+  readonly users: ReadonlySet<string>;
+  readonly products: ReadonlySet<string>;
 }
 
 export const catalogOf = (userIds: Iterable<string>, productIds: Iterable<string>): ReferenceCatalog => {
   const users = new Set(userIds);
   const products = new Set(productIds);
-  return { available: true, hasUser: (id) => users.has(id), hasProduct: (id) => products.has(id) };
+  return { available: true, hasUser: (id) => users.has(id), hasProduct: (id) => products.has(id), ids: { available: true, users, products } };
 };
 
-export const NO_REFERENCE_DATA: ReferenceCatalog = { available: false, hasUser: () => true, hasProduct: () => true };
+export const NO_REFERENCE_DATA: ReferenceCatalog = {
+  available: false,
+  hasUser: () => true,
+  hasProduct: () => true,
+  ids: { available: false, users: new Set(), products: new Set() },
+};
+
+/** The catalog {@link ReferenceCatalog.ids} was taken from. */
+export const catalogFromIds = (ids: CatalogIds): ReferenceCatalog => (ids.available ? catalogOf(ids.users, ids.products) : NO_REFERENCE_DATA);
 
 const idsIn = (body: Uint8Array, field: string, key: string): string[] => {
   const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'));

@@ -1,19 +1,24 @@
 import '../support/quiet-powertools.js';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { claimFiles } from '../../lambdas/loader/load-history.js';
 import { runLoader, type LoaderDeps } from '../../lambdas/loader/run-loader.js';
 import { DuckDbWarehouse } from '../../lambdas/shared/adapters/duckdb-warehouse.js';
 import { logger } from '../../lambdas/shared/powertools.js';
+import { CheckWorkers } from '../../lambdas/local/check-workers.js';
 import { consumeBatch, openWarehouseFixture, userEvent, writeStandardScenario, type WarehouseFixture } from '../support/warehouse-fixtures.js';
 
 let fixture: WarehouseFixture;
 let deps: LoaderDeps;
 
-beforeEach(async () => {
-  fixture = await openWarehouseFixture('loader');
-  deps = { store: fixture.store, warehouse: fixture.warehouse, logger };
-});
+// Every case runs twice: files checked on the loader's thread (Lambda's), and on the local twin's
+// worker threads from the first file, which must change nothing but where the work runs.
+const workers = new CheckWorkers({ workers: 2, inThreadFirst: 0 });
+afterAll(() => workers.close());
+const CHECKERS = [
+  { where: 'on the loader thread', checker: undefined },
+  { where: 'on worker threads', checker: workers },
+] as const;
 
 afterEach(async () => {
   await fixture.close();
@@ -47,7 +52,11 @@ const spyOnLoads = (): number[] => {
   return loads;
 };
 
-describe('runLoader', () => {
+describe.each(CHECKERS)('runLoader, files checked $where', ({ checker }) => {
+  beforeEach(async () => {
+    fixture = await openWarehouseFixture('loader');
+    deps = { store: fixture.store, warehouse: fixture.warehouse, logger, ...(checker ? { checker } : {}) };
+  });
   it('loads every pending gold and reference file into Bronze with its load metadata', async () => {
     // Prepare
     await writeStandardScenario(fixture.store);

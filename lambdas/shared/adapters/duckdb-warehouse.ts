@@ -220,8 +220,10 @@ class DuckDbSession implements WarehouseSession {
     const target = `${identifier(table.schema)}.${identifier(table.name)}`;
     const fileColumns = columns.map((column) => identifier(column.name));
     const readTypes = columns.map((column) => `${sqlString(column.name)}: ${sqlString(CSV_READ_TYPES[column.type])}`).join(', ');
+    // The instant as its UTC wall clock: epoch_us is arithmetic on the instant, where a cast to
+    // TIMESTAMP goes through the ICU time zone (~25x the CPU: 0.55 s of a million-event load).
     const selected = columns.map((column) =>
-      column.type === 'timestamp' ? `cast(${identifier(column.name)} as timestamp)` : identifier(column.name),
+      column.type === 'timestamp' ? `make_timestamp(epoch_us(${identifier(column.name)}))` : identifier(column.name),
     );
     const suffix = `${process.pid}_${++this.loads}`;
     const rejectsScan = `load_rejects_scan_${suffix}`;

@@ -1,0 +1,90 @@
+import '../support/quiet-powertools.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_THREAD_CHECKS, type FileChecker } from '../../lambdas/loader/file-checker.js';
+import { DEFAULT_MAX_INFLATED_BYTES } from '../../lambdas/loader/file-to-csv.js';
+import { RejectedFileError } from '../../lambdas/loader/rejected-file.js';
+import { CheckWorkers } from '../../lambdas/local/check-workers.js';
+import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
+import { catalogOf, NO_REFERENCE_DATA, type ReferenceCatalog } from '../../lambdas/shared/reference-catalog.js';
+import { REFERENCE_CATALOG } from '../support/arbitraries.js';
+import { tempFolder } from '../support/files.js';
+import { consumeBatch, userEvent } from '../support/warehouse-fixtures.js';
+
+let folder: Awaited<ReturnType<typeof tempFolder>>;
+let goldKey = '';
+let gold: Uint8Array;
+const workers = new CheckWorkers({ workers: 2, inThreadFirst: 0 });
+
+beforeAll(async () => {
+  folder = await tempFolder('check-workers');
+  const store = new FolderObjectStore(folder.path);
+  await consumeBatch(store, 'user_events', [userEvent('E-1', 0), userEvent('E-2', 0), userEvent('E-3', 1)]);
+  goldKey = (await store.list('gold/user_events/'))[0]!.key;
+  gold = (await store.get(goldKey))!;
+});
+
+afterAll(async () => {
+  await workers.close();
+  await folder.remove();
+});
+
+/** What a checker makes of a file: its rows, or its rejection's message and counts. */
+const outcome = (checker: FileChecker, body: Uint8Array, catalog: ReferenceCatalog) =>
+  checker.check(goldKey, body, catalog, DEFAULT_MAX_INFLATED_BYTES).then(
+    (checked) => ({ rows: checked.rows, sameBytes: 'bytes' in checked.source && checked.source.bytes === body }),
+    (error: unknown) => (error instanceof RejectedFileError ? { rejected: error.message, rows: error.rows } : { error: String(error) }),
+  );
+
+describe('check workers (the local twin loader on worker threads)', () => {
+  it('counts a gold file as the loader thread does, and hands back the very bytes it was given to load', async () => {
+    // Act
+    const [onWorkers, inThread] = await Promise.all([outcome(workers, gold, REFERENCE_CATALOG), outcome(IN_THREAD_CHECKS, gold, REFERENCE_CATALOG)]);
+
+    // Assess
+    expect(onWorkers).toEqual({ rows: 3, sameBytes: true });
+    expect(onWorkers).toEqual(inThread);
+  });
+
+  it('checks against the catalog it is handed, each call its own: a user missing from it rejects the file, no catalog skips the check', async () => {
+    // Prepare: a catalog without the fixture's users
+    const strangers = catalogOf([], [...REFERENCE_CATALOG.ids.products]);
+
+    // Act: the calls alternate catalogs, as a tick's gold and reference tables do
+    const [rejected, unchecked, checked] = await Promise.all([
+      outcome(workers, gold, strangers),
+      outcome(workers, gold, NO_REFERENCE_DATA),
+      outcome(workers, gold, REFERENCE_CATALOG),
+    ]);
+
+    // Assess
+    expect(rejected).toEqual(await outcome(IN_THREAD_CHECKS, gold, strangers));
+    expect(rejected).toMatchObject({ rejected: expect.stringContaining('unknown_user_id') as string, rows: { rowsParsed: 3, errorsSeen: 3 } });
+    expect(unchecked).toEqual({ rows: 3, sameBytes: true });
+    expect(checked).toEqual({ rows: 3, sameBytes: true });
+  });
+
+  it('rejects bytes that are not gzip, as the loader thread does', async () => {
+    // Act
+    const [onWorkers, inThread] = await Promise.all([
+      outcome(workers, Buffer.from('not gzip'), REFERENCE_CATALOG),
+      outcome(IN_THREAD_CHECKS, Buffer.from('not gzip'), REFERENCE_CATALOG),
+    ]);
+
+    // Assess
+    expect(onWorkers).toMatchObject({ rejected: expect.stringContaining('is not a readable gzip file') as string });
+    expect(onWorkers).toEqual(inThread);
+  });
+
+  it('rejects a check still running when the workers are closed, instead of leaving it pending forever', async () => {
+    // Prepare
+    const closing = new CheckWorkers({ workers: 1, inThreadFirst: 0 });
+    const check = expect(closing.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow('closed before the check finished');
+
+    // Act
+    await closing.close();
+
+    // Assess
+    await check;
+    await expect(closing.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow('closed');
+  });
+});
