@@ -7,6 +7,7 @@ import { headerText } from '../shared/contracts/kafka-headers.js';
 import { CONTROL_CHARACTER, TIMESTAMP_RANGE_MS } from '../shared/contracts/tables.js';
 import { isKnownTopic, TOPIC_SCHEMAS, type Topic, type Transaction, type UserEvent } from '../shared/contracts/events.js';
 import type { ReferenceCatalog } from '../shared/reference-catalog.js';
+import { acceptedAsIs } from './accepted-as-is.js';
 import { valueText, type KafkaRecord } from './kafka-record.js';
 import type { Reason } from './reasons.js';
 
@@ -175,9 +176,15 @@ export const validateValue = (topic: Topic, parsed: unknown, context: RecordCont
     return reject({ code: 'not_an_object', detail: `value is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}` });
   }
 
-  const result = TOPIC_SCHEMAS[topic].safeParse(parsed);
-  if (!result.success) return reject(...reasonsFromZod(result.error, parsed));
+  let value: UserEvent | Transaction;
+  if (acceptedAsIs(topic, parsed)) {
+    value = parsed;
+  } else {
+    const result = TOPIC_SCHEMAS[topic].safeParse(parsed);
+    if (!result.success) return reject(...reasonsFromZod(result.error, parsed));
+    value = result.data;
+  }
 
-  const reasons = [...controlCharacterReasons(result.data, context), ...timeReasons(result.data.event_ts, context.timestamp), ...referenceReasons(topic, result.data, catalog)];
-  return reasons.length > 0 ? reject(...reasons) : { ok: true, topic, value: result.data };
+  const reasons = [...controlCharacterReasons(value, context), ...timeReasons(value.event_ts, context.timestamp), ...referenceReasons(topic, value, catalog)];
+  return reasons.length > 0 ? reject(...reasons) : { ok: true, topic, value };
 };
