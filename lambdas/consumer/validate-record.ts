@@ -95,7 +95,8 @@ const controlCharacterReason = (field: string, text: string): Reason => {
  */
 const controlCharacterReasons = (value: UserEvent | Transaction, { key, valueJson }: RecordContext): Reason[] => {
   if (key !== null && CONTROL_CHARACTER.test(key)) return [controlCharacterReason('kafka_key', key)];
-  if (valueJson !== undefined && !JSON_CONTROL_ESCAPE.test(valueJson)) return [];
+  // Most values hold no backslash at all, which one indexOf (far cheaper than the pattern) tells.
+  if (valueJson !== undefined && (!valueJson.includes('\\') || !JSON_CONTROL_ESCAPE.test(valueJson))) return [];
   const path = controlCharacterPath(value);
   if (path === undefined) return [];
   const text = path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], value) as string;
