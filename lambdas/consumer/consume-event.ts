@@ -45,8 +45,9 @@ export const writeBatch = async (store: ObjectStore, batch: PartitionBatch, cata
     },
     quarantine: () => (quarantine = new GzipLines(GZIP_LEVEL)),
   });
-  for (const [index, record] of batch.records.entries()) {
-    transformer.add(record);
+  const { records } = batch;
+  for (let index = 0; index < records.length; index++) {
+    transformer.add(records[index]!);
     // zlib takes the next chunk only when this thread is free: a pause now and then lets it
     // compress on another core while the transform goes on (where there is one).
     if (index % YIELD_EVERY_RECORDS === YIELD_EVERY_RECORDS - 1) await setImmediate();
