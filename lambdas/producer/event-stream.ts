@@ -84,8 +84,8 @@ function* daySessions(draws: RandomDraws, day: Date, window: EventWindow, pickCu
  * total cuts it short, a visit abandoned before buying, so that a purchase event never appears
  * without its transaction (nor a transaction without its purchase).
  */
-const fitSession = (session: readonly SessionMessage[], room: number): ProducedMessage[] =>
-  (session.length <= room ? session : session.filter((entry) => !entry.buying).slice(0, room)).map((entry) => entry.message);
+const fitSession = (session: readonly SessionMessage[], room: number): readonly SessionMessage[] =>
+  session.length <= room ? session : session.filter((entry) => !entry.buying).slice(0, room);
 
 /** Average messages per session, measured on the session model (used only to size days). */
 const MESSAGES_PER_SESSION = 4.6;
@@ -109,15 +109,19 @@ export function* generateEventStream(options: EventStreamOptions): Generator<Pro
     while (emitted < target) {
       const sessions = Math.max(1, Math.ceil((target - emitted) / MESSAGES_PER_SESSION));
       for (const session of daySessions(draws, days[i]!, options.window, pickCustomer, sessions)) {
-        for (const clean of fitSession(session, target - emitted)) {
-          const out = dirtyRate > 0 && draws.chance(dirtyRate)
-            ? makeDirty(clean, faker.helpers.arrayElement(DIRT_KINDS), faker)
-            : [clean];
-          for (const produced of out) {
-            if (emitted >= target) break;
+        for (const { message: clean } of fitSession(session, target - emitted)) {
+          if (dirtyRate > 0 && draws.chance(dirtyRate)) {
+            for (const produced of makeDirty(clean, draws.pick(DIRT_KINDS), faker)) {
+              if (emitted >= target) break;
+              emitted++;
+              yield produced;
+            }
+          } else {
+            // fitSession left room for every clean message.
             emitted++;
-            yield produced;
+            yield clean;
           }
+          if (emitted >= target) break;
         }
         if (emitted >= target) break;
       }

@@ -28,6 +28,9 @@ const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padS
 const hexWord = (word: number): string =>
   HEX_BYTE[word >>> 24]! + HEX_BYTE[(word >>> 16) & 0xff]! + HEX_BYTE[(word >>> 8) & 0xff]! + HEX_BYTE[word & 0xff]!;
 
+/** The two bytes of a 16-bit group as hex. */
+const hexGroup = (group: number): string => HEX_BYTE[group >>> 8]! + HEX_BYTE[group & 0xff]!;
+
 export const randomDraws = (randomizer: Randomizer): RandomDraws => {
   const uniform = (): number => randomizer.next();
   /** 32 random bits from one draw: a 53-bit uniform holds them exactly. */
@@ -39,12 +42,11 @@ export const randomDraws = (randomizer: Randomizer): RandomDraws => {
     chance: (probability) => uniform() < probability,
     pick: (items) => items[Math.floor(uniform() * items.length)]!,
     uuid: () => {
-      const timeLow = hexWord(word());
-      // RFC 9562 §5.4: the version (4) in the high nibble of byte 6, the variant (0b10) in the top bits of byte 8.
-      const versioned = hexWord(((word() & 0xffff0fff) | 0x4000) >>> 0);
-      const variant = hexWord(((word() & 0x3fffffff) | 0x80000000) >>> 0);
-      const node = hexWord(word());
-      return `${timeLow}-${versioned.slice(0, 4)}-${versioned.slice(4)}-${variant.slice(0, 4)}-${variant.slice(4)}${node}`;
+      const [a, b, c, d] = [word(), word(), word(), word()];
+      // RFC 9562 §5.4: the version (0b0100) in the top bits of the 4th group, the variant (0b10) in those of the 5th.
+      const version = hexGroup((b & 0x0fff) | 0x4000);
+      const variant = hexGroup(((c >>> 16) & 0x3fff) | 0x8000);
+      return `${hexWord(a)}-${hexGroup(b >>> 16)}-${version}-${variant}-${hexGroup(c & 0xffff)}${hexWord(d)}`;
     },
   };
 };
