@@ -11,7 +11,7 @@ import { DIRT_KINDS, makeDirty } from './dirty-records.js';
 import { CUSTOMERS, PRODUCTS } from './reference-data.js';
 import { seededRandom, type RandomDraws } from './random-draws.js';
 import { DAY_MS, HOUR_WEIGHTS, dayWeight, daysOf, type EventWindow } from './seasonality.js';
-import { generateSession } from './session.js';
+import { generateSession, type SessionOutput } from './session.js';
 import { userEventJson } from './user-event-json.js';
 import { weightedPick, type WeightedPick } from './weighted.js';
 
@@ -43,23 +43,14 @@ const customerPickOn = (day: Date, lifecycles: readonly CustomerLifecycle[], act
   return weightedPick(lifecycles.map((lifecycle, i) => ({ value: lifecycle.customer, weight: activity[i]! * lifecycle.activityAt(midday) })));
 };
 
-interface SessionMessage {
-  readonly message: ProducedMessage;
-  /** Part of a purchase: the purchase event or its transaction. */
-  readonly buying: boolean;
-}
-
-/**
- * Puts `entry` into the time-ordered `messages` after every message not later than it (where a
- * stable sort would): a session's events are already in time order, only its transaction is not.
- */
-const insertInTimeOrder = (messages: SessionMessage[], entry: SessionMessage): void => {
+/** Puts `entry` into the time-ordered `messages` after every message not later than it, where a stable sort would. */
+const insertInTimeOrder = (messages: ProducedMessage[], entry: ProducedMessage): void => {
   let at = messages.length;
-  while (at > 0 && messages[at - 1]!.message.timestamp > entry.message.timestamp) at--;
+  while (at > 0 && messages[at - 1]!.timestamp > entry.timestamp) at--;
   messages.splice(at, 0, entry);
 };
 
-/** Yields one day's sessions, each as its messages in time order. */
+/** Yields one day's sessions, in the order they start. */
 function* daySessions(draws: RandomDraws, day: Date, window: EventWindow, pickCustomer: WeightedPick<Customer>, count: number) {
   const dayEnd = Math.min(day.getTime() + DAY_MS, window.end.getTime());
   const starts = Array.from({ length: count }, () => {
@@ -68,24 +59,28 @@ function* daySessions(draws: RandomDraws, day: Date, window: EventWindow, pickCu
     return start < dayEnd ? start : day.getTime() + draws.int(0, Math.max(0, dayEnd - day.getTime() - 1));
   }).sort((a, b) => a - b);
   for (const start of starts) {
-    const session = generateSession({ draws, customer: pickCustomer(draws.uniform()), products: PRODUCTS, start, end: window.end.getTime() });
-    const messages: SessionMessage[] = session.events.map((event, j) => ({
-      message: message(TOPICS.userEvents, event.user_id, userEventJson(event), session.eventTimes[j]!),
-      buying: event.event_type === 'purchase',
-    }));
-    const txn = session.transaction;
-    if (txn) insertInTimeOrder(messages, { message: message(TOPICS.transactions, txn.user_id, JSON.stringify(txn), Date.parse(txn.event_ts)), buying: true });
-    yield messages;
+    yield generateSession({ draws, customer: pickCustomer(draws.uniform()), products: PRODUCTS, start, end: window.end.getTime() });
   }
 }
 
 /**
- * The part of a session that fits in `room` messages: all of it, or, when a day's share or the
- * total cuts it short, a visit abandoned before buying, so that a purchase event never appears
- * without its transaction (nor a transaction without its purchase).
+ * A session's messages in time order, at most `room` of them: all of it, or, when a day's share
+ * or the total cuts it short, a visit abandoned before buying, so that a purchase event never
+ * appears without its transaction (nor a transaction without its purchase). Only what is kept is
+ * serialized.
  */
-const fitSession = (session: readonly SessionMessage[], room: number): readonly SessionMessage[] =>
-  session.length <= room ? session : session.filter((entry) => !entry.buying).slice(0, room);
+const sessionMessages = (session: SessionOutput, room: number): ProducedMessage[] => {
+  const { events, eventTimes, transaction } = session;
+  const whole = events.length + (transaction ? 1 : 0) <= room;
+  const messages: ProducedMessage[] = [];
+  for (let i = 0; i < events.length && messages.length < room; i++) {
+    const event = events[i]!;
+    if (whole || event.event_type !== 'purchase') messages.push(message(TOPICS.userEvents, event.user_id, userEventJson(event), eventTimes[i]!));
+  }
+  // The session's events are in time order already; only its transaction has to find its place.
+  if (whole && transaction) insertInTimeOrder(messages, message(TOPICS.transactions, transaction.user_id, JSON.stringify(transaction), Date.parse(transaction.event_ts)));
+  return messages;
+};
 
 /** Average messages per session, measured on the session model (used only to size days). */
 const MESSAGES_PER_SESSION = 4.6;
@@ -109,7 +104,7 @@ export function* generateEventStream(options: EventStreamOptions): Generator<Pro
     while (emitted < target) {
       const sessions = Math.max(1, Math.ceil((target - emitted) / MESSAGES_PER_SESSION));
       for (const session of daySessions(draws, days[i]!, options.window, pickCustomer, sessions)) {
-        for (const { message: clean } of fitSession(session, target - emitted)) {
+        for (const clean of sessionMessages(session, target - emitted)) {
           if (dirtyRate > 0 && draws.chance(dirtyRate)) {
             for (const produced of makeDirty(clean, draws.pick(DIRT_KINDS), faker)) {
               if (emitted >= target) break;
@@ -117,7 +112,7 @@ export function* generateEventStream(options: EventStreamOptions): Generator<Pro
               yield produced;
             }
           } else {
-            // fitSession left room for every clean message.
+            // sessionMessages left room for every clean message.
             emitted++;
             yield clean;
           }

@@ -4,7 +4,7 @@
  * helpers re-check their options on every call and `faker.string.uuid()` spends one random
  * number per hex digit; at millions of draws a run, that was most of the generator's time.
  */
-import { Faker, en, generateMersenne53Randomizer, type Randomizer } from '@faker-js/faker';
+import { Faker, en, generateMersenne32Randomizer, type Randomizer } from '@faker-js/faker';
 
 export interface RandomDraws {
   /** Uniform in [0, 1). */
@@ -33,7 +33,7 @@ const hexGroup = (group: number): string => HEX_BYTE[group >>> 8]! + HEX_BYTE[gr
 
 export const randomDraws = (randomizer: Randomizer): RandomDraws => {
   const uniform = (): number => randomizer.next();
-  /** 32 random bits from one draw: a 53-bit uniform holds them exactly. */
+  /** 32 random bits: one output of the 32-bit twister, which `uniform` scales by 2^-32. */
   const word = (): number => Math.floor(uniform() * 0x1_0000_0000);
   return {
     uniform,
@@ -51,8 +51,12 @@ export const randomDraws = (randomizer: Randomizer): RandomDraws => {
   };
 };
 
-/** A Faker seeded with `seed` and the fast draws that share its random sequence. */
+/**
+ * A Faker seeded with `seed` and the fast draws that share its random sequence. Faker's 32-bit
+ * Mersenne Twister takes one step per draw where its default 53-bit one takes two; 32 bits are
+ * ample for every range drawn here (the widest, a millisecond in a day, has 86.4 million values).
+ */
 export const seededRandom = (seed: number): { readonly faker: Faker; readonly draws: RandomDraws } => {
-  const randomizer = generateMersenne53Randomizer(seed);
+  const randomizer = generateMersenne32Randomizer(seed);
   return { faker: new Faker({ locale: [en], randomizer }), draws: randomDraws(randomizer) };
 };

@@ -66,30 +66,25 @@ export interface SessionOutput {
 
 const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
-/** The pages a product leads to and the search that finds it. */
-interface ProductPages {
-  readonly productUrl: string;
-  readonly categoryUrl: string;
-  readonly searchQuery: string;
-  readonly searchUrl: string;
-}
-
-/** Built once per product: sessions keep coming back to the same 2,000, and building the text was a visible cost. */
-const pagesCache = new WeakMap<Product, ProductPages>();
-const pagesOf = (product: Product): ProductPages => {
-  let pages = pagesCache.get(product);
-  if (!pages) {
-    const searchQuery = product.subcategory.toLowerCase();
-    pages = {
-      productUrl: `/product/${product.product_id}`,
-      categoryUrl: `/category/${slug(product.category)}`,
-      searchQuery,
-      searchUrl: `/search?q=${encodeURIComponent(searchQuery)}`,
-    };
-    pagesCache.set(product, pages);
-  }
-  return pages;
+/** Caches what `build` makes of a name: the catalog has a few dozen (sub)categories, drawn millions of times. */
+const perName = <T>(build: (name: string) => T): ((name: string) => T) => {
+  const built = new Map<string, T>();
+  return (name) => {
+    let value = built.get(name);
+    if (value === undefined) built.set(name, (value = build(name)));
+    return value;
+  };
 };
+
+const categoryUrl = perName((category) => `/category/${slug(category)}`);
+
+/** The search that finds a subcategory, and the page it lands on. */
+const searchFor = perName((subcategory) => {
+  const query = subcategory.toLowerCase();
+  return { query, url: `/search?q=${encodeURIComponent(query)}` };
+});
+
+const productUrl = (product: Product): string => `/product/${product.product_id}`;
 
 /** `count` different positions of `items`, as their elements (a partial Fisher–Yates shuffle). */
 const distinctPicks = <T>(draws: RandomDraws, items: readonly T[], count: number): T[] => {
@@ -166,7 +161,7 @@ export const generateSession = (ctx: SessionContext): SessionOutput => {
   };
 
   const firstProduct = draws.pick(products);
-  emit('page_view', draws.pick(['/', '/deals', pagesOf(firstProduct).categoryUrl]));
+  emit('page_view', draws.pick(['/', '/deals', categoryUrl(firstProduct.category)]));
 
   const viewed: Product[] = [];
   const browseSteps = 1 + Math.floor(-Math.log(1 - draws.between(0, 0.999)) / 0.45);
@@ -174,14 +169,14 @@ export const generateSession = (ctx: SessionContext): SessionOutput => {
     const action = draws.uniform();
     // Browsing stays mostly within one category, as real sessions do.
     const product = draws.chance(0.6) ? firstProduct : draws.pick(products);
-    const pages = pagesOf(product);
     if (action < 0.7) {
       viewed.push(product);
-      emit('product_view', pages.productUrl, { product_id: product.product_id });
+      emit('product_view', productUrl(product), { product_id: product.product_id });
     } else if (action < 0.85) {
-      emit('search', pages.searchUrl, { search_query: pages.searchQuery });
+      const search = searchFor(product.subcategory);
+      emit('search', search.url, { search_query: search.query });
     } else {
-      emit('page_view', pages.categoryUrl);
+      emit('page_view', categoryUrl(product.category));
     }
   }
 
@@ -190,7 +185,7 @@ export const generateSession = (ctx: SessionContext): SessionOutput => {
     for (const product of distinctPicks(draws, viewed, draws.int(1, Math.min(3, viewed.length)))) {
       if (cart.has(product)) continue;
       cart.set(product, pickQuantity(draws.uniform()));
-      emit('add_to_cart', pagesOf(product).productUrl, { product_id: product.product_id });
+      emit('add_to_cart', productUrl(product), { product_id: product.product_id });
     }
     if (cart.size > 1 && draws.chance(FUNNEL.removeFromCart)) {
       const removed = draws.pick([...cart.keys()]);
