@@ -43,7 +43,7 @@ export const randomDraws = (randomizer: Randomizer): RandomDraws => {
     pick: (items) => items[Math.floor(uniform() * items.length)]!,
     uuid: () => {
       const [a, b, c, d] = [word(), word(), word(), word()];
-      // RFC 9562 §5.4: the version (0b0100) in the top bits of the 4th group, the variant (0b10) in those of the 5th.
+      // RFC 9562 §5.4: the version (0b0100) in the top bits of the third group, the variant (0b10) in those of the fourth.
       const version = hexGroup((b & 0x0fff) | 0x4000);
       const variant = hexGroup(((c >>> 16) & 0x3fff) | 0x8000);
       return `${hexWord(a)}-${hexGroup(b >>> 16)}-${version}-${variant}-${hexGroup(c & 0xffff)}${hexWord(d)}`;
