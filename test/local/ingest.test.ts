@@ -107,9 +107,13 @@ describe('ingest', () => {
     expect(lines.length / 6_000).toBeGreaterThan(0.07);
     expect(lines.length / 6_000).toBeLessThan(0.12);
     expect(reasons.every((list) => list.length > 0 && list.every((reason) => reason.detail.length > 0))).toBe(true);
-    expect(new Set(reasons.map((list) => list[0]!.code))).toEqual(
-      new Set(['malformed_json', 'missing_field', 'invalid_type', 'invalid_value', 'unknown_user_id', 'ancient_timestamp', 'duplicate_in_batch']),
-    );
+    const codes = new Set(reasons.map((list) => list[0]!.code));
+    const everyKind = ['malformed_json', 'missing_field', 'invalid_type', 'invalid_value', 'unknown_user_id', 'ancient_timestamp', 'duplicate_in_batch'];
+    expect([...codes].filter((code) => !everyKind.includes(code))).toEqual([]);
+    // `invalid_value` comes only from an absurd transaction total: about one in 6,000 messages
+    // (a sixth of the dirt, on the ~1 % that are transactions), so a third of the seeds have none.
+    // Every other kind comes from user events, ~100 of each here.
+    for (const code of everyKind.filter((code) => code !== 'invalid_value')) expect(codes, code).toContain(code);
   });
 
   it('reports what the files hold: produced, consumed and gold counts agree with them', async () => {

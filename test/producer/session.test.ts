@@ -1,16 +1,14 @@
-import { Faker, en } from '@faker-js/faker';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transactionSchema, userEventSchema } from '../../lambdas/shared/contracts/events.js';
 import { CUSTOMERS, PRODUCTS } from '../../lambdas/producer/reference-data.js';
+import { seededRandom } from '../../lambdas/producer/random-draws.js';
 import { generateSession, type SessionContext, type SessionOutput } from '../../lambdas/producer/session.js';
 
 const START = Date.parse('2025-03-01T10:00:00Z');
 
 const sessionFor = (seed: number, end = START + 86_400_000): { ctx: SessionContext; session: SessionOutput } => {
-  const faker = new Faker({ locale: [en] });
-  faker.seed(seed);
-  const ctx: SessionContext = { faker, customer: CUSTOMERS[seed % CUSTOMERS.length]!, products: PRODUCTS, start: START, end };
+  const ctx: SessionContext = { draws: seededRandom(seed).draws, customer: CUSTOMERS[seed % CUSTOMERS.length]!, products: PRODUCTS, start: START, end };
   return { ctx, session: generateSession(ctx) };
 };
 
