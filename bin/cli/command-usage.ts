@@ -96,7 +96,8 @@ export const SQL_USAGE = `streamflow sql deploy [--dry-run] [--database NAME] [-
   (repeat the flag, or separate accounts by commas).
 streamflow sql render [--dialect snowflake|duckdb] [--model NAME]
   Shows what each model (or one, e.g. stg_user_events) becomes: the DDL that creates its table and the
-  statements that refresh it (a Snowflake task body, or the local runner's). Default dialect: snowflake.`;
+  statements that refresh it (a Snowflake task body, or the local runner's, reading the same streams).
+  Default dialect: snowflake.`;
 
 export const RUN_USAGE = `streamflow run [options]
   Runs the local twin: generate events, deliver them in MSK batches to the consumer Lambda

@@ -5,7 +5,7 @@
  */
 import type { SqlDialect } from '../shared/ports/warehouse.js';
 import { modelColumnsOf } from './model-columns.js';
-import { ensureStatements, refreshStatements } from './render-step.js';
+import { ensureStatements, READ_STREAMS, refreshStatements } from './render-step.js';
 import { taskOrder } from './run-task-graph.js';
 import { deployStatementsFor, taskStatementsFor } from './snowflake-tasks.js';
 import { SQL_DIR, readModel } from './sql-files.js';
@@ -38,7 +38,7 @@ export const renderModels = async (dialect: SqlDialect, graph: readonly Task[] =
         materialization: step.materialization,
         create: dialect === 'snowflake' ? deployStatementsFor(model) : ensureStatements(step, sql),
         refresh:
-          dialect === 'snowflake' ? taskStatementsFor(model) : refreshStatements(step, sql, model.columns, { readChangesFromStreams: false }),
+          dialect === 'snowflake' ? taskStatementsFor(model) : refreshStatements(step, sql, model.columns, READ_STREAMS),
       });
     }
   }

@@ -10,6 +10,9 @@ export interface RenderOptions {
   readonly readChangesFromStreams: boolean;
 }
 
+/** What every task runs, in Snowflake and in the local twin (local-streams.ts): incremental steps read their streams. */
+export const READ_STREAMS: RenderOptions = { readChangesFromStreams: true };
+
 const qualified = (model: string): string => {
   const table = tableOf(model);
   return `${table.schema}.${table.name}`;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDialect, Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
 import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
-import { duplicateKeysQuery, ensureStatements, refreshStatements, sourceSqlFor, type RenderOptions } from './render-step.js';
+import { duplicateKeysQuery, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
 import { consumeStreams, createStreams, ensureStreamOffsets, resetStreams, streamsWithData } from './local-streams.js';
 import { markViewCurrent, modelsFingerprint, viewIsCurrent } from './local-views.js';
@@ -82,9 +82,6 @@ const countRows = async (session: WarehouseSession, table: string): Promise<numb
   const [count] = await session.query<{ rows: number }>(`select count(*) as rows from ${table}`);
   return count?.rows ?? 0;
 };
-
-/** An incremental step reads its upstream table's stream (local-streams.ts), as its Snowflake task does. */
-const READ_STREAMS: RenderOptions = { readChangesFromStreams: true };
 
 /** Where a model task runs: its dialect and SQL, and (DuckDB) the fingerprint its views are kept under. */
 interface StepContext {

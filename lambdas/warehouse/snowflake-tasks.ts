@@ -8,7 +8,7 @@
  * its children run AFTER it.
  */
 import { recordCheckStatement, type DataQualityCheck } from './dq-checks.js';
-import { ensureStatements, refreshStatements } from './render-step.js';
+import { ensureStatements, READ_STREAMS, refreshStatements } from './render-step.js';
 import { taskOrder } from './run-task-graph.js';
 import { streamNameFor, tableOf, triggerStreamsOf, type ModelStep, type ModelTask, type Task } from './task-graph.js';
 
@@ -105,7 +105,7 @@ export const deployStatementsFor = (model: RenderedModel): string[] => {
 
 /** What the task runs for a step: the local runner's statements, reading inserted stream rows. */
 export const taskStatementsFor = (model: RenderedModel): string[] => {
-  const statements = refreshStatements(model.step, model.sql, model.columns, { readChangesFromStreams: true }).map(withCopyGrants);
+  const statements = refreshStatements(model.step, model.sql, model.columns, READ_STREAMS).map(withCopyGrants);
   const { materialization } = model.step;
   if (materialization.kind !== 'merge') return statements;
   const stream = streamNameFor(materialization.changesFrom);

@@ -65,8 +65,10 @@ describe('streamflow sql', () => {
     const output = printed.join('\n');
     expect(output).toMatch(/^-- silver\/stg_user_events: merge on \(event_id\), first delivery kept/);
     expect(output).toContain('create table if not exists silver.stg_user_events as');
-    expect(output).toContain('from bronze.raw_user_events');
-    expect(output).not.toContain('_stream');
+    expect(output).toContain('from bronze.raw_user_events\n');
+    // the refresh reads the twin's stream view (lambdas/warehouse/local-streams.ts), not Snowflake's stream metadata
+    expect(output).toContain('from bronze.raw_user_events_stream');
+    expect(output).not.toContain('METADATA$ACTION');
   });
 
   it('render --dialect snowflake shows the task body reading the stream', async () => {
