@@ -42,9 +42,10 @@ export const ensureStreamOffsets = async (warehouse: Warehouse): Promise<void> =
   );
 };
 
-const exists = async (warehouse: Warehouse, table: string): Promise<boolean> => {
+/** Whether `schema.name` exists as a table or view. */
+export const tableExists = async (session: WarehouseSession, table: string): Promise<boolean> => {
   const [schema, name] = table.split('.');
-  const rows = await warehouse.query('select 1 from information_schema.tables where table_schema = ? and table_name = ?', [schema!, name!]);
+  const rows = await session.query('select 1 from information_schema.tables where table_schema = ? and table_name = ?', [schema!, name!]);
   return rows.length > 0;
 };
 
@@ -76,9 +77,12 @@ export const consumeStreams = async (session: WarehouseSession, tables: readonly
   }
 };
 
-/** Forgets what the streams on `tables` consumed (a full refresh reads every row again). */
-export const resetStreams = async (warehouse: Warehouse, tables: readonly string[]): Promise<void> => {
-  for (const table of tables) await warehouse.execute(`delete from ${CONSUMED_LOADS} where stream = ?`, [streamNameFor(table)]);
+/**
+ * Forgets what the stream on `table` consumed, so it holds every row again: for a consumer whose
+ * table was just created (new, or dropped since), which the loads consumed before would never reach.
+ */
+export const resetStream = async (session: WarehouseSession, table: string): Promise<void> => {
+  await session.execute(`delete from ${CONSUMED_LOADS} where stream = ?`, [streamNameFor(table)]);
 };
 
 /**
@@ -87,7 +91,7 @@ export const resetStreams = async (warehouse: Warehouse, tables: readonly string
  */
 export const streamsWithData = async (warehouse: Warehouse, tables: readonly string[]): Promise<string[]> => {
   const present: string[] = [];
-  for (const table of tables) if (await exists(warehouse, table)) present.push(table);
+  for (const table of tables) if (await tableExists(warehouse, table)) present.push(table);
   await createStreams(warehouse, present);
   const withData: string[] = [];
   for (const table of present) {

@@ -12,7 +12,7 @@ import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
-import { consumeStreams, createStreams, ensureStreamOffsets, resetStreams, streamsWithData } from './local-streams.js';
+import { consumeStreams, createStreams, ensureStreamOffsets, resetStream, streamsWithData, tableExists } from './local-streams.js';
 import { markViewCurrent, modelsFingerprint, viewIsCurrent } from './local-views.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
@@ -99,8 +99,12 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
     return { task, model: step.model, materialization: 'view', rowsChanged: 0, ms: Math.round(performance.now() - started) };
   }
   const modelSql = await readModel(step.model, dialect, sqlDir);
+  const { materialization } = step;
+  const createdNow = materialization.kind === 'merge' && !(await tableExists(session, `${table.schema}.${table.name}`));
   const ensure = ensureStatements(step, modelSql);
   for (const statement of ensure) await session.execute(statement);
+  // An empty new table reads its whole upstream (the MERGEs are idempotent), not only the loads since the stream's last commit.
+  if (createdNow) await resetStream(session, materialization.changesFrom);
   if (keepsView) await markViewCurrent(session, table, viewsFingerprint);
   // A table an older version created lacks the model's new columns, which the MERGE names.
   await migrateTablesCreatedBy(session, ensure);
@@ -160,10 +164,8 @@ const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions): Pro
   const sqlDir = options.sqlDir ?? SQL_DIR;
   const runId = options.runId ?? randomUUID();
   await ensureStreamOffsets(warehouse);
-  if (options.fullRefresh) {
-    await dropModelTables(warehouse, graph);
-    await resetStreams(warehouse, triggerTablesOf(graph));
-  }
+  // Each MERGE target created again then reads its stream from the start (runStep).
+  if (options.fullRefresh) await dropModelTables(warehouse, graph);
 
   // Locally a view is kept while no model changed (local-views.ts); Snowflake's are deployed, not run here.
   const viewsFingerprint =

@@ -101,6 +101,21 @@ describe('the task graph', () => {
     ]);
   });
 
+  it('refills a MERGE target dropped by hand from its whole upstream, though its stream had consumed those loads (DuckDB twin)', async () => {
+    // Prepare
+    await runTaskGraph(fixture.warehouse);
+    const count = async (table: string) => (await fixture.warehouse.query<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n;
+    const before = await count('silver.stg_transaction_items');
+    await fixture.warehouse.execute('drop table silver.stg_transaction_items');
+
+    // Act: no new load; the next run recreates the table empty
+    await runTaskGraph(fixture.warehouse);
+
+    // Assess
+    expect(before).toBeGreaterThan(0);
+    expect(await count('silver.stg_transaction_items')).toBe(before);
+  });
+
   it('retries a failed refresh_gold on the next trigger, with no new Bronze data: the Silver streams still have it', async () => {
     // Prepare: a copy of sql/ whose fact_transactions model fails, as a bad deploy or a lost race would
     const brokenSql = join(fixture.dir, 'broken-sql');
