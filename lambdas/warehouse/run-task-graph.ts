@@ -13,7 +13,8 @@ import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
 import { consumeStreams, createStreams, ensureStreamOffsets, resetStream, streamsWithData, tableExists } from './local-streams.js';
-import { markViewCurrent, modelsFingerprint, viewIsCurrent } from './local-views.js';
+import { markViewCurrent, modelsFingerprint as fingerprintOf, viewIsCurrent } from './local-views.js';
+import { recordSettled, settledColumns, settledTablesOf, tableIdentity, type SettledTables } from './settled-tables.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
   TASK_GRAPH,
@@ -83,31 +84,56 @@ const countRows = async (session: WarehouseSession, table: string): Promise<numb
   return count?.rows ?? 0;
 };
 
-/** Where a model task runs: its dialect and SQL, and (DuckDB) the fingerprint its views are kept under. */
+/**
+ * Where a model task runs: its dialect and SQL and, on DuckDB, the fingerprint of every model's SQL
+ * its views are kept under and its tables' set-up is remembered under (local-views.ts, settled-tables.ts).
+ */
 interface StepContext {
   readonly dialect: SqlDialect;
   readonly task: string;
   readonly sqlDir: string;
-  readonly viewsFingerprint: string | undefined;
+  readonly local: { readonly modelsFingerprint: string; readonly settled: SettledTables } | undefined;
 }
 
-const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, viewsFingerprint }: StepContext, step: ModelStep): Promise<StepRun> => {
-  const started = performance.now();
+/**
+ * Makes sure the step's table exists with the model's columns (creating or migrating it) and
+ * returns its columns in order; skipped, on DuckDB, for a table already set up by this open
+ * warehouse (settled-tables.ts). A MERGE target created here reads its whole upstream.
+ */
+const setUpTable = async (session: WarehouseSession, context: StepContext, step: ModelStep, modelSql: string): Promise<readonly string[]> => {
   const table = tableOf(step.model);
-  const keepsView = step.materialization.kind === 'view' && viewsFingerprint !== undefined;
-  if (keepsView && (await viewIsCurrent(session, table, viewsFingerprint))) {
-    return { task, model: step.model, materialization: 'view', rowsChanged: 0, ms: Math.round(performance.now() - started) };
-  }
-  const modelSql = await readModel(step.model, dialect, sqlDir);
   const { materialization } = step;
-  const createdNow = materialization.kind === 'merge' && !(await tableExists(session, `${table.schema}.${table.name}`));
+  const { local } = context;
+  const identity = local ? await tableIdentity(session, table) : undefined;
+  const known = local ? settledColumns(local.settled, table, identity, local.modelsFingerprint) : undefined;
+  if (known) return known;
+  const exists = local ? identity !== undefined : await tableExists(session, `${table.schema}.${table.name}`);
   const ensure = ensureStatements(step, modelSql);
   for (const statement of ensure) await session.execute(statement);
   // An empty new table reads its whole upstream (the MERGEs are idempotent), not only the loads since the stream's last commit.
-  if (createdNow) await resetStream(session, materialization.changesFrom);
-  if (keepsView) await markViewCurrent(session, table, viewsFingerprint);
+  if (materialization.kind === 'merge' && !exists) await resetStream(session, materialization.changesFrom);
   // A table an older version created lacks the model's new columns, which the MERGE names.
   await migrateTablesCreatedBy(session, ensure);
+  const columns = await tableColumns(session, table.schema, table.name);
+  const settledNow = local ? await tableIdentity(session, table) : undefined;
+  if (local && settledNow) recordSettled(local.settled, table, settledNow, local.modelsFingerprint, columns);
+  return columns;
+};
+
+const runStep = async (session: WarehouseSession, context: StepContext, step: ModelStep): Promise<StepRun> => {
+  const started = performance.now();
+  const { dialect, task, sqlDir, local } = context;
+  const table = tableOf(step.model);
+  const { materialization } = step;
+  if (materialization.kind === 'view' && local && (await viewIsCurrent(session, table, local.modelsFingerprint))) {
+    return { task, model: step.model, materialization: 'view', rowsChanged: 0, ms: Math.round(performance.now() - started) };
+  }
+  const modelSql = await readModel(step.model, dialect, sqlDir);
+  // A rebuild creates its own table, whole; a view is (re)created, then kept while no model changed.
+  let columns: readonly string[] = [];
+  if (materialization.kind === 'merge' || materialization.kind === 'scd2') columns = await setUpTable(session, context, step, modelSql);
+  else for (const statement of ensureStatements(step, modelSql)) await session.execute(statement);
+  if (materialization.kind === 'view' && local) await markViewCurrent(session, table, local.modelsFingerprint);
 
   const duplicates = duplicateKeysQuery(step, sourceSqlFor(step, modelSql, READ_STREAMS));
   if (duplicates) {
@@ -119,7 +145,6 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
     }
   }
 
-  const columns = await tableColumns(session, table.schema, table.name);
   let rowsChanged = 0;
   for (const statement of refreshStatements(step, modelSql, columns, READ_STREAMS)) {
     rowsChanged += await session.execute(statement);
@@ -137,10 +162,11 @@ const runStep = async (session: WarehouseSession, { dialect, task, sqlDir, views
   };
 };
 
-const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, viewsFingerprint: string | undefined): Promise<StepRun[]> =>
+const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, modelsFingerprint: string | undefined): Promise<StepRun[]> =>
   warehouse.transaction(async (session) => {
     const runs: StepRun[] = [];
-    const context: StepContext = { dialect: warehouse.dialect, task: task.name, sqlDir, viewsFingerprint };
+    const local = modelsFingerprint === undefined ? undefined : { modelsFingerprint, settled: settledTablesOf(warehouse) };
+    const context: StepContext = { dialect: warehouse.dialect, task: task.name, sqlDir, local };
     // In Snowflake the streams are deployed; here they are views over tables an earlier task may have just created.
     await createStreams(session, changesFromOf(task));
     for (const step of task.steps) runs.push(await runStep(session, context, step));
@@ -167,10 +193,11 @@ const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions): Pro
   // Each MERGE target created again then reads its stream from the start (runStep).
   if (options.fullRefresh) await dropModelTables(warehouse, graph);
 
-  // Locally a view is kept while no model changed (local-views.ts); Snowflake's are deployed, not run here.
-  const viewsFingerprint =
+  // Locally a view is kept, and a table's set-up remembered, while no model changed (local-views.ts,
+  // settled-tables.ts); Snowflake's are deployed, not run here.
+  const modelsFingerprint =
     warehouse.dialect === 'duckdb'
-      ? modelsFingerprint(await Promise.all(modelStepsOf(graph).map((step) => readModel(step.model, warehouse.dialect, sqlDir))))
+      ? fingerprintOf(await Promise.all(modelStepsOf(graph).map((step) => readModel(step.model, warehouse.dialect, sqlDir))))
       : undefined;
   const tasks: TaskRun[] = [];
   const steps: StepRun[] = [];
@@ -178,7 +205,7 @@ const runGraph = async (warehouse: Warehouse, options: RunTaskGraphOptions): Pro
   for (const task of taskOrder(graph)) {
     options.onTask?.(task.name);
     const started = performance.now();
-    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, viewsFingerprint)));
+    if (task.kind === 'models') steps.push(...(await runModelTask(warehouse, task, sqlDir, modelsFingerprint)));
     else checks = await runChecks(warehouse, await loadChecks(warehouse.dialect, sqlDir), runId);
     tasks.push({ task: task.name, ms: Math.round(performance.now() - started) });
   }

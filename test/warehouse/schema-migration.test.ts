@@ -88,6 +88,18 @@ describe('an existing local warehouse meets newer models (DuckDB twin)', () => {
     expect(await tableColumns(fixture.warehouse, 'silver', 'stg_user_events')).toContain('event_type');
   });
 
+  it('sets a model table up again when it changed by hand while the warehouse stayed open', async () => {
+    // Prepare: the same open warehouse (the runner remembers tables it set up), one column dropped by hand
+    const columns = await tableColumns(fixture.warehouse, 'silver', 'stg_user_events');
+    await fixture.warehouse.execute(`alter table silver.stg_user_events drop column ${columns.at(-1)!}`);
+
+    // Act
+    await runTaskGraph(fixture.warehouse);
+
+    // Assess: migrated back, as a fresh process would
+    expect(await tableColumns(fixture.warehouse, 'silver', 'stg_user_events')).toEqual(columns);
+  });
+
   it('adds a Bronze column the contract gained to a table an older version created', async () => {
     // Prepare: raw_products as an older version might have left it, without its last column
     const columns = await tableColumns(fixture.warehouse, 'bronze', 'raw_products');
