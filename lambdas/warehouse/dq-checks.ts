@@ -94,14 +94,18 @@ export const runChecks = async (
   sampleSize = 5,
 ): Promise<DataQualityResult[]> =>
   warehouse.transaction(async (session) => {
-    const results: DataQualityResult[] = [];
     for (const check of checks) {
       await session.execute(recordCheckStatement(check), [runId, check.name, check.layer, check.severity, check.description]);
-      const [recorded] = await session.query<{ violations: number }>(
-        `select violations from ${DQ_RESULTS.table.schema}.${DQ_RESULTS.table.name} where run_id = ? and check_name = ?`,
-        [runId, check.name],
-      );
-      const violations = recorded?.violations ?? 0;
+    }
+    // Read back once for the run, not once per check: the results table grows by a run's checks every cycle.
+    const recorded = await session.query<{ check_name: string; violations: number }>(
+      `select check_name, violations from ${DQ_RESULTS.table.schema}.${DQ_RESULTS.table.name} where run_id = ?`,
+      [runId],
+    );
+    const violationsOf = new Map(recorded.map((row) => [row.check_name, row.violations]));
+    const results: DataQualityResult[] = [];
+    for (const check of checks) {
+      const violations = violationsOf.get(check.name) ?? 0;
       const sample = violations > 0 ? await session.query(`select * from (\n${check.sql}\n) as violations limit ${sampleSize}`) : [];
       const { name, description, category, layer, severity } = check;
       results.push({ name, description, category, layer, severity, violations, sample });

@@ -12,13 +12,13 @@ import type { TableName, WarehouseSession } from '../shared/ports/warehouse.js';
 /** One fingerprint for the SQL of every model of a graph, in graph order. */
 export const modelsFingerprint = (modelSql: readonly string[]): string => createHash('sha256').update(modelSql.join('\0')).digest('hex');
 
-/** Whether the view exists and was created under `fingerprint`. */
-export const viewIsCurrent = async (session: WarehouseSession, view: TableName, fingerprint: string): Promise<boolean> => {
-  const [row] = await session.query<{ comment: string | null }>(
-    'select comment from duckdb_views() where database_name = current_database() and schema_name = ? and view_name = ?',
-    [view.schema, view.name],
+/** The views (`schema.name`) created under `fingerprint`: one catalog read for a whole task, not one per view. */
+export const viewsCurrentUnder = async (session: WarehouseSession, fingerprint: string): Promise<Set<string>> => {
+  const rows = await session.query<{ schema_name: string; view_name: string }>(
+    'select schema_name, view_name from duckdb_views() where database_name = current_database() and comment = ?',
+    [fingerprint],
   );
-  return row?.comment === fingerprint;
+  return new Set(rows.map((row) => `${row.schema_name}.${row.view_name}`));
 };
 
 /** Records `fingerprint` on a view just created (https://duckdb.org/docs/stable/sql/statements/comment_on). */

@@ -13,8 +13,8 @@ import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysQuery, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
 import { consumeStreams, createStreams, ensureStreamOffsets, resetStream, streamsWithData, tableExists } from './local-streams.js';
-import { markViewCurrent, modelsFingerprint as fingerprintOf, viewIsCurrent } from './local-views.js';
-import { recordSettled, settledColumns, settledTablesOf, tableIdentity, type SettledTables } from './settled-tables.js';
+import { markViewCurrent, modelsFingerprint as fingerprintOf, viewsCurrentUnder } from './local-views.js';
+import { keyOf, recordSettled, settledColumns, settledTablesOf, tableIdentities, type SettledTables, type TableIdentity } from './settled-tables.js';
 import { readModel, SQL_DIR } from './sql-files.js';
 import {
   TASK_GRAPH,
@@ -92,8 +92,27 @@ interface StepContext {
   readonly dialect: SqlDialect;
   readonly task: string;
   readonly sqlDir: string;
-  readonly local: { readonly modelsFingerprint: string; readonly settled: SettledTables } | undefined;
+  readonly local: LocalTaskState | undefined;
 }
+
+/** What a DuckDB task reads from the catalog once, at its start, instead of once per step. */
+interface LocalTaskState {
+  readonly modelsFingerprint: string;
+  readonly settled: SettledTables;
+  /** Views already created under the fingerprint. */
+  readonly currentViews: ReadonlySet<string>;
+  /** The task's MERGE and SCD2 targets that exist, as the task started. */
+  readonly identities: ReadonlyMap<string, TableIdentity>;
+}
+
+const setsUpTable = (step: ModelStep): boolean => step.materialization.kind === 'merge' || step.materialization.kind === 'scd2';
+
+const localTaskState = async (session: WarehouseSession, warehouse: Warehouse, task: ModelTask, modelsFingerprint: string): Promise<LocalTaskState> => ({
+  modelsFingerprint,
+  settled: settledTablesOf(warehouse),
+  currentViews: await viewsCurrentUnder(session, modelsFingerprint),
+  identities: await tableIdentities(session, task.steps.filter(setsUpTable).map((step) => tableOf(step.model))),
+});
 
 /**
  * Makes sure the step's table exists with the model's columns (creating or migrating it) and
@@ -104,7 +123,7 @@ const setUpTable = async (session: WarehouseSession, context: StepContext, step:
   const table = tableOf(step.model);
   const { materialization } = step;
   const { local } = context;
-  const identity = local ? await tableIdentity(session, table) : undefined;
+  const identity = local?.identities.get(keyOf(table));
   const known = local ? settledColumns(local.settled, table, identity, local.modelsFingerprint) : undefined;
   if (known) return known;
   const exists = local ? identity !== undefined : await tableExists(session, `${table.schema}.${table.name}`);
@@ -115,7 +134,7 @@ const setUpTable = async (session: WarehouseSession, context: StepContext, step:
   // A table an older version created lacks the model's new columns, which the MERGE names.
   await migrateTablesCreatedBy(session, ensure);
   const columns = await tableColumns(session, table.schema, table.name);
-  const settledNow = local ? await tableIdentity(session, table) : undefined;
+  const settledNow = local ? (await tableIdentities(session, [table])).get(keyOf(table)) : undefined;
   if (local && settledNow) recordSettled(local.settled, table, settledNow, local.modelsFingerprint, columns);
   return columns;
 };
@@ -125,13 +144,13 @@ const runStep = async (session: WarehouseSession, context: StepContext, step: Mo
   const { dialect, task, sqlDir, local } = context;
   const table = tableOf(step.model);
   const { materialization } = step;
-  if (materialization.kind === 'view' && local && (await viewIsCurrent(session, table, local.modelsFingerprint))) {
+  if (materialization.kind === 'view' && local?.currentViews.has(keyOf(table))) {
     return { task, model: step.model, materialization: 'view', rowsChanged: 0, ms: Math.round(performance.now() - started) };
   }
   const modelSql = await readModel(step.model, dialect, sqlDir);
   // A rebuild creates its own table, whole; a view is (re)created, then kept while no model changed.
   let columns: readonly string[] = [];
-  if (materialization.kind === 'merge' || materialization.kind === 'scd2') columns = await setUpTable(session, context, step, modelSql);
+  if (setsUpTable(step)) columns = await setUpTable(session, context, step, modelSql);
   else for (const statement of ensureStatements(step, modelSql)) await session.execute(statement);
   if (materialization.kind === 'view' && local) await markViewCurrent(session, table, local.modelsFingerprint);
 
@@ -165,7 +184,7 @@ const runStep = async (session: WarehouseSession, context: StepContext, step: Mo
 const runModelTask = (warehouse: Warehouse, task: ModelTask, sqlDir: string, modelsFingerprint: string | undefined): Promise<StepRun[]> =>
   warehouse.transaction(async (session) => {
     const runs: StepRun[] = [];
-    const local = modelsFingerprint === undefined ? undefined : { modelsFingerprint, settled: settledTablesOf(warehouse) };
+    const local = modelsFingerprint === undefined ? undefined : await localTaskState(session, warehouse, task, modelsFingerprint);
     const context: StepContext = { dialect: warehouse.dialect, task: task.name, sqlDir, local };
     // In Snowflake the streams are deployed; here they are views over tables an earlier task may have just created.
     await createStreams(session, changesFromOf(task));

@@ -36,17 +36,20 @@ export const settledTablesOf = (warehouse: Warehouse): SettledTables => {
   return settled;
 };
 
-/** The table's catalog identity, or undefined when there is no such table. */
-export const tableIdentity = async (session: WarehouseSession, table: TableName): Promise<TableIdentity | undefined> => {
-  const [row] = await session.query<{ oid: number; column_count: number }>(
-    `select table_oid as oid, column_count from duckdb_tables()
-     where database_name = current_database() and schema_name = ? and table_name = ?`,
-    [table.schema, table.name],
+/** The catalog identity of each of `tables` that exists (`schema.name` → identity), in one catalog read. */
+export const tableIdentities = async (session: WarehouseSession, tables: readonly TableName[]): Promise<Map<string, TableIdentity>> => {
+  const identities = new Map<string, TableIdentity>();
+  if (tables.length === 0) return identities;
+  const rows = await session.query<{ schema_name: string; table_name: string; oid: number; column_count: number }>(
+    `select schema_name, table_name, table_oid as oid, column_count from duckdb_tables()
+     where database_name = current_database() and (${tables.map(() => '(schema_name = ? and table_name = ?)').join(' or ')})`,
+    tables.flatMap((table) => [table.schema, table.name]),
   );
-  return row ? { oid: Number(row.oid), columnCount: Number(row.column_count) } : undefined;
+  for (const row of rows) identities.set(`${row.schema_name}.${row.table_name}`, { oid: Number(row.oid), columnCount: Number(row.column_count) });
+  return identities;
 };
 
-const keyOf = (table: TableName): string => `${table.schema}.${table.name}`;
+export const keyOf = (table: TableName): string => `${table.schema}.${table.name}`;
 
 /** The columns of a table still as it was set up under `modelsFingerprint`, or undefined when it must be set up again. */
 export const settledColumns = (
