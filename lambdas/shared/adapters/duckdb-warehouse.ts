@@ -111,6 +111,11 @@ const duckDbConfig = (spillDir: string): Record<string, string> => ({
   // One folder per instance: DuckDB removes the spill files it finds in its temp directory, so two
   // runs sharing one folder failed ("Could not remove file .../duckdb_temp_storage_S192K-0.tmp").
   temp_directory: spillDir,
+  // DuckDB checkpoints inside the commit that takes the write-ahead log past this size
+  // (https://duckdb.org/docs/stable/configuration/overview, default 16MB). Live cycles write a few MB
+  // each (the rebuilt Gold tables), so at 16MB every few seconds one commit took 0.5-0.95 s and
+  // held that cycle's rows back from Gold (2,000 events/s stream, 2026-12-02); closing checkpoints anyway.
+  checkpoint_threshold: process.env.STREAMFLOW_DUCKDB_CHECKPOINT_THRESHOLD ?? '256MB',
 });
 
 /** DuckDB's words for a file it cannot read as a database: not one at all, cut short, or a block whose checksum fails. */
