@@ -90,8 +90,12 @@ export const resetStream = async (session: WarehouseSession, table: string): Pro
  * root. A table the graph has not created yet (Silver before the first run) has no stream yet.
  */
 export const streamsWithData = async (warehouse: Warehouse, tables: readonly string[]): Promise<string[]> => {
-  const present: string[] = [];
-  for (const table of tables) if (await tableExists(warehouse, table)) present.push(table);
+  // One catalog read for every table (a live cycle asks each tick): information_schema per table cost ~20 ms a cycle.
+  const existing = await warehouse.query<{ name: string }>(
+    `select schema_name || '.' || table_name as name from duckdb_tables() where database_name = current_database()`,
+  );
+  const names = new Set(existing.map((row) => row.name));
+  const present = tables.filter((table) => names.has(table));
   await createStreams(warehouse, present);
   const withData: string[] = [];
   for (const table of present) {
