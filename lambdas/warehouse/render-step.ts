@@ -85,9 +85,11 @@ export const refreshStatements = (
       const keys = materialization.uniqueKey;
       const others = targetColumns.filter((column) => !keys.includes(column));
       // SET columns are unqualified: Snowflake and DuckDB both reject `existing.column = ...` there.
+      const { latestBy } = materialization;
+      const notOlder = latestBy ? `(existing.${latestBy} is null or incoming.${latestBy} >= existing.${latestBy})\n    and ` : '';
       const whenMatched =
         materialization.whenMatched === 'update' && others.length > 0
-          ? `\nwhen matched and (\n        ${changed(others)}\n    ) then update set\n        ${others
+          ? `\nwhen matched and ${notOlder}(\n        ${changed(others)}\n    ) then update set\n        ${others
               .map((column) => `${column} = incoming.${column}`)
               .join(',\n        ')}`
           : '';

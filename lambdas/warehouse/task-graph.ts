@@ -19,13 +19,16 @@ export type Materialization =
    * MERGE of the model's rows on `uniqueKey`. `whenMatched: 'keep'` keeps the row already there
    * (events are immutable: the first delivery wins); `'update'` overwrites changed columns
    * (reference data: the latest snapshot wins). `changesFrom` is the upstream table whose new rows
-   * drive the step (a stream on it in Snowflake).
+   * drive the step (a stream on it in Snowflake). `latestBy` (with `'update'`) orders versions: a
+   * row older by it than the one kept does not overwrite it, since loads may commit out of the order
+   * of their load times and a stream hands each one over as it commits.
    */
   | {
       readonly kind: 'merge';
       readonly uniqueKey: readonly string[];
       readonly whenMatched: 'keep' | 'update';
       readonly changesFrom: string;
+      readonly latestBy?: string;
     }
   /**
    * Slowly changing dimension, type 2: the model gives the current row per `uniqueKey`; a change in
@@ -136,11 +139,11 @@ export const TASK_GRAPH: readonly Task[] = [
       },
       {
         model: 'silver/stg_products',
-        materialization: { kind: 'merge', uniqueKey: ['product_id'], whenMatched: 'update', changesFrom: 'bronze.raw_products' },
+        materialization: { kind: 'merge', uniqueKey: ['product_id'], whenMatched: 'update', changesFrom: 'bronze.raw_products', latestBy: 'loaded_at' },
       },
       {
         model: 'silver/stg_customers',
-        materialization: { kind: 'merge', uniqueKey: ['user_id'], whenMatched: 'update', changesFrom: 'bronze.raw_customers' },
+        materialization: { kind: 'merge', uniqueKey: ['user_id'], whenMatched: 'update', changesFrom: 'bronze.raw_customers', latestBy: 'loaded_at' },
       },
     ],
   },

@@ -101,6 +101,32 @@ describe('the task graph', () => {
     ]);
   });
 
+  it('lets no reference snapshot overwrite one loaded later, though it commits after it (DuckDB twin)', async () => {
+    // Prepare: a first run keeps the scenario's products; then two loads of one product commit,
+    // the first stamped before the kept one's load (a load that began earlier and committed later)
+    await runTaskGraph(fixture.warehouse);
+    const [kept] = await fixture.warehouse.query<{ id: string; name: string }>('select product_id as id, product_name as name from silver.stg_products order by 1 limit 1');
+    const loadOf = (name: string, loadedAt: string) =>
+      fixture.warehouse.execute(
+        `insert into bronze.raw_products select * replace (? as product_name, 'late/' || ? as _source_file, cast(? as timestamp) as _loaded_at)
+         from bronze.raw_products where product_id = ? order by _loaded_at desc limit 1`,
+        [name, name, loadedAt, kept!.id],
+      );
+    const nameInSilver = async () =>
+      (await fixture.warehouse.query<{ name: string }>('select product_name as name from silver.stg_products where product_id = ?', [kept!.id]))[0]!.name;
+
+    // Act
+    await loadOf('older snapshot', '2000-01-01 00:00:00');
+    await runTriggeredTaskGraph(fixture.warehouse);
+    const afterOlder = await nameInSilver();
+    await loadOf('newer snapshot', '2999-01-01 00:00:00');
+    await runTriggeredTaskGraph(fixture.warehouse);
+
+    // Assess
+    expect(afterOlder).toBe(kept!.name);
+    expect(await nameInSilver()).toBe('newer snapshot');
+  });
+
   it('refills a MERGE target dropped by hand from its whole upstream, though its stream had consumed those loads (DuckDB twin)', async () => {
     // Prepare
     await runTaskGraph(fixture.warehouse);
