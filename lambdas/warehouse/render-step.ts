@@ -152,17 +152,35 @@ where coalesce(history.current_versions, 0) = 0`,
   }
 };
 
-/** A query returning the number of duplicate keys in a MERGE source (Snowflake rejects those merges). */
-export const duplicateKeysQuery = (step: ModelStep, modelSql: string): string | undefined => {
-  const { materialization } = step;
-  if (materialization.kind === 'rebuild' || materialization.kind === 'view') return undefined;
-  const keys = materialization.kind === 'merge' ? materialization.uniqueKey : [materialization.uniqueKey];
-  return `select count(*) as duplicate_keys from (
+/**
+ * The twin's guard against a model that repeats a key: a query counting the keys that occur more
+ * than once, and whether it runs after the MERGE (on the target) or before it (on the source).
+ * A `keep` MERGE only inserts, so a key its source repeats is inserted twice (in Snowflake too:
+ * https://docs.snowflake.com/en/sql-reference/sql/merge, "Duplicate join behavior") and shows in
+ * the target: one pass over the target's keys after the MERGE, inside the task's transaction that
+ * a failure rolls back, where a check of the source ran the whole model a second time (1.2 s of
+ * stg_user_events' 4.5 s at 1M events). An `update` or SCD2 MERGE would apply a repeated key twice
+ * and leave no trace (Snowflake rejects it as nondeterministic), so their small sources are
+ * checked first.
+ */
+export interface DuplicateKeysCheck {
+  readonly afterMerge: boolean;
+  readonly sql: string;
+}
+
+const duplicateKeysIn = (keys: readonly string[], from: string): string => `select count(*) as duplicate_keys from (
     select ${keys.join(', ')}
-    from (
-${indent(indent(modelSql))}
-    ) as model
+    from ${from}
     group by ${keys.join(', ')}
     having count(*) > 1
 ) as duplicates`;
+
+export const duplicateKeysCheck = (step: ModelStep, sourceSql: string): DuplicateKeysCheck | undefined => {
+  const { materialization } = step;
+  if (materialization.kind === 'rebuild' || materialization.kind === 'view') return undefined;
+  if (materialization.kind === 'merge' && materialization.whenMatched === 'keep') {
+    return { afterMerge: true, sql: duplicateKeysIn(materialization.uniqueKey, qualified(step.model)) };
+  }
+  const keys = materialization.kind === 'merge' ? materialization.uniqueKey : [materialization.uniqueKey];
+  return { afterMerge: false, sql: duplicateKeysIn(keys, `(\n${indent(indent(sourceSql))}\n    ) as model`) };
 };

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDialect, Warehouse, WarehouseSession } from '../shared/ports/warehouse.js';
 import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
-import { duplicateKeysQuery, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor } from './render-step.js';
+import { duplicateKeysCheck, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor, type DuplicateKeysCheck } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
 import { consumeStreams, createStreams, ensureStreamOffsets, resetStream, streamsWithData, tableExists } from './local-streams.js';
 import { markViewCurrent, modelsFingerprint as fingerprintOf, viewsCurrentUnder } from './local-views.js';
@@ -139,6 +139,18 @@ const setUpTable = async (session: WarehouseSession, context: StepContext, step:
   return columns;
 };
 
+/**
+ * Fails the step (its task's transaction rolls back) when the check finds repeated keys: a model
+ * must deduplicate its rows, as Snowflake's MERGE requires (render-step.ts).
+ */
+const refuseDuplicateKeys = async (session: WarehouseSession, step: ModelStep, check: DuplicateKeysCheck): Promise<void> => {
+  const [row] = await session.query<{ duplicate_keys: number }>(check.sql);
+  const count = row?.duplicate_keys ?? 0;
+  if (count === 0) return;
+  const found = check.afterMerge ? `the MERGE left ${count} duplicate keys in its table (keys its source repeats)` : `the MERGE source has ${count} duplicate keys`;
+  throw new Error(`${step.model}: ${found}; deduplicate the model`);
+};
+
 const runStep = async (session: WarehouseSession, context: StepContext, step: ModelStep): Promise<StepRun> => {
   const started = performance.now();
   const { dialect, task, sqlDir, local } = context;
@@ -154,20 +166,13 @@ const runStep = async (session: WarehouseSession, context: StepContext, step: Mo
   else for (const statement of ensureStatements(step, modelSql)) await session.execute(statement);
   if (materialization.kind === 'view' && local) await markViewCurrent(session, table, local.modelsFingerprint);
 
-  const duplicates = duplicateKeysQuery(step, sourceSqlFor(step, modelSql, READ_STREAMS));
-  if (duplicates) {
-    const [row] = await session.query<{ duplicate_keys: number }>(duplicates);
-    // DuckDB would apply duplicate source rows one after another; Snowflake rejects such a MERGE.
-    // Failing here keeps the local twin as strict as the cloud.
-    if (row && row.duplicate_keys > 0) {
-      throw new Error(`${step.model}: the MERGE source has ${row.duplicate_keys} duplicate keys; deduplicate the model`);
-    }
-  }
-
+  const duplicates = duplicateKeysCheck(step, sourceSqlFor(step, modelSql, READ_STREAMS));
+  if (duplicates && !duplicates.afterMerge) await refuseDuplicateKeys(session, step, duplicates);
   let rowsChanged = 0;
   for (const statement of refreshStatements(step, modelSql, columns, READ_STREAMS)) {
     rowsChanged += await session.execute(statement);
   }
+  if (duplicates?.afterMerge) await refuseDuplicateKeys(session, step, duplicates);
   // A view is not counted: counting one runs its whole query (measure views read all of Gold), for a figure nothing reads.
   const rows = step.materialization.kind === 'view' ? undefined : await countRows(session, `${table.schema}.${table.name}`);
   return {

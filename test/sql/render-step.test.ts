@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateKeysQuery, ensureStatements, refreshStatements, sourceSqlFor } from '../../lambdas/warehouse/render-step.js';
+import { duplicateKeysCheck, ensureStatements, refreshStatements, sourceSqlFor } from '../../lambdas/warehouse/render-step.js';
 import { readModel } from '../../lambdas/warehouse/sql-files.js';
 import { modelStepsOf, type ModelStep } from '../../lambdas/warehouse/task-graph.js';
 
@@ -72,18 +72,24 @@ describe('rendering a step', () => {
     expect(open).toContain("case when history.versions is null then cast('1900-01-01 00:00:00' as timestamp) else incoming.updated_at end");
   });
 
-  it('rebuilds small tables from scratch and checks MERGE sources for duplicate keys', () => {
+  it('rebuilds small tables from scratch and checks MERGEs for duplicate keys', () => {
     const rebuild = stepFor('gold/agg_daily_revenue');
     expect(refreshStatements(rebuild, 'select 1 as x', [], SNOWFLAKE)).toEqual(['create or replace table gold.agg_daily_revenue as\nselect 1 as x']);
-    expect(duplicateKeysQuery(rebuild, 'select 1 as x')).toBeUndefined();
-    expect(duplicateKeysQuery(stepFor('gold/fact_transactions'), 'select 1 as x')).toContain('group by transaction_id, line_number\n    having count(*) > 1');
+    expect(duplicateKeysCheck(rebuild, 'select 1 as x')).toBeUndefined();
+    // an insert-only MERGE is checked on its table afterwards, an updating one on its source first
+    const keep = duplicateKeysCheck(stepFor('gold/fact_transactions'), 'select 1 as x');
+    expect(keep).toMatchObject({ afterMerge: true });
+    expect(keep?.sql).toContain('from gold.fact_transactions\n    group by transaction_id, line_number\n    having count(*) > 1');
+    const update = duplicateKeysCheck(stepFor('silver/stg_products'), 'select 1 as x');
+    expect(update).toMatchObject({ afterMerge: false });
+    expect(update?.sql).toContain('select 1 as x');
   });
 
   it('creates a view once at deployment and has nothing to refresh or deduplicate', () => {
     const view = stepFor('gold/measure_total_revenue');
     expect(ensureStatements(view, 'select 1 as x')).toEqual(['create or replace view gold.measure_total_revenue as\nselect 1 as x']);
     expect(refreshStatements(view, 'select 1 as x', ['x'], SNOWFLAKE)).toEqual([]);
-    expect(duplicateKeysQuery(view, 'select 1 as x')).toBeUndefined();
+    expect(duplicateKeysCheck(view, 'select 1 as x')).toBeUndefined();
   });
 
   it('refuses to render a stream read for a model that does not read its declared upstream', () => {
