@@ -85,6 +85,12 @@ export const resetStream = async (session: WarehouseSession, table: string): Pro
   await session.execute(`delete from ${CONSUMED_LOADS} where stream = ?`, [streamNameFor(table)]);
 };
 
+/** Whether the stream on `table` holds a row its consumer has not committed. */
+export const streamHasData = async (session: WarehouseSession, table: string): Promise<boolean> => {
+  const [row] = await session.query<{ has_data: boolean }>(`select exists (select 1 from ${streamNameFor(table)}) as has_data`);
+  return row?.has_data === true;
+};
+
 /**
  * The streams on `tables` that have data, as SYSTEM$STREAM_HAS_DATA tells Snowflake's triggered
  * root. A table the graph has not created yet (Silver before the first run) has no stream yet.
@@ -98,10 +104,6 @@ export const streamsWithData = async (warehouse: Warehouse, tables: readonly str
   const present = tables.filter((table) => names.has(table));
   await createStreams(warehouse, present);
   const withData: string[] = [];
-  for (const table of present) {
-    const stream = streamNameFor(table);
-    const [row] = await warehouse.query<{ has_data: boolean }>(`select exists (select 1 from ${stream}) as has_data`);
-    if (row?.has_data) withData.push(stream);
-  }
+  for (const table of present) if (await streamHasData(warehouse, table)) withData.push(streamNameFor(table));
   return withData;
 };

@@ -12,7 +12,7 @@ import { loadChecks, runChecks, type DataQualityResult } from './dq-checks.js';
 import { tableColumns } from './prepare-warehouse.js';
 import { duplicateKeysCheck, ensureStatements, READ_STREAMS, refreshStatements, sourceSqlFor, type DuplicateKeysCheck } from './render-step.js';
 import { migrateTablesCreatedBy } from './schema-migration.js';
-import { consumeStreams, createStreams, ensureStreamOffsets, resetStream, streamsWithData, tableExists } from './local-streams.js';
+import { consumeStreams, createStreams, ensureStreamOffsets, resetStream, streamHasData, streamsWithData, tableExists } from './local-streams.js';
 import { markViewCurrent, modelsFingerprint as fingerprintOf, viewsCurrentUnder } from './local-views.js';
 import { keyOf, recordSettled, settledColumns, settledTablesOf, tableIdentities, type SettledTables, type TableIdentity } from './settled-tables.js';
 import { readModel, SQL_DIR } from './sql-files.js';
@@ -166,6 +166,10 @@ const runStep = async (session: WarehouseSession, context: StepContext, step: Mo
   else for (const statement of ensureStatements(step, modelSql)) await session.execute(statement);
   if (materialization.kind === 'view' && local) await markViewCurrent(session, table, local.modelsFingerprint);
 
+  // A MERGE over an empty stream changes nothing: locally it is not run (reference data rarely changes, live cycles come every second).
+  if (materialization.kind === 'merge' && local && !(await streamHasData(session, materialization.changesFrom))) {
+    return { task, model: step.model, materialization: 'merge', rowsChanged: 0, rows: await countRows(session, `${table.schema}.${table.name}`), ms: Math.round(performance.now() - started) };
+  }
   const duplicates = duplicateKeysCheck(step, sourceSqlFor(step, modelSql, READ_STREAMS));
   if (duplicates && !duplicates.afterMerge) await refuseDuplicateKeys(session, step, duplicates);
   let rowsChanged = 0;
