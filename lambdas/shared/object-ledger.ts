@@ -73,6 +73,11 @@ export interface ObjectLedger {
   readonly unreadableOnFailure: readonly string[];
   /** Data rows of each gold file counted, by key: the Bronze reconciliation need not read them again. */
   readonly goldFileRows: ReadonlyMap<string, number>;
+  /**
+   * The `gold/` listing these counts come from: the Bronze reconciliation compares the same
+   * snapshot of the bucket, without listing it again (a folder's listing reads and hashes every file).
+   */
+  readonly goldObjects: readonly StoredObject[];
 }
 
 const NEWLINE = 0x0a;
@@ -459,5 +464,6 @@ export const countObjectLedger = async (store: ObjectStore, options: CountOption
     overlaps: sum(coverage.map((partition) => partition.overlaps)),
     unreadableOnFailure,
     goldFileRows,
+    goldObjects: gold,
   };
 };
