@@ -1,11 +1,8 @@
 /** `streamflow run`: the local twin end to end. */
 import { join } from 'node:path';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
-import type { EsmSettings } from '../../lambdas/local/esm-simulator.js';
 import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
 import { deliveryWorkersFor } from '../../lambdas/local/delivery-workers.js';
-import { consumeFromBrokers, produceToBrokers } from '../../lambdas/local/broker-ingest.js';
-import { brokerGroupPositions, recordBrokerOffsets } from '../../lambdas/local/broker-source-offsets.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { isRunOutDir, prepareOutDir } from '../../lambdas/local/out-dir.js';
 import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
@@ -13,10 +10,9 @@ import { loadAndRefresh, withWarehouse } from '../../lambdas/local/warehouse-sta
 import { buildLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
 import { eventWindow } from '../../lambdas/producer/seasonality.js';
-import { progressBar, type Progress } from '../cli/progress.js';
-import type { ProducedMessage } from '../../lambdas/shared/ports/event-publisher.js';
+import { progressBar } from '../cli/progress.js';
 import { displayPath, printRunSummary } from '../cli/run-summary.js';
-import { runLiveCommand, serveUntilInterrupted } from '../cli/live-run.js';
+import type { LiveServer } from '../../lambdas/local/live-server.js';
 import type { RunFlags } from '../flags/run.js';
 
 export const runCommand = async (flags: RunFlags): Promise<number> => {
@@ -29,10 +25,13 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
 
   const source = input ? readInputFile(input, until.getTime()) : generateEventStream({ events, seed, window: eventWindow(until, days), dirtyRate });
   let summary: IngestSummary;
-  let server: Awaited<ReturnType<typeof runLiveCommand>>['server'];
+  let server: LiveServer | undefined;
+  // The live and broker modes load their own modules (an HTTP server, kafkajs) only when asked for.
   if (rate !== undefined) {
+    const { runLiveCommand } = await import('../cli/live-run.js');
     ({ summary, server } = await runLiveCommand({ store, source, events, rate, esm, partitions, warehouseFile: join(outDir, 'warehouse.duckdb'), port }));
   } else if (brokers) {
+    const { runOnBrokers } = await import('./run-on-brokers.js');
     summary = await runOnBrokers({ store, brokers, source: consumeOnly ? undefined : source, events, partitions, esm, groupId: flags.group });
   } else {
     const progress = progressBar(input ? 'replaying ' : 'ingesting ', input ? 0 : events);
@@ -45,43 +44,17 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
   // One open for the three stages: each close would checkpoint the file again.
   const { warehouse, report, dashboard } = await withWarehouse(join(outDir, 'warehouse.duckdb'), async (opened) => {
     const stages = await loadAndRefresh({ store, warehouse: opened, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
-    const ledger = await buildLedgerReport(store, opened);
-    return { warehouse: stages, report: ledger, dashboard: await generateDashboard({ store, warehouse: opened, outDir, report: ledger }) };
+    // The dashboard reads its views while the ledger counts the bucket's files: they wait on different cores.
+    const ledger = buildLedgerReport(store, opened);
+    const [report, dashboard] = await Promise.all([ledger, generateDashboard({ store, warehouse: opened, outDir, report: ledger })]);
+    return { warehouse: stages, report, dashboard };
   });
   printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: flags.json });
   // Last, so it is the line a person sees; on stderr under --json, which keeps stdout one JSON document.
   (flags.json ? console.error : console.log)(`dashboard: ${displayPath(dashboard)}`);
-  if (server) await serveUntilInterrupted(server);
-  return report.nothingLost && summary.failedBatches.length === 0 ? 0 : 1;
-};
-
-/** `--brokers`: publish to the broker (unless only consuming), then deliver from the consumer group. */
-const runOnBrokers = async (options: {
-  store: FolderObjectStore;
-  brokers: string[];
-  source: Iterable<ProducedMessage> | AsyncIterable<ProducedMessage> | undefined;
-  events: number;
-  partitions: number;
-  esm: EsmSettings;
-  groupId: string | undefined;
-}): Promise<IngestSummary> => {
-  const started = performance.now();
-  if (options.source) {
-    const publishing = progressBar('publishing', options.events);
-    await produceToBrokers({ brokers: options.brokers, source: options.source, partitions: options.partitions, onProgress: (done) => publishing.update(done) });
-    publishing.finish();
+  if (server) {
+    const { serveUntilInterrupted } = await import('../cli/live-run.js');
+    await serveUntilInterrupted(server);
   }
-  const produceMs = performance.now() - started;
-  const consumedFrom = await brokerGroupPositions(options.brokers, options.groupId);
-  let consuming: Progress | undefined;
-  const summary = await consumeFromBrokers({
-    store: options.store,
-    brokers: options.brokers,
-    esm: options.esm,
-    groupId: options.groupId,
-    onProgress: (delivered, pending) => (consuming ??= progressBar('consuming ', pending)).update(delivered),
-  });
-  consuming?.finish();
-  await recordBrokerOffsets(options.store, options.brokers, options.groupId, consumedFrom);
-  return { ...summary, timings: { ...summary.timings, produceMs, ingestMs: produceMs + summary.timings.ingestMs } };
+  return report.nothingLost && summary.failedBatches.length === 0 ? 0 : 1;
 };

@@ -14,17 +14,21 @@ import { renderDashboard } from './render-dashboard.js';
 export interface WriteDashboardOptions {
   /** A warehouse where the task graph has run (the views exist). */
   readonly warehouse: Warehouse;
-  /** The ledger, for the Data Health page (`streamflow run` has it already; `dashboard` builds it). */
-  readonly report: LedgerReport;
+  /**
+   * The ledger, for the Data Health page, or its promise: the views are read while it is built
+   * (its count of the bucket's files runs on the main thread and zlib's pool, the views' queries
+   * on DuckDB's threads).
+   */
+  readonly report: LedgerReport | Promise<LedgerReport>;
   readonly outDir: string;
   readonly now?: Date;
 }
 
 /** Writes the dashboard; resolves to the path of its index.html. */
 export const writeDashboard = async (options: WriteDashboardOptions): Promise<string> => {
-  const [data, echarts] = await Promise.all([loadDashboardData(options.warehouse), echartsSource()]);
+  const [data, echarts, report] = await Promise.all([loadDashboardData(options.warehouse), echartsSource(), options.report]);
   const html = renderDashboard({
-    pages: buildPages(data, options.report),
+    pages: buildPages(data, report),
     subtitle: data.asOfDate ? `data from ${data.firstDay ?? '?'} to ${data.asOfDate}` : 'no data yet: run `streamflow run`',
     generatedAt: options.now ?? new Date(),
     echarts,

@@ -1,6 +1,7 @@
 /**
  * The dashboard half of the local twin, for the CLI: on the run's open warehouse, reconcile the
- * ledger unless the caller already has it (`streamflow run` does), and write the dashboard.
+ * ledger unless the caller is already building it (`streamflow run` is), and write the dashboard
+ * while it is built.
  */
 import type { ObjectStore } from '../shared/ports/object-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
@@ -12,8 +13,8 @@ export interface DashboardStageOptions {
   /** Open and prepared (lambdas/local/warehouse-stage.ts `withWarehouse`); left open. */
   readonly warehouse: Warehouse;
   readonly outDir: string;
-  /** The ledger, when the caller has just built it. */
-  readonly report?: LedgerReport;
+  /** The ledger the caller is building (or has built). */
+  readonly report?: Promise<LedgerReport>;
 }
 
 const assertViewsExist = async (warehouse: Warehouse): Promise<void> => {
@@ -29,5 +30,5 @@ const assertViewsExist = async (warehouse: Warehouse): Promise<void> => {
 /** Writes `outDir/dashboard/index.html` from the warehouse; resolves to its path. */
 export const generateDashboard = async ({ store, warehouse, outDir, report }: DashboardStageOptions): Promise<string> => {
   await assertViewsExist(warehouse);
-  return writeDashboard({ warehouse, report: report ?? (await buildLedgerReport(store, warehouse)), outDir });
+  return writeDashboard({ warehouse, report: report ?? buildLedgerReport(store, warehouse), outDir });
 };

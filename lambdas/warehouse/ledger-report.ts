@@ -186,8 +186,11 @@ const scalar = async (warehouse: Warehouse, sql: string): Promise<number> => {
   return row?.value ?? 0;
 };
 
-/** Gold files against Bronze; `countedRows` are files the object ledger has just counted (read only the others). */
-const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse, countedRows: ReadonlyMap<string, number>): Promise<GoldFilesEntry> => {
+/** The object ledger's `gold/` listing, with the rows it counted in each file (the others are read here). */
+type CountedGold = Pick<ObjectLedger, 'goldFileRows' | 'goldObjects'>;
+
+/** Gold files against Bronze: the files the object ledger listed. */
+const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse, counted: CountedGold): Promise<GoldFilesEntry> => {
   const bronzeRows = new Map<string, number>();
   for (const table of ['bronze.raw_user_events', 'bronze.raw_transactions']) {
     const rows = await warehouse.query<{ file: string; rows: number }>(`select _source_file as file, count(*) as rows from ${table} group by _source_file`);
@@ -208,9 +211,9 @@ const reconcileGoldFiles = async (store: ObjectStore, warehouse: Warehouse, coun
     rowsWithoutFile: 0,
   };
   const seen = new Set<string>();
-  for (const object of await store.list('gold/')) {
+  for (const object of counted.goldObjects) {
     if (!loadTargetFor(object.key)) continue;
-    let rows = countedRows.get(object.key);
+    let rows = counted.goldFileRows.get(object.key);
     if (rows === undefined) {
       const body = await store.get(object.key);
       if (body === undefined) continue;
@@ -404,8 +407,8 @@ const goldFilesOnly = (countedRows: ReadonlyMap<string, number>): GoldFilesEntry
 };
 
 /** Bronze, Silver and Gold against the gold files; the same queries on DuckDB and on Snowflake. */
-const warehouseHalf = async (store: ObjectStore, warehouse: Warehouse, countedRows: ReadonlyMap<string, number>) => {
-  const gold = await reconcileGoldFiles(store, warehouse, countedRows);
+const warehouseHalf = async (store: ObjectStore, warehouse: Warehouse, counted: CountedGold) => {
+  const gold = await reconcileGoldFiles(store, warehouse, counted);
   const names = await existingTables(warehouse);
   const tables = await tableRows(warehouse, names);
   const stages = await reconcileStages(warehouse, new Set(names));
@@ -426,7 +429,7 @@ export const buildLedgerReport = async (store: ObjectStore, warehouse: Warehouse
   const { gold, tables, stages, latest, churn } =
     'notChecked' in warehouse
       ? { gold: goldFilesOnly(objects.goldFileRows), tables: {}, stages: [], latest: undefined, churn: undefined }
-      : await warehouseHalf(store, warehouse, objects.goldFileRows);
+      : await warehouseHalf(store, warehouse, objects);
 
   const partial = {
     lost: objects.lost + gold.rowsNotInBronze,

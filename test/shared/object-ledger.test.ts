@@ -228,6 +228,7 @@ describe('countObjectLedger on hand-made files', () => {
       unconsumed: 0,
       unreadableOnFailure: [],
       goldFileRows: new Map([['gold/transactions/dt=2025-03-01/transactions+2+10-14.csv.gz', 3]]),
+      goldObjects: [expect.objectContaining({ key: 'gold/transactions/dt=2025-03-01/transactions+2+10-14.csv.gz' })],
     });
   });
 
