@@ -171,7 +171,7 @@ const addSource = (partitions: PartitionRanges[], current: PartitionRanges | und
  * `indexOf` to its closing quote (a doubled quote inside closes and reopens it, as counting
  * quotes one by one would): the 23 MB of a 100k run's gold files in 90 ms, not 116–173.
  */
-const goldRowSources = (text: Buffer): { dataRows: number; partitions: PartitionRanges[] } | undefined => {
+export const goldRowSources = (text: Buffer): { dataRows: number; partitions: PartitionRanges[] } | undefined => {
   const length = text.length;
   const header: string[] = [];
   const partitions: PartitionRanges[] = [];
