@@ -5,6 +5,7 @@ import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/
 import { deliveryWorkersFor } from '../../lambdas/local/delivery-workers.js';
 import { readInputFile } from '../../lambdas/local/input-file.js';
 import { isRunOutDir, prepareOutDir } from '../../lambdas/local/out-dir.js';
+import { collectGarbage } from '../../lambdas/local/collect-garbage.js';
 import { generateDashboard } from '../../lambdas/local/dashboard-stage.js';
 import { loadAndRefresh, withWarehouse } from '../../lambdas/local/warehouse-stage.js';
 import { buildLedgerReport } from '../../lambdas/warehouse/ledger-report.js';
@@ -41,9 +42,10 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
     progress.finish();
   }
 
+  collectGarbage();
   // One open for the three stages: each close would checkpoint the file again.
   const { warehouse, report, dashboard } = await withWarehouse(join(outDir, 'warehouse.duckdb'), async (opened) => {
-    const stages = await loadAndRefresh({ store, warehouse: opened, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
+    const stages = await loadAndRefresh({ store, warehouse: opened, afterLoad: collectGarbage, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
     // The dashboard reads its views while the ledger counts the bucket's files: they wait on different cores.
     const ledger = buildLedgerReport(store, opened);
     const [report, dashboard] = await Promise.all([ledger, generateDashboard({ store, warehouse: opened, outDir, report: ledger })]);

@@ -44,6 +44,8 @@ export interface LoadAndRefreshOptions {
   /** Open and prepared, as {@link withWarehouse} hands it over; left open. */
   readonly warehouse: Warehouse;
   readonly onProgress?: (stage: WarehouseStage) => void;
+  /** Called between the load and the refresh (`streamflow run` collects the load's garbage there, collect-garbage.ts). */
+  readonly afterLoad?: () => void;
 }
 
 export interface RefreshOptions {
@@ -131,11 +133,12 @@ export const ledgerReport = (options: { readonly store: ObjectStore; readonly wa
  * `streamflow run`, after ingestion: load everything pending, as a schedule tick would, then
  * refresh and check when a stream has data, as the triggered tasks would (never on a timer).
  */
-export const loadAndRefresh = async ({ store, warehouse, onProgress }: LoadAndRefreshOptions): Promise<WarehouseStageSummary> => {
+export const loadAndRefresh = async ({ store, warehouse, onProgress, afterLoad }: LoadAndRefreshOptions): Promise<WarehouseStageSummary> => {
   const started = performance.now();
   onProgress?.('load');
   const load = await invokeLoader(store, warehouse, scheduledTick());
   const loadMs = Math.round(performance.now() - started);
+  afterLoad?.();
   const { triggeredBy, run: graph } = await runTriggeredTaskGraph(warehouse, { onTask: (task) => onProgress?.(task as WarehouseStage) });
   const churn = await trainAfterRefresh(warehouse, onProgress);
 
