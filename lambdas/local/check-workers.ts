@@ -69,7 +69,15 @@ export interface CheckWorkersOptions {
   readonly workers?: number;
   /** Files checked on the calling thread before the workers start. @default IN_THREAD_FIRST_FILES */
   readonly inThreadFirst?: number;
+  /** The worker's entry. @default ./check-worker.mjs (tests hand in one that cannot start) */
+  readonly script?: URL;
 }
+
+/**
+ * Workers that may die in a row, none answering a check in between, before no more are started:
+ * one that cannot start at all (a module that fails to load) would otherwise be replaced forever.
+ */
+export const WORKER_DEATHS_IN_A_ROW = 3;
 
 /** A {@link FileChecker} on worker threads, started once a load has more files than a few; {@link close} ends them. */
 export class CheckWorkers implements FileChecker {
@@ -77,16 +85,22 @@ export class CheckWorkers implements FileChecker {
   private readonly inThreadFirst: number;
   private lanes: Lane[] | undefined;
   private checkedInThread = 0;
+  private readonly script: URL;
   private nextId = 0;
   private closed = false;
+  private deathsInARow = 0;
+  /** Set once {@link WORKER_DEATHS_IN_A_ROW} workers died without an answer: every later check fails with it. */
+  private broken: Error | undefined;
 
   constructor(options: CheckWorkersOptions = {}) {
     this.parallelism = Math.max(1, options.workers ?? availableParallelism());
     this.inThreadFirst = options.inThreadFirst ?? IN_THREAD_FIRST_FILES;
+    this.script = options.script ?? new URL('./check-worker.mjs', import.meta.url);
   }
 
   check(key: string, body: Uint8Array, catalog: ReferenceCatalog, maxInflatedBytes: number): Promise<CheckedFile> {
     if (this.closed) return Promise.reject(new Error('the check workers are closed'));
+    if (this.broken) return Promise.reject(this.broken);
     if (!this.lanes && this.checkedInThread < this.inThreadFirst) {
       this.checkedInThread += 1;
       return IN_THREAD_CHECKS.check(key, body, catalog, maxInflatedBytes);
@@ -115,20 +129,33 @@ export class CheckWorkers implements FileChecker {
   }
 
   private startLane(): Lane {
-    const worker = new Worker(new URL('./check-worker.mjs', import.meta.url));
+    const worker = new Worker(this.script);
     const lane: Lane = { worker, pending: new Map() };
     worker.on('message', (answer: CheckAnswer) => {
+      this.deathsInARow = 0;
       const pending = lane.pending.get(answer.id);
       lane.pending.delete(answer.id);
       if (pending) settle(pending, answer);
     });
-    // A worker that dies fails the checks it held (the load fails, as a crash of the loader would) and is replaced.
+    // A worker that dies fails the checks it held (the load fails, as a crash of the loader would)
+    // and is replaced, unless workers keep dying without answering.
     const fail = (error: Error): void => {
       if (this.closed) return;
       for (const pending of lane.pending.values()) pending.reject(error);
       lane.pending.clear();
       const index = this.lanes?.indexOf(lane) ?? -1;
-      if (index >= 0) this.lanes![index] = this.startLane();
+      // 'error' and 'exit' both report one death: the lane is gone after the first.
+      if (index < 0) return;
+      this.deathsInARow += 1;
+      if (this.deathsInARow < WORKER_DEATHS_IN_A_ROW) {
+        this.lanes![index] = this.startLane();
+        return;
+      }
+      this.broken ??= new Error(`${this.deathsInARow} check workers in a row died before answering a check; the last: ${error.message}`);
+      for (const other of this.lanes!) for (const pending of other.pending.values()) pending.reject(this.broken);
+      const lanes = this.lanes!;
+      this.lanes = undefined;
+      void Promise.all(lanes.map((dead) => dead.worker.terminate()));
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`check worker exited with code ${code}`)));

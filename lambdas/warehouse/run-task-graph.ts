@@ -147,7 +147,7 @@ const refuseDuplicateKeys = async (session: WarehouseSession, step: ModelStep, c
   const [row] = await session.query<{ duplicate_keys: number }>(check.sql);
   const count = row?.duplicate_keys ?? 0;
   if (count === 0) return;
-  const found = check.afterMerge ? `the MERGE left ${count} duplicate keys in its table (keys its source repeats)` : `the MERGE source has ${count} duplicate keys`;
+  const found = check.afterMerge ? `after the MERGE its table holds ${count} duplicate keys (rows the model repeats, or repeats already in the table)` : `the MERGE source has ${count} duplicate keys`;
   throw new Error(`${step.model}: ${found}; deduplicate the model`);
 };
 

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_THREAD_CHECKS, type FileChecker } from '../../lambdas/loader/file-checker.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from '../../lambdas/loader/file-to-csv.js';
 import { RejectedFileError } from '../../lambdas/loader/rejected-file.js';
-import { CheckWorkers } from '../../lambdas/local/check-workers.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CheckWorkers, WORKER_DEATHS_IN_A_ROW } from '../../lambdas/local/check-workers.js';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import { catalogOf, NO_REFERENCE_DATA, type ReferenceCatalog } from '../../lambdas/shared/reference-catalog.js';
 import { REFERENCE_CATALOG } from '../support/arbitraries.js';
@@ -86,5 +89,28 @@ describe('check workers (the local twin loader on worker threads)', () => {
     // Assess
     await check;
     await expect(closing.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow('closed');
+  });
+
+  it('stops starting workers that die before answering, and fails every later check with the cause', async () => {
+    // Prepare: an entry that fails while it loads, as a broken install would
+    const script = join(folder.path, 'cannot-start.mjs');
+    await writeFile(script, "throw new Error('this worker cannot start');\n");
+    const broken = new CheckWorkers({ workers: 2, inThreadFirst: 0, script: pathToFileURL(script) });
+    const started: string[] = [];
+
+    try {
+      // Act: checks until the pool gives up (it replaces the first deaths, as it replaces a crash)
+      for (let attempt = 0; attempt <= WORKER_DEATHS_IN_A_ROW; attempt++) {
+        started.push(await broken.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES).then(() => 'checked', (error: Error) => error.message));
+      }
+
+      // Assess: every check failed; once the pool is broken a check fails without a new worker, naming the cause
+      expect(started.every((message) => message.includes('this worker cannot start'))).toBe(true);
+      await expect(broken.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow(
+        new RegExp(`${WORKER_DEATHS_IN_A_ROW} check workers in a row died before answering a check; the last: .*this worker cannot start`),
+      );
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -252,7 +252,7 @@ describe('the task graph', () => {
     ];
 
     // Act + Assess: E-1 was delivered twice
-    await expect(runTaskGraph(fixture.warehouse, { graph, sqlDir })).rejects.toThrow(/silver\/repeated: the MERGE left 1 duplicate keys in its table.*deduplicate the model/);
+    await expect(runTaskGraph(fixture.warehouse, { graph, sqlDir })).rejects.toThrow(/silver\/repeated: after the MERGE its table holds 1 duplicate keys.*deduplicate the model/);
     expect(await fixture.warehouse.query("select table_name from information_schema.tables where table_name = 'repeated'")).toEqual([]);
   });
 
