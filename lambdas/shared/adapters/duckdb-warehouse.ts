@@ -100,13 +100,21 @@ const instances = new Map<string, Promise<SharedInstance>>();
  */
 const LOAD_MEMORY_LIMIT = process.env.STREAMFLOW_DUCKDB_LOAD_MEMORY_LIMIT ?? '800MB';
 
-const memoryLimit = (): string => process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '400MB';
+const memoryLimit = (): string => process.env.STREAMFLOW_DUCKDB_MEMORY_LIMIT ?? '350MB';
 
 const duckDbConfig = (spillDir: string): Record<string, string> => ({
   // Measured at 1M events (refresh --full, 2 shared cores): 1GB 922 MB peak RSS; 500MB 728-744 MB;
-  // 400MB 643-706 MB for ~3 % more CPU and wall than 500MB (two paired runs; it spills ~70 MB more).
-  // The load needs no more since CSV_BUFFER_BYTES (it failed here at 512 MiB reads).
+  // 400MB 643-706 MB for ~3 % more CPU and wall than 500MB (two paired runs; it spills ~70 MB more);
+  // with the allocator flushes below, 400MB 617-638 MB and 350MB 579-597 MB in three paired runs,
+  // wall 9.2-11.0 s either way (2026-12-02).
   memory_limit: memoryLimit(),
+  // Memory DuckDB frees stays with the allocator's thread caches until a flush
+  // (https://duckdb.org/docs/stable/configuration/overview): by default after a task that peaked
+  // past 128MB or a bulk free past 512MB, so a refresh kept freed hash tables resident under the
+  // next statement's. Lower thresholds: a 1M-event run's peak RSS 756-874 MB became 725-745 MB
+  // (refresh --full: 620-720 MB became 593-688 MB in five paired runs), no change in wall time.
+  allocator_flush_threshold: '8MB',
+  allocator_bulk_deallocation_flush_threshold: '16MB',
   threads: process.env.STREAMFLOW_DUCKDB_THREADS ?? String(availableParallelism()),
   // One folder per instance: DuckDB removes the spill files it finds in its temp directory, so two
   // runs sharing one folder failed ("Could not remove file .../duckdb_temp_storage_S192K-0.tmp").
