@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { IN_THREAD_CHECKS, type CheckedFile, type FileChecker } from '../loader/file-checker.js';
 import { RejectedFileError, type RejectedRows } from '../loader/rejected-file.js';
 import type { CatalogIds, ReferenceCatalog } from '../shared/reference-catalog.js';
+import { WorkerDeaths } from './worker-deaths.js';
 
 /**
  * Files checked on the calling thread before the workers start: a load of fewer never starts them.
@@ -73,12 +74,6 @@ export interface CheckWorkersOptions {
   readonly script?: URL;
 }
 
-/**
- * Workers that may die in a row, none answering a check in between, before no more are started:
- * one that cannot start at all (a module that fails to load) would otherwise be replaced forever.
- */
-export const WORKER_DEATHS_IN_A_ROW = 3;
-
 /** A {@link FileChecker} on worker threads, started once a load has more files than a few; {@link close} ends them. */
 export class CheckWorkers implements FileChecker {
   readonly parallelism: number;
@@ -88,9 +83,7 @@ export class CheckWorkers implements FileChecker {
   private readonly script: URL;
   private nextId = 0;
   private closed = false;
-  private deathsInARow = 0;
-  /** Set once {@link WORKER_DEATHS_IN_A_ROW} workers died without an answer: every later check fails with it. */
-  private broken: Error | undefined;
+  private readonly deaths = new WorkerDeaths('check workers');
 
   constructor(options: CheckWorkersOptions = {}) {
     this.parallelism = Math.max(1, options.workers ?? availableParallelism());
@@ -100,7 +93,7 @@ export class CheckWorkers implements FileChecker {
 
   check(key: string, body: Uint8Array, catalog: ReferenceCatalog, maxInflatedBytes: number): Promise<CheckedFile> {
     if (this.closed) return Promise.reject(new Error('the check workers are closed'));
-    if (this.broken) return Promise.reject(this.broken);
+    if (this.deaths.broken) return Promise.reject(this.deaths.broken);
     if (!this.lanes && this.checkedInThread < this.inThreadFirst) {
       this.checkedInThread += 1;
       return IN_THREAD_CHECKS.check(key, body, catalog, maxInflatedBytes);
@@ -132,7 +125,7 @@ export class CheckWorkers implements FileChecker {
     const worker = new Worker(this.script);
     const lane: Lane = { worker, pending: new Map() };
     worker.on('message', (answer: CheckAnswer) => {
-      this.deathsInARow = 0;
+      this.deaths.answered();
       const pending = lane.pending.get(answer.id);
       lane.pending.delete(answer.id);
       if (pending) settle(pending, answer);
@@ -146,13 +139,11 @@ export class CheckWorkers implements FileChecker {
       const index = this.lanes?.indexOf(lane) ?? -1;
       // 'error' and 'exit' both report one death: the lane is gone after the first.
       if (index < 0) return;
-      this.deathsInARow += 1;
-      if (this.deathsInARow < WORKER_DEATHS_IN_A_ROW) {
+      if (this.deaths.replaceAfter(error)) {
         this.lanes![index] = this.startLane();
         return;
       }
-      this.broken ??= new Error(`${this.deathsInARow} check workers in a row died before answering a check; the last: ${error.message}`);
-      for (const other of this.lanes!) for (const pending of other.pending.values()) pending.reject(this.broken);
+      for (const other of this.lanes!) for (const pending of other.pending.values()) pending.reject(this.deaths.broken!);
       const lanes = this.lanes!;
       this.lanes = undefined;
       void Promise.all(lanes.map((dead) => dead.worker.terminate()));

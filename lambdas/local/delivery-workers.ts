@@ -10,6 +10,7 @@ import type { BatchLedger } from '../consumer/transform-batch.js';
 import { packBatch, type PackedBatch } from './batch-transfer.js';
 import type { EsmSettings } from './esm-simulator.js';
 import type { LoggedMessage } from './topic-log.js';
+import { WorkerDeaths } from './worker-deaths.js';
 
 /**
  * Runs smaller than this deliver on the main thread. Two workers' start (each loads the TypeScript
@@ -50,16 +51,20 @@ export class DeliveryWorkers {
   private readonly lanes: Lane[] = [];
   private nextId = 0;
   private closing = false;
+  private readonly deaths = new WorkerDeaths('delivery workers');
 
   constructor(
     private readonly data: DeliveryWorkerData,
     count: number,
+    /** The worker's entry (tests hand in one that cannot start). */
+    private readonly script: URL = new URL('./delivery-worker.mjs', import.meta.url),
   ) {
     for (let i = 0; i < count; i++) this.lanes.push(this.startLane());
   }
 
   /** Invokes the consumer with `batch` on the least busy worker; resolves to its ledgers. */
   readonly deliver = (batch: readonly LoggedMessage[]): Promise<BatchLedger[]> => {
+    if (this.deaths.broken) return Promise.reject(this.deaths.broken);
     const lane = this.lanes.reduce((idlest, lane) => (lane.pending.size < idlest.pending.size ? lane : idlest));
     const id = this.nextId++;
     const { packed, transfer } = packBatch(batch);
@@ -75,21 +80,31 @@ export class DeliveryWorkers {
   }
 
   private startLane(): Lane {
-    const worker = new Worker(new URL('./delivery-worker.mjs', import.meta.url), { workerData: this.data });
+    const worker = new Worker(this.script, { workerData: this.data });
     const lane: Lane = { worker, pending: new Map() };
     worker.on('message', (result: DeliveryResult) => {
+      this.deaths.answered();
       const pending = lane.pending.get(result.id);
       lane.pending.delete(result.id);
       if ('error' in result) pending?.reject(new Error(result.error));
       else pending?.resolve(result.ledgers);
     });
-    // A crashed sandbox fails the invocations it held (the simulator retries them) and is replaced.
+    // A crashed sandbox fails the invocations it held (the simulator retries them) and is replaced,
+    // unless sandboxes keep dying without answering (worker-deaths.ts).
     const fail = (error: Error): void => {
       if (this.closing) return;
       for (const pending of lane.pending.values()) pending.reject(error);
       lane.pending.clear();
       const index = this.lanes.indexOf(lane);
-      if (index >= 0) this.lanes[index] = this.startLane();
+      // 'error' and 'exit' both report one death: the lane is gone after the first.
+      if (index < 0) return;
+      if (this.deaths.replaceAfter(error)) {
+        this.lanes[index] = this.startLane();
+        return;
+      }
+      const dead = this.lanes.splice(0);
+      for (const other of dead) for (const pending of other.pending.values()) pending.reject(this.deaths.broken!);
+      void Promise.all(dead.map((stopped) => stopped.worker.terminate()));
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`delivery worker exited with code ${code}`)));

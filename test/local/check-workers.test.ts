@@ -1,12 +1,13 @@
 import '../support/quiet-powertools.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_THREAD_CHECKS, type FileChecker } from '../../lambdas/loader/file-checker.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from '../../lambdas/loader/file-to-csv.js';
 import { RejectedFileError } from '../../lambdas/loader/rejected-file.js';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CheckWorkers, WORKER_DEATHS_IN_A_ROW } from '../../lambdas/local/check-workers.js';
+import { CheckWorkers } from '../../lambdas/local/check-workers.js';
+import { WORKER_DEATHS_IN_A_ROW } from '../../lambdas/local/worker-deaths.js';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import { catalogOf, NO_REFERENCE_DATA, type ReferenceCatalog } from '../../lambdas/shared/reference-catalog.js';
 import { REFERENCE_CATALOG } from '../support/arbitraries.js';
@@ -107,7 +108,7 @@ describe('check workers (the local twin loader on worker threads)', () => {
       // Assess: every check failed; once the pool is broken a check fails without a new worker, naming the cause
       expect(started.every((message) => message.includes('this worker cannot start'))).toBe(true);
       await expect(broken.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow(
-        new RegExp(`${WORKER_DEATHS_IN_A_ROW} check workers in a row died before answering a check; the last: .*this worker cannot start`),
+        new RegExp(`${WORKER_DEATHS_IN_A_ROW} check workers in a row died before answering; the last: .*this worker cannot start`),
       );
     } finally {
       await broken.close();

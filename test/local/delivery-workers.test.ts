@@ -2,11 +2,14 @@ import '../support/quiet-powertools.js';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderObjectStore } from '../../lambdas/shared/adapters/folder-object-store.js';
 import { packBatch, unpackBatch } from '../../lambdas/local/batch-transfer.js';
+import { DeliveryWorkers } from '../../lambdas/local/delivery-workers.js';
 import { DEFAULT_ESM_SETTINGS, type EsmSettings } from '../../lambdas/local/esm-simulator.js';
+import { WORKER_DEATHS_IN_A_ROW } from '../../lambdas/local/worker-deaths.js';
 import { ingest, publishReferenceData, type IngestSummary } from '../../lambdas/local/ingest.js';
 import type { LoggedMessage } from '../../lambdas/local/topic-log.js';
 import { generateEventStream } from '../../lambdas/producer/event-stream.js';
@@ -107,6 +110,30 @@ describe('ingest with delivery workers', () => {
     expect(batchesOf(threaded.summary)).toEqual(batchesOf(inline.summary));
     for (const failure of threaded.summary.failedBatches) expect(failure.error).toMatch(/ENOTDIR|EEXIST/);
     expect(Object.keys(await digests(threaded.store, 'aws/lambda/'))).toHaveLength(threaded.summary.failedBatches.length);
+  });
+
+  it('stops starting workers that die before answering, and fails every later batch with the cause', async () => {
+    // Prepare: an entry that fails while it loads, as a broken install would
+    const script = join(root.path, 'cannot-start.mjs');
+    await writeFile(script, "throw new Error('this worker cannot start');\n");
+    const workers = new DeliveryWorkers({ folder: join(root.path, 'unused'), functionTimeoutMs: 60_000 }, 2, pathToFileURL(script));
+    const batch: LoggedMessage[] = [{ topic: 'user_events', key: 'k', value: Buffer.from('{}'), timestamp: 0, partition: 0, offset: 0, appendedAt: 0 }];
+    const failures: string[] = [];
+
+    try {
+      // Act: batches until the pool gives up (it replaces the first deaths, as Lambda replaces a crashed sandbox)
+      for (let attempt = 0; attempt <= WORKER_DEATHS_IN_A_ROW; attempt++) {
+        failures.push(await workers.deliver(batch).then(() => 'delivered', (error: Error) => error.message));
+      }
+
+      // Assess: every batch failed; once the pool is broken a batch fails without a new worker, naming the cause
+      expect(failures.every((message) => message.includes('this worker cannot start'))).toBe(true);
+      await expect(workers.deliver(batch)).rejects.toThrow(
+        new RegExp(`${WORKER_DEATHS_IN_A_ROW} delivery workers in a row died before answering; the last: .*this worker cannot start`),
+      );
+    } finally {
+      await workers.close();
+    }
   });
 
   it('refuses a bucket its workers cannot open themselves', async () => {
