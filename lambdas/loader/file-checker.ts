@@ -15,6 +15,8 @@ export type { CheckedFile } from './file-to-csv.js';
 export interface FileChecker {
   /** How many files it checks at once: the loader reads twice that many ahead. */
   readonly parallelism: number;
+  /** How many files a load is about to check, before the first: a checker with threads may start them. */
+  expect?(files: number): void;
   /** The file to load, for an object whose key has a load target; only gold files reference the catalog. */
   check(key: string, body: Uint8Array, catalog: ReferenceCatalog, maxInflatedBytes: number): Promise<CheckedFile>;
 }

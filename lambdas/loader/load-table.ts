@@ -128,6 +128,7 @@ export const loadTable = async (context: TableLoadContext, target: LoadTarget, o
   outcomes.push(...skipped(objects.filter((object) => !held.has(fileVersion(object.key, object.etag))), 'claimed_concurrently'));
 
   try {
+    context.checker.expect?.(claimed.length);
     const ready: ReadyFile[] = [];
     // Files are read and checked ahead, as many at once as the checker checks (on other cores when
     // it has worker threads), and handled here in order.

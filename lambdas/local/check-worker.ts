@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { checkedFile, checkedTargetFor } from '../loader/file-checker.js';
 import { RejectedFileError } from '../loader/rejected-file.js';
 import { catalogFromIds, NO_REFERENCE_DATA, type ReferenceCatalog } from '../shared/reference-catalog.js';
-import type { CheckAnswer, CheckRequest, CheckWorkerMessage } from './check-workers.js';
+import type { CheckAnswer, CheckRequest, CheckWorkerMessage, ReadyMessage } from './check-workers.js';
 
 const port = parentPort!;
 let catalog: ReferenceCatalog = NO_REFERENCE_DATA;
@@ -31,3 +31,6 @@ port.on('message', (message: CheckWorkerMessage) => {
   }
   port.postMessage(answer(message));
 });
+
+// The modules above are loaded: checks sent from now on start at once.
+port.postMessage({ ready: true } satisfies ReadyMessage);

@@ -1,6 +1,7 @@
 import '../support/quiet-powertools.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_THREAD_CHECKS, type FileChecker } from '../../lambdas/loader/file-checker.js';
@@ -90,6 +91,46 @@ describe('check workers (the local twin loader on worker threads)', () => {
     // Assess
     await check;
     await expect(closing.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES)).rejects.toThrow('closed');
+  });
+
+  it('starts its workers as soon as a load says it holds more files than the calling thread checks first, and checks on that thread until one is ready', async () => {
+    // Prepare: a worker entry whose answers say where they came from
+    const script = join(folder.path, 'marked-worker.mjs');
+    await writeFile(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+parentPort.on('message', (message) => { if (message.kind === 'check') parentPort.postMessage({ id: message.id, fileName: 'from-the-worker.csv.gz', rows: 0 }); });
+parentPort.postMessage({ ready: true });
+`,
+    );
+    const told = new CheckWorkers({ workers: 1, inThreadFirst: 8, script: pathToFileURL(script) });
+    const untold = new CheckWorkers({ workers: 1, inThreadFirst: 8, script: pathToFileURL(script) });
+    const checkedBy = async (checker: CheckWorkers): Promise<string> => {
+      const checked = await checker.check(goldKey, gold, REFERENCE_CATALOG, DEFAULT_MAX_INFLATED_BYTES);
+      return 'fileName' in checked.source && checked.source.fileName === 'from-the-worker.csv.gz' ? 'worker' : 'calling thread';
+    };
+
+    try {
+      // Act: one pool is told of a load of 9 files, the other not; both check until the first is on its worker
+      told.expect(9);
+      untold.expect(8);
+      const toldBy: string[] = [];
+      const untoldBy: string[] = [];
+      while (toldBy.at(-1) !== 'worker' && toldBy.length < 8) {
+        toldBy.push(await checkedBy(told));
+        untoldBy.push(await checkedBy(untold));
+        await sleep(50);
+      }
+
+      // Assess: checks ran on the calling thread while the worker started, then on it; the pool
+      // not told of a big load checked every file of it on the calling thread
+      expect(toldBy.at(-1)).toBe('worker');
+      expect(toldBy.slice(0, -1).every((by) => by === 'calling thread')).toBe(true);
+      expect(untoldBy.every((by) => by === 'calling thread')).toBe(true);
+    } finally {
+      await told.close();
+      await untold.close();
+    }
   });
 
   it('stops starting workers that die before answering, and fails every later check with the cause', async () => {
