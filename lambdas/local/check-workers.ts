@@ -15,12 +15,14 @@ import { WorkerDeaths } from './worker-deaths.js';
 /**
  * Files checked on the calling thread before the workers start: a load of fewer never starts them.
  * A worker's start (the TypeScript loader and the check's modules) costs some 0.5 s of CPU (two
- * delivery workers measured 1.2 s, delivery-workers.ts); a gold file of 5,000 rows takes ~40 ms to
- * check (8.5 s for the 199 files of a million events, on an idle machine). Measured side by side:
- * at 24 the ~27 files of 100,000 events started the workers (load 2.5-2.6 s); at 64 they load in
- * 1.5-2.0 s, and a million events' load stays 10.3 s (10.2-11.5 s at 24).
+ * delivery workers measured 1.2 s, delivery-workers.ts); a gold file of 5,000 rows takes ~20 ms to
+ * check. A load that says it holds more ({@link CheckWorkers.expect}) starts them at once and
+ * checks here until one is ready. `bench/profile-load.ts`, 2026-12-02, 64 → 32: 100,000 events
+ * (20 and 6 files a table, no workers either way) 0.99 → 1.03-1.06 s; 300,000 (49 and 16 files)
+ * 3.03-3.05 → 2.57-2.61 s; 1,000,000 6.6 → 6.8-6.9 s (noise: the workers start at once either way).
+ * At 16 the 100,000 events' load started them and took 1.21-1.25 s.
  */
-export const IN_THREAD_FIRST_FILES = 64;
+export const IN_THREAD_FIRST_FILES = 32;
 
 export interface CheckRequest {
   readonly kind: 'check';
@@ -101,7 +103,7 @@ export class CheckWorkers implements FileChecker {
   /**
    * A load of more files than the calling thread checks first starts the workers now: while they
    * load their modules (~0.5 s) the calling thread goes on checking, and from the first one ready
-   * every check goes to the workers. At 1M events the first 64 files were checked on one thread
+   * every check goes to the workers. At 1M events the first 64 files (the limit then) were checked on one thread
    * while the other core idled.
    */
   expect(files: number): void {
