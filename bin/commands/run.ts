@@ -46,9 +46,13 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
   // One open for the three stages: each close would checkpoint the file again.
   const { warehouse, report, dashboard } = await withWarehouse(join(outDir, 'warehouse.duckdb'), async (opened) => {
     const stages = await loadAndRefresh({ store, warehouse: opened, afterLoad: collectGarbage, onProgress: (stage) => process.stderr.write(`warehouse: ${stage}\n`) });
-    // The dashboard reads its views while the ledger counts the bucket's files: they wait on different cores.
+    // The dashboard reads its views while the ledger counts the bucket's files: they wait on different
+    // cores. The checkpoint the close would write (the refresh's tables, into the file) goes first on
+    // the warehouse's connection, so it runs while the ledger reads files instead of after both:
+    // 100,000 events 6.58 -> 6.37 s, 300,000 12.25 -> 11.78 s (two pairs each, 2026-12-02).
+    const checkpointed = opened.execute('checkpoint');
     const ledger = buildLedgerReport(store, opened);
-    const [report, dashboard] = await Promise.all([ledger, generateDashboard({ store, warehouse: opened, outDir, report: ledger })]);
+    const [report, dashboard] = await Promise.all([ledger, generateDashboard({ store, warehouse: opened, outDir, report: ledger }), checkpointed]);
     return { warehouse: stages, report, dashboard };
   });
   printRunSummary({ outDir, summary, warehouse, report, elapsedMs: performance.now() - started, json: flags.json });
