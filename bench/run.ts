@@ -20,7 +20,7 @@ import { benchFreshness } from './freshness.js';
 import { benchLambdaMemory } from './lambda-memory.js';
 import { round } from './measure.js';
 import { judgeTargets, renderResults, type BenchResults } from './report.js';
-import { benchTransform } from './transform.js';
+import { benchTransformApart } from './transform.js';
 
 const SECTIONS = ['transform', 'end-to-end', 'freshness', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -51,11 +51,12 @@ const loadavgStart = loadavg().map((load) => round(load, 2));
 // The child-process sections first: their figures are the least disturbed by this process's heap.
 const endToEnd = only.includes('end-to-end') ? await benchEndToEnd({ quick, root: ROOT, log }) : undefined;
 const lambdaMemory = only.includes('memory') ? await benchLambdaMemory({ quick, root: ROOT, log }) : undefined;
-// Freshness before the transform: it times every cycle on the live clock, and the transform section
-// leaves this process a heap of 6 MB batches and their outputs whose collection paused the cycles
-// (p95 2.8 s after it vs 2.4 s alone, 2026-12-02).
+// Freshness runs in this process and times every cycle on the live clock; the transform, which
+// left a heap of 6 MB batches whose collection paused the cycles (p95 2.8 s after it vs 2.4 s
+// alone) and was itself slowed by the heap freshness left (bench/transform-child.ts), has a process
+// of its own.
 const freshness = only.includes('freshness') ? await benchFreshness({ quick, eventsPerSec: rate, log }) : undefined;
-const transform = only.includes('transform') ? await benchTransform({ quick, log }) : undefined;
+const transform = only.includes('transform') ? await benchTransformApart({ quick, root: ROOT, log }) : undefined;
 
 const records = transform?.batches.reduce((sum, batch) => sum + batch.records, 0) ?? 0;
 const cost = transform

@@ -14,6 +14,7 @@ import { logger, metrics } from '../lambdas/shared/powertools.js';
 import { loadReferenceCatalog } from '../lambdas/shared/reference-catalog.js';
 import { baselineTransform } from './baseline-transform.js';
 import { buildBenchBatches, type BenchBatch } from './batches.js';
+import { runNodeChild } from './child-process.js';
 import { prepareDuckDbFlatten } from './duckdb-flatten.js';
 import { MB, median, medianRun, medianTiming, round, timed, type Timing } from './measure.js';
 import { MemoryObjectStore } from './memory-store.js';
@@ -161,4 +162,12 @@ export const benchTransform = async (options: { readonly quick: boolean; readonl
     goldMatchesBaseline,
     compression,
   };
+};
+
+/** {@link benchTransform} in a process of its own (bench/transform-child.ts), as the handler runs in a Lambda's. */
+export const benchTransformApart = async (options: { readonly quick: boolean; readonly root: string; readonly log: (line: string) => void }): Promise<TransformResult> => {
+  options.log('transform: in a process of its own');
+  const child = await runNodeChild(['--import', 'tsx'], join(options.root, 'bench/transform-child.ts'), options.quick ? ['--quick'] : [], options.root);
+  if (child.exitCode !== 0) throw new Error(`the transform bench exited ${child.exitCode}: ${child.stderr.slice(-2000)}`);
+  return JSON.parse(child.stdout) as TransformResult;
 };
