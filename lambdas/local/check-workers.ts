@@ -103,8 +103,8 @@ export class CheckWorkers implements FileChecker {
   /**
    * A load of more files than the calling thread checks first starts the workers now: while they
    * load their modules (~0.5 s) the calling thread goes on checking, and from the first one ready
-   * every check goes to the workers. At 1M events the first 64 files (the limit then) were checked on one thread
-   * while the other core idled.
+   * every check goes to the workers. Before, at 1M events, the first 64 files (the limit then) were
+   * checked on one thread while the other core idled.
    */
   expect(files: number): void {
     if (files > this.inThreadFirst && !this.closed && !this.deaths.broken) this.lanes ??= this.startLanes();
